@@ -1,0 +1,117 @@
+"""Read-only, root-confined access to the scanned project.
+
+The scanned repository is hostile: a template may reference ``${file(../../../etc/passwd)}`` or
+a symlink that points at the runner's home directory. Every read goes through :class:`ScanFS`,
+which resolves symlinks and refuses anything whose real path is outside the scan root, refuses
+files over a size cap, and decodes UTF-8 strictly with an error naming the file.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path, PurePosixPath
+
+from faasguard.errors import FileTooLargeError, OutsideRootError, ParseError
+
+__all__ = ["DEFAULT_MAX_FILE_BYTES", "ScanFS"]
+
+#: Templates and manifests larger than this are reported, not read (5 MiB).
+DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+class ScanFS:
+    """The scan root as a read-only, confined file system.
+
+    Paths in and out are POSIX strings relative to the root, which is what findings report.
+    """
+
+    def __init__(self, root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
+        self.root = root
+        self.real_root = Path(os.path.realpath(root))
+        self.max_file_bytes = max_file_bytes
+
+    def relpath(self, path: Path) -> str:
+        """Return ``path`` (absolute or relative to cwd) as a POSIX path relative to the root."""
+        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))
+        return PurePosixPath(Path(rel)).as_posix()
+
+    def join(self, base_dir: str, ref: str, *, referrer: str, line: int | None) -> str:
+        """Resolve ``ref`` written in ``referrer`` relative to ``base_dir``, confined to the root.
+
+        Args:
+            base_dir: POSIX directory, relative to the root, that ``ref`` is relative to.
+            ref: the reference as written (``./config.yml``, ``../shared/env.yml``).
+            referrer: the file the reference is written in, for the error message.
+            line: the line of the reference, for the error message.
+
+        Raises:
+            OutsideRootError: for absolute paths, ``~`` and anything resolving outside the root.
+        """
+        if ref.startswith(("/", "~", "\\")) or (len(ref) > 1 and ref[1] == ":"):
+            raise OutsideRootError(referrer, line, f"file reference {ref!r} is absolute; "
+                                   "only paths inside the scan root are read")
+        joined = posixpath.normpath(posixpath.join(base_dir or ".", ref.replace("\\", "/")))
+        if joined == ".." or joined.startswith("../"):
+            raise OutsideRootError(referrer, line, f"file reference {ref!r} points outside "
+                                   "the scan root; it was not read")
+        self._check_real(joined, referrer=referrer, line=line, ref=ref)
+        return joined
+
+    def _check_real(self, rel: str, *, referrer: str, line: int | None, ref: str) -> Path:
+        """Return the real path of ``rel`` after checking symlinks keep it inside the root."""
+        target = self.root / rel
+        try:
+            real = Path(os.path.realpath(target, strict=False))
+        except (OSError, RuntimeError) as exc:  # symlink loops
+            raise ParseError(referrer, line, f"cannot resolve {ref!r}: {exc}") from exc
+        if real != self.real_root and self.real_root not in real.parents:
+            raise OutsideRootError(referrer, line, f"file reference {ref!r} resolves outside "
+                                   "the scan root (through a symlink); it was not read")
+        return real
+
+    def exists(self, rel: str) -> bool:
+        """Return True when ``rel`` is a regular file inside the root."""
+        try:
+            real = self._check_real(rel, referrer=rel, line=None, ref=rel)
+        except (OutsideRootError, ParseError):
+            return False
+        return real.is_file()
+
+    def is_dir(self, rel: str) -> bool:
+        """Return True when ``rel`` is a directory inside the root."""
+        try:
+            real = self._check_real(rel, referrer=rel, line=None, ref=rel)
+        except (OutsideRootError, ParseError):
+            return False
+        return real.is_dir()
+
+    def read_bytes(self, rel: str) -> bytes:
+        """Read a file inside the root, refusing escapes, loops and files over the size cap."""
+        real = self._check_real(rel, referrer=rel, line=None, ref=rel)
+        try:
+            size = real.stat().st_size
+        except OSError as exc:
+            raise ParseError(rel, None, f"cannot read file: {exc.strerror or exc}") from exc
+        if size > self.max_file_bytes:
+            raise FileTooLargeError(rel, None, f"file is {size} bytes, over the "
+                                    f"{self.max_file_bytes}-byte limit; it was not read")
+        try:
+            with real.open("rb") as handle:
+                data = handle.read(self.max_file_bytes + 1)
+        except OSError as exc:
+            raise ParseError(rel, None, f"cannot read file: {exc.strerror or exc}") from exc
+        if len(data) > self.max_file_bytes:  # grew between stat and read
+            raise FileTooLargeError(rel, None, "file is over the size limit; it was not read")
+        return data
+
+    def read_text(self, rel: str) -> str:
+        """Read a UTF-8 text file (a BOM is accepted) inside the root."""
+        data = self.read_bytes(rel)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise ParseError(rel, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at "
+                             f"offset {exc.start})") from exc
+        return text

@@ -1,0 +1,1 @@
+"""Loaders: one per template family, each turning files into the model (see ``interface``)."""

@@ -1,0 +1,111 @@
+"""Shared by all loaders: find a function's handler file and its dependency manifests.
+
+Lambda's ``Handler`` string means different things per runtime: ``app/handler.main`` or
+``app.handler.main`` in Python, ``src/index.handler`` in Node.js (``.js``, ``.mjs``, ``.cjs``,
+or ``.ts`` before a bundler). Resolving it once, here, keeps every loader consistent.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from faasguard.fs import ScanFS
+
+__all__ = [
+    "BUILD_DIRS",
+    "MANIFEST_NAMES",
+    "find_manifests",
+    "is_manifest_name",
+    "resolve_handler",
+]
+
+#: Folders that hold build output or vendored code, never the project's own sources.
+BUILD_DIRS = frozenset(
+    {
+        "node_modules", ".aws-sam", ".serverless", "cdk.out", ".terraform", ".git", ".venv",
+        "venv", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox", "dist", "build",
+        ".esbuild", ".webpack", ".build",
+    }
+)
+
+#: Dependency manifests and lockfiles attributed to the functions whose code root holds them.
+MANIFEST_NAMES = frozenset(
+    {
+        "poetry.lock", "Pipfile.lock", "Pipfile", "uv.lock", "pdm.lock", "pylock.toml",
+        "pyproject.toml", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
+        "pnpm-lock.yaml", "package.json",
+    }
+)
+
+_NODE_EXTENSIONS = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
+#: How deep below a code root manifests are looked for (a function's code root is small).
+_MANIFEST_DEPTH = 2
+
+
+def is_manifest_name(name: str) -> bool:
+    """Return True for a dependency manifest or lockfile name (``requirements*.txt`` too)."""
+    return name in MANIFEST_NAMES or (name.startswith("requirements") and name.endswith(".txt"))
+
+
+def resolve_handler(
+    fs: ScanFS, *, code_root: str, handler: str, runtime: str | None
+) -> tuple[str | None, str | None]:
+    """Return ``(handler_file, handler_function)`` for a Lambda handler string.
+
+    Args:
+        fs: the confined scan file system.
+        code_root: POSIX folder of the function's code, relative to the scan root.
+        handler: the ``Handler`` value as written.
+        runtime: the runtime id, used to pick file extensions; guessed from files when None.
+
+    Returns:
+        The handler file relative to the scan root when it exists inside the root (else None),
+        and the function name (``None`` when the handler string has no dot).
+    """
+    module, dot, function = handler.rpartition(".")
+    if not dot or not module or not function:
+        return None, None
+    candidates: list[str] = []
+    is_python = runtime is None or runtime.startswith("python")
+    is_node = runtime is None or runtime.startswith("nodejs")
+    if is_python:
+        if "/" in module:
+            candidates.append(module + ".py")
+        candidates.append(module.replace(".", "/") + ".py")
+    if is_node:
+        candidates.extend(module + ext for ext in _NODE_EXTENSIONS)
+    for candidate in candidates:
+        rel = posixpath.normpath(posixpath.join(code_root or ".", candidate))
+        if rel.startswith("../") or rel == "..":
+            continue
+        if fs.exists(rel):
+            return rel, function
+    return None, function
+
+
+def find_manifests(fs: ScanFS, code_root: str) -> tuple[str, ...]:
+    """Return the dependency manifests under ``code_root`` (sorted POSIX paths).
+
+    Only a couple of levels are searched and build folders are skipped: manifests deeper down
+    belong to other functions or to vendored packages.
+    """
+    return tuple(sorted(_walk_manifests(fs, code_root or ".", 0)))
+
+
+def _walk_manifests(fs: ScanFS, folder: str, depth: int) -> Iterator[str]:
+    if depth > _MANIFEST_DEPTH or not fs.is_dir(folder):
+        return
+    try:
+        entries = sorted((fs.root / folder).iterdir(), key=lambda p: p.name)
+    except OSError:
+        return
+    for entry in entries:
+        rel = posixpath.normpath(posixpath.join(folder, entry.name))
+        if entry.is_symlink():
+            continue
+        if entry.is_dir():
+            if entry.name not in BUILD_DIRS and not entry.name.startswith("."):
+                yield from _walk_manifests(fs, rel, depth + 1)
+        elif is_manifest_name(entry.name):
+            yield rel

@@ -1,0 +1,1 @@
+"""Rules: metadata plus one pure ``check`` each, grouped in one module per family."""
