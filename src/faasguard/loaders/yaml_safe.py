@@ -260,16 +260,13 @@ def parse_yaml(text: str, file: str) -> ParsedDocument:
 
 
 def parse_json(text: str, file: str) -> ParsedDocument:
-    """Parse JSON, keeping line numbers when the text is also valid YAML (nearly always).
+    """Parse JSON strictly, keeping line numbers when the text is also valid YAML.
 
-    JSON such as ``"a\\/b"`` is not YAML; then the stdlib parser is used and lines are lost, but
-    duplicate keys are still reported.
+    The stdlib parser decides validity (YAML would accept ``{"b": }`` as a null); the YAML
+    composer then supplies line numbers and duplicate-key lines. For the rare JSON that is not
+    YAML (a key over 1024 characters, say) the stdlib result is used without lines.
     """
     _check_flow_depth(text, file)
-    try:
-        return parse_yaml(text, file)
-    except ParseError:
-        pass
     warnings: list[tuple[int | None, str]] = []
 
     def pairs(items: list[tuple[str, Any]]) -> YamlMap:
@@ -287,4 +284,7 @@ def parse_json(text: str, file: str) -> ParsedDocument:
         raise ParseError(file, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise ParseError(file, None, "JSON nests too deeply; it was not read") from None
-    return ParsedDocument(data, tuple(warnings))
+    try:
+        return parse_yaml(text, file)
+    except ParseError:
+        return ParsedDocument(data, tuple(warnings))

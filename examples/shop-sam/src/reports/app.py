@@ -1,0 +1,13 @@
+"""Report handlers of the example SAM app (deliberately insecure: do not deploy)."""
+
+import os
+
+
+def handler(event, context):
+    name = event["queryStringParameters"]["name"]
+    with open(os.path.join("/tmp/reports", name)) as f:
+        return {"statusCode": 200, "body": f.read()}
+
+
+def list_reports(event, context):
+    return {"statusCode": 200, "body": "[]"}

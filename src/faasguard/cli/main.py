@@ -1,0 +1,134 @@
+"""``faasguard`` entry point: argument parsing and exit codes.
+
+Exit codes (documented in docs/cli.md):
+    0  no finding at or above ``--fail-on``;
+    1  at least one finding at or above ``--fail-on``;
+    2  usage or configuration error;
+    3  internal error (a bug: please report it).
+
+Only ``argparse`` and the version are imported at start-up; each command imports what it needs,
+so ``faasguard --version`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from faasguard._version import __version__
+
+__all__ = ["EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "main"]
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+SEVERITIES = ("critical", "high", "medium", "low", "info", "never")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every command."""
+    parser = argparse.ArgumentParser(
+        prog="faasguard",
+        description="Security scanner for serverless (AWS Lambda) applications.",
+    )
+    parser.add_argument("--version", action="version", version=f"faasguard {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="scan a project folder or a template")
+    scan.add_argument("path", nargs="?", default=".", help="folder or template (default: .)")
+    scan.add_argument("-f", "--format", default="text",
+                      choices=("text", "json", "sarif", "cyclonedx"), help="output format")
+    scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    scan.add_argument("--fail-on", choices=SEVERITIES, default=None,
+                      help="exit 1 when a finding is at or above this severity (default: high)")
+    scan.add_argument("--config", metavar="FILE",
+                      help="configuration file (default: faasguard.toml or pyproject.toml)")
+    scan.add_argument("--baseline", metavar="FILE",
+                      help="hide findings whose fingerprints are in FILE (a JSON report)")
+    scan.add_argument("--write-baseline", metavar="FILE",
+                      help="write the fingerprints of all current findings to FILE")
+    scan.add_argument("--stage", help="Serverless stage to resolve")
+    scan.add_argument("--region", help="AWS region to resolve")
+    scan.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                      help="CloudFormation parameter override (repeatable)")
+    scan.add_argument("--resolve-env", action="store_true",
+                      help="resolve ${env:...} from this environment (off: never leak CI "
+                           "secrets into a report of an untrusted pull request)")
+    scan.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                      help="skip files and folders matching GLOB (repeatable)")
+    scan.add_argument("--disable", action="append", default=[], metavar="RULE",
+                      help="disable a rule by id, name or category (repeatable)")
+    scan.add_argument("--enable", action="append", default=[], metavar="RULE",
+                      help="enable an off-by-default rule (repeatable)")
+    scan.add_argument("--today", metavar="YYYY-MM-DD",
+                      help="judge runtime deprecations as of this date (default: today)")
+    scan.add_argument("--osv-db", metavar="FILE",
+                      help="vulnerability store to use (default: the user cache)")
+    scan.add_argument("--online", action="store_true",
+                      help="query the OSV API for dependency vulnerabilities")
+    scan.add_argument("--osv-url", metavar="URL", help=argparse.SUPPRESS)
+    scan.add_argument("--no-deps", action="store_true", help="skip dependency analysis")
+    scan.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                      help="colour in the text report")
+
+    rules = commands.add_parser("rules", help="list rules or explain one")
+    rules.add_argument("--explain", metavar="RULE", help="print the documentation of a rule")
+    rules.add_argument("-f", "--format", choices=("text", "json"), default="text")
+
+    db = commands.add_parser("db", help="manage the offline vulnerability store")
+    db.add_argument("--db", metavar="FILE", help="store path (default: the user cache)")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION")
+    update = db_commands.add_parser("update", help="download OSV data (PyPI and npm)")
+    update.add_argument("--ecosystem", action="append", choices=("PyPI", "npm"),
+                        help="ecosystem to update (repeatable; default: both)")
+    update.add_argument("--base-url", help=argparse.SUPPRESS)
+    imp = db_commands.add_parser("import", help="load an OSV all.zip export (offline)")
+    imp.add_argument("file", help="path to an OSV all.zip")
+    imp.add_argument("--ecosystem", choices=("PyPI", "npm"), help="ecosystem of the export")
+    db_commands.add_parser("status", help="show the store's age and record counts")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "scan":
+            from faasguard.cli.scan_cmd import run_scan
+
+            return run_scan(args)
+        if args.command == "rules":
+            from faasguard.cli.rules_cmd import run_rules
+
+            return run_rules(args)
+        if args.command == "db":
+            from faasguard.cli.db_cmd import run_db
+
+            return run_db(args, parser)
+        parser.print_help()
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("faasguard: interrupted", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # noqa: BLE001 - last line of defence: exit 3, not a traceback
+        from faasguard.errors import ConfigError
+
+        if isinstance(exc, ConfigError):
+            print(f"faasguard: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        import traceback
+
+        print(f"faasguard: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if "--debug" in sys.argv or __import__("os").environ.get("FAASGUARD_DEBUG"):
+            traceback.print_exc()
+        print("faasguard: this is a bug; set FAASGUARD_DEBUG=1 for the traceback and "
+              "please report it", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

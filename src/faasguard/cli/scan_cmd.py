@@ -1,0 +1,150 @@
+"""``faasguard scan``: merge options, run the engine, render, write, choose the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as _dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from faasguard.config import Config, load_config
+from faasguard.engine import Analyzer, ScanResult, scan
+from faasguard.errors import ConfigError
+from faasguard.findings import Severity
+from faasguard.loaders.interface import LoadOptions
+
+__all__ = ["run_scan"]
+
+
+def _parameters(values: list[str]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ConfigError(f"--param {item!r}: expected NAME=VALUE")
+        params[name] = value
+    return params
+
+
+def _config(args: argparse.Namespace, target: Path) -> Config:
+    """Project/user configuration with the command line on top (CLI wins)."""
+    config = load_config(target, explicit=Path(args.config) if args.config else None)
+    changes: dict[str, Any] = {}
+    if args.fail_on and args.fail_on != "never":
+        changes["fail_on"] = Severity(args.fail_on)
+    if args.exclude:
+        changes["exclude"] = (*config.exclude, *args.exclude)
+    if args.disable:
+        changes["disable"] = (*config.disable, *args.disable)
+    if args.enable:
+        changes["enable"] = (*config.enable, *args.enable)
+    if args.stage:
+        changes["stage"] = args.stage
+    if args.region:
+        changes["region"] = args.region
+    if args.param:
+        changes["parameters"] = {**config.parameters, **_parameters(args.param)}
+    return dataclasses.replace(config, **changes)
+
+
+def read_baseline(path: Path) -> frozenset[str]:
+    """Read fingerprints from a JSON report or a ``{"fingerprints": [...]}`` file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: baseline is not valid JSON: {exc}") from None
+    if isinstance(data, dict) and isinstance(data.get("fingerprints"), list):
+        prints = data["fingerprints"]
+    elif isinstance(data, dict) and isinstance(data.get("findings"), list):
+        prints = [f.get("fingerprint") for f in data["findings"] if isinstance(f, dict)]
+    else:
+        raise ConfigError(f"{path}: not a baseline: expected a JSON report (with 'findings') "
+                          "or an object with 'fingerprints'")
+    if not all(isinstance(p, str) for p in prints):
+        raise ConfigError(f"{path}: baseline fingerprints must be strings")
+    return frozenset(prints)
+
+
+def _today(value: str | None) -> _dt.date | None:
+    if value is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--today {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _analyzers(args: argparse.Namespace) -> tuple[list[Analyzer], list[str]]:
+    """The dependency analyzer (unless --no-deps) and the notices it has up front."""
+    if args.no_deps:
+        return [], []
+    from faasguard.deps.analyzer import build_dependency_analyzer
+
+    analyzer, notices = build_dependency_analyzer(
+        db_path=Path(args.osv_db) if args.osv_db else None,
+        online=args.online,
+        api_url=args.osv_url,
+    )
+    return [analyzer], notices
+
+
+def _use_color(mode: str, to_file: bool) -> bool:
+    if mode == "always":
+        return True
+    if mode == "never" or to_file or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    """Run ``faasguard scan`` and return the exit code (0, 1 or 2)."""
+    target = Path(args.path)
+    if not target.exists():
+        print(f"faasguard: error: {args.path}: no such file or folder", file=sys.stderr)
+        return 2
+    config = _config(args, target)
+    baseline = read_baseline(Path(args.baseline)) if args.baseline else frozenset()
+    options = LoadOptions(
+        stage=config.stage,
+        region=config.region,
+        resolve_env=args.resolve_env,
+        env=dict(os.environ) if args.resolve_env else {},
+        parameters=config.parameters,
+    )
+    analyzers, notices = _analyzers(args)
+    result = scan(target, config, load_options=options, baseline=baseline,
+                  today=_today(args.today), analyzers=analyzers, notices=notices)
+    _write(args, result)
+    if args.write_baseline:
+        prints = sorted({f.fingerprint for f in result.findings})
+        Path(args.write_baseline).write_text(
+            json.dumps({"fingerprints": prints}, indent=2) + "\n", encoding="utf-8")
+    if args.fail_on == "never":
+        return 0
+    worst = max((f.severity.rank for f in result.findings), default=-1)
+    return 1 if worst >= config.fail_on.rank else 0
+
+
+def _write(args: argparse.Namespace, result: ScanResult) -> None:
+    from faasguard.report.interface import Format, render
+
+    output = render(result, Format(args.format),
+                    color=_use_color(args.color, bool(args.output)),
+                    width=120 if args.output else _width())
+    if args.output:
+        Path(args.output).write_text(output, encoding="utf-8")
+    else:
+        sys.stdout.write(output)
+
+
+def _width() -> int:
+    try:
+        return max(100, os.get_terminal_size().columns)
+    except OSError:
+        return 120

@@ -1,0 +1,294 @@
+"""The scan engine: discover templates, load them, run every rule, apply suppressions.
+
+It owns traversal so rules stay pure: a rule that raises becomes a ``tool.rule-crashed``
+finding and the scan goes on; a file that cannot be loaded becomes a ``tool.*`` finding. No
+exception from scanned input reaches the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from faasguard.config import Config
+from faasguard.errors import LoadError
+from faasguard.findings import Finding, Suppressed
+from faasguard.fs import ScanFS
+from faasguard.loaders.discovery import TemplateRef, classify, discover
+from faasguard.loaders.interface import IssueKind, LoadIssue, LoadOptions, LoadResult, Loader
+from faasguard.loaders.interface import issue_from_error
+from faasguard.model import Application, Location
+from faasguard.rules.interface import (
+    ApiRule,
+    ApplicationRule,
+    FunctionRule,
+    ResourceRule,
+    RoleRule,
+    Rule,
+    RuleContext,
+    RuleOptions,
+)
+from faasguard.rules.registry import all_rules, rule_by_name
+
+__all__ = ["Analyzer", "ScanResult", "enabled_rules", "scan"]
+
+#: Which tool rule reports each kind of load issue.
+_ISSUE_RULES = {
+    IssueKind.PARSE_ERROR: "parse-error",
+    IssueKind.OUTSIDE_ROOT: "reference-outside-root",
+    IssueKind.UNSUPPORTED: "unsupported-template",
+    IssueKind.DUPLICATE_KEY: "duplicate-key",
+    IssueKind.UNRESOLVED: "unresolved-reference",
+}
+_ISSUE_REMEDIATION = {
+    IssueKind.PARSE_ERROR: "Fix the file so it parses; until then faasguard cannot check it.",
+    IssueKind.OUTSIDE_ROOT: "Keep referenced files inside the project, or scan from a folder "
+    "that contains them.",
+    IssueKind.UNSUPPORTED: "Render the template to YAML or JSON (for example `serverless print "
+    "> serverless.yml`) and scan that.",
+    IssueKind.DUPLICATE_KEY: "Remove or rename the duplicate key: only its last value is "
+    "deployed.",
+    IssueKind.UNRESOLVED: "Fix the reference so it resolves (break the cycle, or define the "
+    "missing value).",
+}
+
+
+class Analyzer(Protocol):
+    """An analysis that runs after the rules on each application (dependencies, code...)."""
+
+    def analyze(self, app: Application, fs: ScanFS) -> Iterator[Finding | LoadIssue]:
+        """Yield findings (and load issues) for one application."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Everything one scan produced; reporters are pure functions of it."""
+
+    root: str
+    applications: tuple[Application, ...]
+    findings: tuple[Finding, ...]
+    suppressed: tuple[Suppressed, ...] = ()
+    baselined: tuple[Finding, ...] = ()
+    templates: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()
+    rules: tuple[str, ...] = field(default=())
+
+
+def _loader(name: str) -> Loader:
+    # Imported on use: a scan of SAM templates never pays for the Serverless loader.
+    if name == "serverless":
+        from faasguard.loaders.serverless.loader import ServerlessLoader
+
+        return ServerlessLoader()
+    from faasguard.loaders.cloudformation.loader import CloudFormationLoader
+
+    return CloudFormationLoader()
+
+
+def enabled_rules(config: Config) -> tuple[type[Rule], ...]:
+    """Return the rules this configuration runs (id, name or category can disable one)."""
+    result = []
+    for rule in all_rules():
+        keys = {rule.id, rule.name, rule.category, rule.category.split(".")[0]}
+        if keys & set(config.disable):
+            continue
+        if rule.default_enabled or keys & set(config.enable):
+            result.append(rule)
+    return tuple(result)
+
+
+def scan(
+    target: Path,
+    config: Config,
+    *,
+    load_options: LoadOptions,
+    baseline: frozenset[str] = frozenset(),
+    today: _dt.date | None = None,
+    analyzers: Sequence[Analyzer] = (),
+    notices: Sequence[str] = (),
+    progress: Callable[[str], None] | None = None,
+) -> ScanResult:
+    """Scan a folder (every application under it) or one template file.
+
+    Args:
+        target: a folder, or a single template file.
+        config: the merged configuration.
+        load_options: stage, region, parameters and env resolution for the loaders.
+        baseline: fingerprints of findings to hide as already known.
+        today: the date runtime deprecations are judged against.
+        analyzers: extra analyses run on each loaded application.
+        notices: messages to carry into the report (e.g. missing vulnerability data).
+        progress: called with each template path as it is loaded.
+    """
+    root = target if target.is_dir() else target.parent
+    fs = ScanFS(root, max_file_bytes=config.max_file_bytes)
+    if target.is_dir():
+        templates = discover(fs, exclude=config.exclude)
+    else:
+        ref = classify(fs, fs.relpath(target))
+        templates = [ref] if ref else []
+    apps: list[Application] = []
+    issues: list[LoadIssue] = []
+    for ref in templates:
+        if progress:
+            progress(ref.path)
+        result = _load(ref, fs, load_options)
+        apps.extend(result.applications)
+        issues.extend(result.issues)
+    rules = enabled_rules(config)
+    options = RuleOptions(
+        today=today or _dt.date.today(),
+        naming_pattern=config.naming_pattern,
+        deprecation_warning_days=config.deprecation_warning_days,
+        extra=config.rule_options,
+    )
+    findings = [_issue_finding(issue) for issue in issues]
+    for app in apps:
+        ctx = RuleContext(app=app, options=options, readme_dirs=_readme_dirs(fs, app))
+        findings.extend(_run_rules(rules, app, ctx))
+        for analyzer in analyzers:
+            for item in analyzer.analyze(app, fs):
+                findings.append(item if isinstance(item, Finding) else _issue_finding(item))
+    active, suppressed, baselined = _partition(findings, config, baseline)
+    return ScanResult(
+        root=str(target),
+        applications=tuple(apps),
+        findings=tuple(sorted(active, key=Finding.sort_key)),
+        suppressed=tuple(sorted(suppressed, key=lambda s: s.finding.sort_key())),
+        baselined=tuple(sorted(baselined, key=Finding.sort_key)),
+        templates=tuple(ref.path for ref in templates),
+        notices=tuple(notices),
+        rules=tuple(rule.id for rule in rules),
+    )
+
+
+def _load(ref: TemplateRef, fs: ScanFS, options: LoadOptions) -> LoadResult:
+    try:
+        return _loader(ref.loader).load(ref.path, fs, options)
+    except LoadError as exc:
+        return LoadResult(issues=(issue_from_error(exc),))
+    except Exception as exc:  # noqa: BLE001 - a loader bug must not end the scan
+        message = (f"faasguard could not load this file ({type(exc).__name__}: {exc}); "
+                   "this is a bug in faasguard, please report it")
+        return LoadResult(issues=(LoadIssue(IssueKind.PARSE_ERROR, message, Location(ref.path)),))
+
+
+def _issue_finding(issue: LoadIssue) -> Finding:
+    rule = rule_by_name(_ISSUE_RULES[issue.kind])
+    return Finding.create(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        category=rule.category,
+        severity=rule.severity,
+        confidence=rule.confidence,
+        title=rule.title,
+        message=issue.message,
+        file=issue.location.file,
+        line=issue.location.line,
+        function=None,
+        application=issue.application or "",
+        resource=None,
+        evidence=issue.message,
+        remediation=_ISSUE_REMEDIATION[issue.kind],
+        cwe=rule.cwe,
+    )
+
+
+def _run_rules(rules: Iterable[type[Rule]], app: Application, ctx: RuleContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule_class in rules:
+        rule = rule_class()
+        for element, produce, where in _targets(rule, app, ctx):
+            try:
+                findings.extend(produce())
+            except Exception as exc:  # noqa: BLE001 - one broken rule must not end the scan
+                findings.append(_crash_finding(rule, app, element, where, exc))
+    return findings
+
+
+def _targets(
+    rule: Rule, app: Application, ctx: RuleContext
+) -> Iterator[tuple[str | None, Callable[[], Iterator[Finding]], Location]]:
+    """Yield (element name, a thunk running the rule on it, its location) per element."""
+    if isinstance(rule, FunctionRule):
+        for fn in app.functions:
+            yield fn.name, _bind(rule.check, fn, ctx), fn.location
+    elif isinstance(rule, RoleRule):
+        for role in app.roles:
+            yield role.id, _bind(rule.check, role, ctx), role.location
+    elif isinstance(rule, ApiRule):
+        for api in app.apis:
+            yield api.id, _bind(rule.check, api, ctx), api.location
+    elif isinstance(rule, ResourceRule):
+        for res in app.resources:
+            if res.type in rule.resource_types:
+                yield res.id, _bind(rule.check, res, ctx), res.location
+    elif isinstance(rule, ApplicationRule):
+        yield None, _bind(rule.check, app, ctx), Location(app.file)
+
+
+def _bind(check: Callable[..., Iterator[Finding]], element: object,
+          ctx: RuleContext) -> Callable[[], Iterator[Finding]]:
+    # Materialise inside the thunk so an exception raised mid-generator is caught per element.
+    return lambda: iter(list(check(element, ctx)))
+
+
+def _crash_finding(rule: Rule, app: Application, element: str | None, where: Location,
+                   exc: Exception) -> Finding:
+    crash = rule_by_name("rule-crashed")
+    message = (f"rule {rule.id} ({rule.name}) failed on {element or app.name}: "
+               f"{type(exc).__name__}: {exc}; its results for this element are missing")
+    return Finding.create(
+        rule_id=crash.id,
+        rule_name=crash.name,
+        category=crash.category,
+        severity=crash.severity,
+        confidence=crash.confidence,
+        title=crash.title,
+        message=message,
+        file=where.file,
+        line=where.line,
+        function=element if element and app.function(element) else None,
+        application=app.name,
+        resource=element,
+        evidence=f"{rule.id} {type(exc).__name__}",
+        remediation="Report this to the faasguard maintainers with the template; other rules "
+        "still ran.",
+        cwe=crash.cwe,
+    )
+
+
+def _readme_dirs(fs: ScanFS, app: Application) -> frozenset[str]:
+    """Folders (code roots and the app root) that hold a README file."""
+    folders = {app.root or "."} | {fn.code_root for fn in app.functions if fn.code_root}
+    found = set()
+    for folder in folders:
+        try:
+            names = os.listdir(fs.root / folder)
+        except OSError:
+            continue
+        if any(name.lower().startswith("readme") for name in names):
+            found.add(folder)
+    return frozenset(found)
+
+
+def _partition(
+    findings: Iterable[Finding], config: Config, baseline: frozenset[str]
+) -> tuple[list[Finding], list[Suppressed], list[Finding]]:
+    active: list[Finding] = []
+    suppressed: list[Suppressed] = []
+    baselined: list[Finding] = []
+    for finding in findings:
+        rule = next((s for s in config.suppressions if s.matches(finding)), None)
+        if rule is not None:
+            suppressed.append(Suppressed(finding, rule.reason, rule.source))
+        elif finding.fingerprint in baseline:
+            baselined.append(finding)
+        else:
+            active.append(finding)
+    return active, suppressed, baselined

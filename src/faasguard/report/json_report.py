@@ -1,0 +1,52 @@
+"""The JSON report: findings at the top level, then the applications they were found in.
+
+Its shape is published as ``schema/report.schema.json`` (draft 2020-12) and tests validate every
+golden report against it; ``schema_version`` changes only when a field is removed or renamed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from faasguard._version import __version__
+from faasguard.engine import ScanResult
+from faasguard.findings import Severity
+from faasguard.report.serialize import application_json, finding_json
+
+__all__ = ["SCHEMA_VERSION", "render_json", "report_dict"]
+
+SCHEMA_VERSION = "1.0"
+
+
+def report_dict(result: ScanResult) -> dict[str, Any]:
+    """Return the report as plain data (also used by other reporters and tests)."""
+    by_severity = Counter(f.severity.value for f in result.findings)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "faasguard", "version": __version__},
+        "root": result.root,
+        "summary": {
+            "findings": len(result.findings),
+            "by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
+            "suppressed": len(result.suppressed),
+            "baselined": len(result.baselined),
+            "applications": len(result.applications),
+            "functions": sum(len(a.functions) for a in result.applications),
+            "templates": list(result.templates),
+        },
+        "findings": [finding_json(f) for f in result.findings],
+        "suppressed": [
+            {"finding": finding_json(s.finding), "reason": s.reason, "source": s.source}
+            for s in result.suppressed
+        ],
+        "baselined": [f.fingerprint for f in result.baselined],
+        "applications": [application_json(a) for a in result.applications],
+        "notices": list(result.notices),
+    }
+
+
+def render_json(result: ScanResult) -> str:
+    """Render the report as indented JSON with sorted keys (stable for golden tests)."""
+    return json.dumps(report_dict(result), indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,81 @@
+"""Plain-JSON views of findings and the model, shared by the JSON and SARIF reporters.
+
+Unknown values become ``{"unknown": expression, "reason": ...}`` so a consumer can never mistake
+an unresolved value for a real one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
+
+from faasguard.findings import Finding
+from faasguard.model import Api, Application, Function, Resource, Role, Unknown
+
+__all__ = ["application_json", "finding_json", "to_json"]
+
+
+def to_json(value: Any) -> Any:
+    """Convert model values (dataclasses, enums, Unknown, mappings) to JSON-ready data."""
+    if isinstance(value, Unknown):
+        return {"unknown": value.expression, "reason": value.reason}
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    return value
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """Return one finding as a JSON object with every documented field."""
+    data: dict[str, Any] = to_json(finding)
+    return data
+
+
+def _function_json(fn: Function) -> dict[str, Any]:
+    data: dict[str, Any] = to_json(fn)
+    return data
+
+
+def _role_json(role: Role) -> dict[str, Any]:
+    data: dict[str, Any] = to_json(role)
+    return data
+
+
+def _api_json(api: Api) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": api.id,
+        "kind": api.kind.value,
+        "location": to_json(api.location),
+        "throttling": to_json(api.throttling),
+        "functions": list(api.functions),
+        "implicit": api.implicit,
+    }
+    return data
+
+
+def _resource_json(res: Resource) -> dict[str, Any]:
+    return {"id": res.id, "type": res.type, "location": to_json(res.location)}
+
+
+def application_json(app: Application) -> dict[str, Any]:
+    """Return an application with its functions, triggers, roles, APIs and resources."""
+    return {
+        "name": app.name,
+        "format": app.format.value,
+        "file": app.file,
+        "root": app.root,
+        "provider": app.provider,
+        "stage": app.stage,
+        "region": to_json(app.region),
+        "functions": [_function_json(fn) for fn in app.functions],
+        "roles": [_role_json(role) for role in app.roles],
+        "apis": [_api_json(api) for api in app.apis],
+        "resources": [_resource_json(res) for res in app.resources],
+    }

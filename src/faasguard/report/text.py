@@ -1,0 +1,127 @@
+"""The terminal report: a per-function summary table, then findings from worst to least.
+
+Developers read this in a CI log or a terminal, so each finding states where (file:line and
+function), what, and the concrete fix, and secrets never appear unredacted (rules redact
+evidence before it gets here).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from faasguard.engine import ScanResult
+from faasguard.findings import Finding, Severity
+from faasguard.model import Application, Function, Unknown
+
+__all__ = ["render_text"]
+
+_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, Unknown):
+        return "?"
+    return str(value)
+
+
+def _triggers(fn: Function) -> str:
+    kinds: list[str] = []
+    for trigger in fn.triggers:
+        label = trigger.kind.value
+        if trigger.kind.is_http:
+            label += f"({trigger.auth.value})"
+        if label not in kinds:
+            kinds.append(label)
+    return ", ".join(kinds) or "-"
+
+
+def _summary_table(result: ScanResult) -> Table:
+    counts: dict[tuple[str, str], Counter[Severity]] = {}
+    for finding in result.findings:
+        if finding.function:
+            key = (finding.application, finding.function)
+            counts.setdefault(key, Counter())[finding.severity] += 1
+    table = Table(title="Functions", title_justify="left", show_lines=False)
+    for column in ("application", "function", "runtime", "triggers", "role", "findings"):
+        table.add_column(column)
+    for app in result.applications:
+        for fn in app.functions:
+            found = counts.get((app.name, fn.name), Counter())
+            summary = " ".join(
+                f"[{_STYLE[s]}]{found[s]} {s.value}[/]" for s in Severity if found[s]
+            ) or "[green]none[/]"
+            table.add_row(escape(app.name), escape(fn.name), escape(_value(fn.runtime)),
+                          escape(_triggers(fn)), escape(_role_label(app, fn)), summary)
+    return table
+
+
+def _role_label(app: Application, fn: Function) -> str:
+    role = app.role(fn.role)
+    if role is None:
+        return _value(fn.role)
+    shared = f" (shared by {len(role.functions)})" if len(role.functions) > 1 else ""
+    return role.id + shared
+
+
+def _finding_block(console: Console, finding: Finding) -> None:
+    where = finding.file + (f":{finding.line}" if finding.line else "")
+    subject = f" function {finding.function}" if finding.function else ""
+    if not subject and finding.resource:
+        subject = f" resource {finding.resource}"
+    console.print(
+        f"[{_STYLE[finding.severity]}]{finding.severity.value.upper():8}[/] "
+        f"[bold]{finding.rule_id}[/] {escape(finding.rule_name)}  "
+        f"{escape(where)}{escape(subject)}"
+    )
+    console.print(f"         {escape(finding.message)}", highlight=False)
+    if finding.evidence and finding.evidence != finding.message:
+        console.print(f"         [dim]evidence:[/] {escape(finding.evidence)}", highlight=False)
+    console.print(f"         [green]fix:[/] {escape(finding.remediation)}", highlight=False)
+
+
+def render_text(result: ScanResult, *, color: bool = False, width: int = 120) -> str:
+    """Render the terminal report (ANSI colours only when ``color`` is True)."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
+                      highlight=False, soft_wrap=False)
+    functions = sum(len(a.functions) for a in result.applications)
+    console.print(f"[bold]faasguard[/] scanned {escape(result.root)}: "
+                  f"{len(result.applications)} application(s), {functions} function(s), "
+                  f"{len(result.templates)} template(s)")
+    if functions:
+        console.print(_summary_table(result))
+    for notice in result.notices:
+        console.print(f"[yellow]note:[/] {escape(notice)}")
+    if result.findings:
+        console.print()
+        console.print("[bold]Findings[/]")
+        for finding in result.findings:
+            _finding_block(console, finding)
+    counts = Counter(f.severity for f in result.findings)
+    totals = ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s]) or "no findings"
+    extra = []
+    if result.suppressed:
+        extra.append(f"{len(result.suppressed)} suppressed")
+    if result.baselined:
+        extra.append(f"{len(result.baselined)} in baseline")
+    console.print()
+    console.print(f"[bold]{len(result.findings)} finding(s)[/]: {totals}"
+                  + (f" ({', '.join(extra)})" if extra else ""))
+    for item in result.suppressed:
+        f = item.finding
+        console.print(f"[dim]suppressed {f.rule_id} {escape(f.file)}"
+                      f"{':' + str(f.line) if f.line else ''}: {escape(item.reason)}[/]")
+    return buffer.getvalue()
