@@ -1,0 +1,81 @@
+"""Benchmark: faasguard scan on a generated corpus, side by side with checkov when available.
+
+Usage: ``python bench/bench_scan.py [--checkov PATH_TO_CHECKOV] [--repeat N]``
+
+It generates the corpus (bench/gen_corpus.py: one serverless.yml with 1,000 functions and 500
+SAM templates) in a temporary folder, then times, each as a fresh process (what CI pays):
+``faasguard --version``, ``faasguard scan`` on the Serverless app, on the SAM templates and on
+both, and checkov with the matching frameworks on the same folders. Dependency analysis is off
+(``--no-deps``) so only the template analysis is compared, as checkov's template checks are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_corpus import generate  # noqa: E402
+
+FAASGUARD = [sys.executable, "-m", "faasguard"]
+
+
+def _time(cmd: list[str], repeat: int) -> float:
+    """Median wall time of ``cmd`` over ``repeat`` runs (exit code 0 or 1 accepted)."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, check=False)
+        samples.append(time.perf_counter() - start)
+        if proc.returncode not in (0, 1):
+            sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr.decode()[-2000:]}")
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--checkov", default=os.environ.get("CHECKOV") or shutil.which("checkov"),
+                        help="checkov executable (default: $CHECKOV or checkov on PATH)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--functions", type=int, default=1000)
+    parser.add_argument("--templates", type=int, default=500)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp)
+        generate(corpus, functions=args.functions, templates=args.templates)
+        version = _time([*FAASGUARD, "--version"], max(args.repeat, 5))
+        console = Path(sys.executable).parent / "faasguard"
+        version_script = _time([str(console), "--version"], max(args.repeat, 5)) \
+            if console.exists() else float("nan")
+        rows = []
+        for label, folder, frameworks in (
+            (f"serverless.yml, {args.functions} functions", corpus / "serverless-big",
+             "serverless"),
+            (f"{args.templates} SAM templates", corpus / "sam", "cloudformation"),
+        ):
+            ours = _time([*FAASGUARD, "scan", str(folder), "--no-deps", "--format", "json",
+                          "-o", os.devnull, "--fail-on", "never"], args.repeat)
+            theirs = None
+            if args.checkov:
+                theirs = _time([args.checkov, "-d", str(folder), "--framework", frameworks,
+                                "--quiet", "--compact", "-o", "json", "--soft-fail"],
+                               max(1, args.repeat // 2))
+            rows.append((label, ours, theirs))
+    print(f"faasguard --version (python -m): {version * 1000:.0f} ms")
+    print(f"faasguard --version (console script): {version_script * 1000:.0f} ms")
+    print(f"{'corpus':40} {'faasguard':>10} {'checkov':>10} {'speed-up':>9}")
+    for label, ours, theirs in rows:
+        other = f"{theirs:9.2f}s" if theirs is not None else "       n/a"
+        ratio = f"{theirs / ours:8.1f}x" if theirs is not None else "      n/a"
+        print(f"{label:40} {ours:9.2f}s {other} {ratio}")
+
+
+if __name__ == "__main__":
+    main()
