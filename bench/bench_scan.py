@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_corpus import generate  # noqa: E402
+from gen_corpus import generate
 
 FAASGUARD = [sys.executable, "-m", "faasguard"]
 
@@ -41,8 +41,11 @@ def _time(cmd: list[str], repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--checkov", default=os.environ.get("CHECKOV") or shutil.which("checkov"),
-                        help="checkov executable (default: $CHECKOV or checkov on PATH)")
+    parser.add_argument(
+        "--checkov",
+        default=os.environ.get("CHECKOV") or shutil.which("checkov"),
+        help="checkov executable (default: $CHECKOV or checkov on PATH)",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--functions", type=int, default=1000)
     parser.add_argument("--templates", type=int, default=500)
@@ -52,21 +55,52 @@ def main() -> None:
         generate(corpus, functions=args.functions, templates=args.templates)
         version = _time([*FAASGUARD, "--version"], max(args.repeat, 5))
         console = Path(sys.executable).parent / "faasguard"
-        version_script = _time([str(console), "--version"], max(args.repeat, 5)) \
-            if console.exists() else float("nan")
+        version_script = (
+            _time([str(console), "--version"], max(args.repeat, 5))
+            if console.exists()
+            else float("nan")
+        )
         rows = []
         for label, folder, frameworks in (
-            (f"serverless.yml, {args.functions} functions", corpus / "serverless-big",
-             "serverless"),
+            (
+                f"serverless.yml, {args.functions} functions",
+                corpus / "serverless-big",
+                "serverless",
+            ),
             (f"{args.templates} SAM templates", corpus / "sam", "cloudformation"),
         ):
-            ours = _time([*FAASGUARD, "scan", str(folder), "--no-deps", "--format", "json",
-                          "-o", os.devnull, "--fail-on", "never"], args.repeat)
+            ours = _time(
+                [
+                    *FAASGUARD,
+                    "scan",
+                    str(folder),
+                    "--no-deps",
+                    "--format",
+                    "json",
+                    "-o",
+                    os.devnull,
+                    "--fail-on",
+                    "never",
+                ],
+                args.repeat,
+            )
             theirs = None
             if args.checkov:
-                theirs = _time([args.checkov, "-d", str(folder), "--framework", frameworks,
-                                "--quiet", "--compact", "-o", "json", "--soft-fail"],
-                               max(1, args.repeat // 2))
+                theirs = _time(
+                    [
+                        args.checkov,
+                        "-d",
+                        str(folder),
+                        "--framework",
+                        frameworks,
+                        "--quiet",
+                        "--compact",
+                        "-o",
+                        "json",
+                        "--soft-fail",
+                    ],
+                    max(1, args.repeat // 2),
+                )
             rows.append((label, ours, theirs))
     print(f"faasguard --version (python -m): {version * 1000:.0f} ms")
     print(f"faasguard --version (console script): {version_script * 1000:.0f} ms")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 _EVENTS = [
     "      - http:\n          path: items/{n}\n          method: get\n",
-    "      - http:\n          path: items/{n}\n          method: post\n          authorizer: aws_iam\n",
+    "      - http:\n          path: items/{n}\n          method: post\n"
+    "          authorizer: aws_iam\n",
     "      - httpApi:\n          path: /v2/items/{n}\n          method: get\n",
     "      - sqs:\n          arn: arn:aws:sqs:eu-west-1:123456789012:queue-{n}\n",
     "      - s3:\n          bucket: bucket-{n}\n          event: s3:ObjectCreated:*\n",
@@ -79,6 +80,11 @@ def serverless_app(folder: Path, functions: int, rng: random.Random) -> None:
     (folder / "requirements.txt").write_text("requests==2.31.0\nboto3==1.34.0\n")
 
 
+def _secret(index: int) -> str:
+    """Every tenth stack carries a literal AWS secret key (AWS's documented example value)."""
+    return "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" if index % 10 == 0 else "!Ref Stage"
+
+
 def sam_template(folder: Path, index: int) -> None:
     """Write one SAM template with a handful of functions, an API and data stores."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -141,7 +147,7 @@ Resources:
         AuthType: {"NONE" if index % 4 == 0 else "AWS_IAM"}
       Environment:
         Variables:
-          SECRET_KEY: {"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" if index % 10 == 0 else "!Ref Stage"}
+          SECRET_KEY: {_secret(index)}
   Queue:
     Type: AWS::SQS::Queue
     Properties:

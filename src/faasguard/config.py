@@ -75,7 +75,14 @@ class Config:
 
 
 _TOP_KEYS = {
-    "fail-on", "exclude", "rules", "suppress", "stage", "region", "parameters", "max-file-bytes",
+    "fail-on",
+    "exclude",
+    "rules",
+    "suppress",
+    "stage",
+    "region",
+    "parameters",
+    "max-file-bytes",
 }
 _RULE_KEYS = {"disable", "enable", "naming-pattern", "deprecation-warning-days", "options"}
 _SUPPRESS_KEYS = {"rule", "function", "file", "fingerprint", "application", "reason"}
@@ -163,20 +170,21 @@ def _merge(config: Config, table: Mapping[str, Any], source: str) -> Config:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise ConfigError(f"{source}: rules.naming-pattern is not a valid regular "
-                              f"expression: {exc}") from None
+            raise ConfigError(
+                f"{source}: rules.naming-pattern is not a valid regular expression: {exc}"
+            ) from None
         changes["naming_pattern"] = pattern
     if "deprecation-warning-days" in rules:
         changes["deprecation_warning_days"] = _int(
-            rules["deprecation-warning-days"], source, "rules.deprecation-warning-days")
+            rules["deprecation-warning-days"], source, "rules.deprecation-warning-days"
+        )
     if "options" in rules:
         options = rules["options"]
         if not isinstance(options, dict) or not all(isinstance(v, dict) for v in options.values()):
             raise ConfigError(f"{source}: [rules.options] must hold one table per rule name")
         changes["rule_options"] = {**config.rule_options, **options}
     if "suppress" in table:
-        changes["suppressions"] = (*config.suppressions,
-                                   *_suppressions(table["suppress"], source))
+        changes["suppressions"] = (*config.suppressions, *_suppressions(table["suppress"], source))
     return replace(config, **changes)
 
 
@@ -191,14 +199,19 @@ def _suppressions(value: Any, source: str) -> list[Suppression]:
         _unknown(entry, _SUPPRESS_KEYS, source, f"{where}.")
         reason = entry.get("reason")
         if not isinstance(reason, str) or not reason.strip():
-            raise ConfigError(f"{source}: {where} needs a non-empty 'reason': say why the "
-                              "finding is accepted")
-        selectors = {k: _str(entry[k], source, f"{where}.{k}")
-                     for k in ("rule", "function", "file", "fingerprint", "application")
-                     if k in entry}
+            raise ConfigError(
+                f"{source}: {where} needs a non-empty 'reason': say why the finding is accepted"
+            )
+        selectors = {
+            k: _str(entry[k], source, f"{where}.{k}")
+            for k in ("rule", "function", "file", "fingerprint", "application")
+            if k in entry
+        }
         if not selectors:
-            raise ConfigError(f"{source}: {where} must name at least one of rule, function, "
-                              "file, fingerprint, application")
+            raise ConfigError(
+                f"{source}: {where} must name at least one of rule, function, "
+                "file, fingerprint, application"
+            )
         result.append(Suppression(reason=reason.strip(), source=source, **selectors))
     return result
 
@@ -206,17 +219,20 @@ def _suppressions(value: Any, source: str) -> list[Suppression]:
 def _unknown(table: Mapping[str, Any], allowed: set[str], source: str, prefix: str) -> None:
     extra = sorted(set(table) - allowed)
     if extra:
-        raise ConfigError(f"{source}: unknown configuration key(s): "
-                          f"{', '.join(prefix + k for k in extra)} "
-                          f"(allowed: {', '.join(sorted(prefix + k for k in allowed))})")
+        raise ConfigError(
+            f"{source}: unknown configuration key(s): "
+            f"{', '.join(prefix + k for k in extra)} "
+            f"(allowed: {', '.join(sorted(prefix + k for k in allowed))})"
+        )
 
 
 def _severity(value: Any, source: str, key: str) -> Severity:
     try:
         return Severity(str(value).lower())
     except ValueError:
-        raise ConfigError(f"{source}: {key} must be one of "
-                          f"{', '.join(s.value for s in Severity)}, not {value!r}") from None
+        raise ConfigError(
+            f"{source}: {key} must be one of {', '.join(s.value for s in Severity)}, not {value!r}"
+        ) from None
 
 
 def _str(value: Any, source: str, key: str) -> str:

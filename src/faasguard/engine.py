@@ -8,19 +8,25 @@ exception from scanned input reaches the caller.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from faasguard.config import Config
+from faasguard.deps.inventory import FunctionDependencies
 from faasguard.errors import LoadError
 from faasguard.findings import Finding, Suppressed
 from faasguard.fs import ScanFS
 from faasguard.loaders.discovery import TemplateRef, classify, discover
-from faasguard.loaders.interface import IssueKind, LoadIssue, LoadOptions, LoadResult, Loader
-from faasguard.loaders.interface import issue_from_error
+from faasguard.loaders.interface import (
+    IssueKind,
+    Loader,
+    LoadIssue,
+    LoadOptions,
+    LoadResult,
+    issue_from_error,
+)
 from faasguard.model import Application, Location
 from faasguard.rules.interface import (
     ApiRule,
@@ -50,8 +56,7 @@ _ISSUE_REMEDIATION = {
     "that contains them.",
     IssueKind.UNSUPPORTED: "Render the template to YAML or JSON (for example `serverless print "
     "> serverless.yml`) and scan that.",
-    IssueKind.DUPLICATE_KEY: "Remove or rename the duplicate key: only its last value is "
-    "deployed.",
+    IssueKind.DUPLICATE_KEY: "Remove or rename the duplicate key: only its last value is deployed.",
     IssueKind.UNRESOLVED: "Fix the reference so it resolves (break the cycle, or define the "
     "missing value).",
 }
@@ -60,8 +65,10 @@ _ISSUE_REMEDIATION = {
 class Analyzer(Protocol):
     """An analysis that runs after the rules on each application (dependencies, code...)."""
 
-    def analyze(self, app: Application, fs: ScanFS) -> Iterator[Finding | LoadIssue]:
-        """Yield findings (and load issues) for one application."""
+    def analyze(
+        self, app: Application, fs: ScanFS
+    ) -> Iterator[Finding | LoadIssue | FunctionDependencies]:
+        """Yield findings, load issues and dependency inventories for one application."""
         ...
 
 
@@ -77,6 +84,7 @@ class ScanResult:
     templates: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()
     rules: tuple[str, ...] = field(default=())
+    dependencies: tuple[FunctionDependencies, ...] = ()
 
 
 def _loader(name: str) -> Loader:
@@ -148,12 +156,16 @@ def scan(
         extra=config.rule_options,
     )
     findings = [_issue_finding(issue) for issue in issues]
+    inventory: list[FunctionDependencies] = []
     for app in apps:
         ctx = RuleContext(app=app, options=options, readme_dirs=_readme_dirs(fs, app))
         findings.extend(_run_rules(rules, app, ctx))
         for analyzer in analyzers:
             for item in analyzer.analyze(app, fs):
-                findings.append(item if isinstance(item, Finding) else _issue_finding(item))
+                if isinstance(item, FunctionDependencies):
+                    inventory.append(item)
+                else:
+                    findings.append(item if isinstance(item, Finding) else _issue_finding(item))
     active, suppressed, baselined = _partition(findings, config, baseline)
     return ScanResult(
         root=str(target),
@@ -164,6 +176,7 @@ def scan(
         templates=tuple(ref.path for ref in templates),
         notices=tuple(notices),
         rules=tuple(rule.id for rule in rules),
+        dependencies=tuple(inventory),
     )
 
 
@@ -172,9 +185,11 @@ def _load(ref: TemplateRef, fs: ScanFS, options: LoadOptions) -> LoadResult:
         return _loader(ref.loader).load(ref.path, fs, options)
     except LoadError as exc:
         return LoadResult(issues=(issue_from_error(exc),))
-    except Exception as exc:  # noqa: BLE001 - a loader bug must not end the scan
-        message = (f"faasguard could not load this file ({type(exc).__name__}: {exc}); "
-                   "this is a bug in faasguard, please report it")
+    except Exception as exc:
+        message = (
+            f"faasguard could not load this file ({type(exc).__name__}: {exc}); "
+            "this is a bug in faasguard, please report it"
+        )
         return LoadResult(issues=(LoadIssue(IssueKind.PARSE_ERROR, message, Location(ref.path)),))
 
 
@@ -206,7 +221,7 @@ def _run_rules(rules: Iterable[type[Rule]], app: Application, ctx: RuleContext) 
         for element, produce, where in _targets(rule, app, ctx):
             try:
                 findings.extend(produce())
-            except Exception as exc:  # noqa: BLE001 - one broken rule must not end the scan
+            except Exception as exc:
                 findings.append(_crash_finding(rule, app, element, where, exc))
     return findings
 
@@ -232,17 +247,21 @@ def _targets(
         yield None, _bind(rule.check, app, ctx), Location(app.file)
 
 
-def _bind(check: Callable[..., Iterator[Finding]], element: object,
-          ctx: RuleContext) -> Callable[[], Iterator[Finding]]:
+def _bind(
+    check: Callable[..., Iterator[Finding]], element: object, ctx: RuleContext
+) -> Callable[[], Iterator[Finding]]:
     # Materialise inside the thunk so an exception raised mid-generator is caught per element.
     return lambda: iter(list(check(element, ctx)))
 
 
-def _crash_finding(rule: Rule, app: Application, element: str | None, where: Location,
-                   exc: Exception) -> Finding:
+def _crash_finding(
+    rule: Rule, app: Application, element: str | None, where: Location, exc: Exception
+) -> Finding:
     crash = rule_by_name("rule-crashed")
-    message = (f"rule {rule.id} ({rule.name}) failed on {element or app.name}: "
-               f"{type(exc).__name__}: {exc}; its results for this element are missing")
+    message = (
+        f"rule {rule.id} ({rule.name}) failed on {element or app.name}: "
+        f"{type(exc).__name__}: {exc}; its results for this element are missing"
+    )
     return Finding.create(
         rule_id=crash.id,
         rule_name=crash.name,
@@ -269,7 +288,7 @@ def _readme_dirs(fs: ScanFS, app: Application) -> frozenset[str]:
     found = set()
     for folder in folders:
         try:
-            names = os.listdir(fs.root / folder)
+            names = [entry.name for entry in (fs.root / folder).iterdir()]
         except OSError:
             continue
         if any(name.lower().startswith("readme") for name in names):

@@ -82,14 +82,28 @@ class VulnerabilityRef:
 _WS = re.compile(r"\s+")
 
 
-def make_fingerprint(*, rule_id: str, application: str, function: str | None,
-                     resource: str | None, file: str, evidence: str) -> str:
+def make_fingerprint(
+    *,
+    rule_id: str,
+    application: str,
+    function: str | None,
+    resource: str | None,
+    file: str,
+    evidence: str,
+) -> str:
     """Return a stable 16-hex-digit fingerprint for a finding.
 
     Line numbers are left out on purpose (see module docstring); the file is kept so the same
     pattern in two files stays two findings.
     """
-    parts = [rule_id, application, function or "", resource or "", file, _WS.sub(" ", evidence).strip()]
+    parts = [
+        rule_id,
+        application,
+        function or "",
+        resource or "",
+        file,
+        _WS.sub(" ", evidence).strip(),
+    ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 

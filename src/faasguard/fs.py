@@ -33,7 +33,8 @@ class ScanFS:
 
     def relpath(self, path: Path) -> str:
         """Return ``path`` (absolute or relative to cwd) as a POSIX path relative to the root."""
-        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))
+        # abspath, not resolve(): a symlink must keep its own name here; reads check it later.
+        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))  # noqa: PTH100
         return PurePosixPath(Path(rel)).as_posix()
 
     def join(self, base_dir: str, ref: str, *, referrer: str, line: int | None) -> str:
@@ -49,12 +50,18 @@ class ScanFS:
             OutsideRootError: for absolute paths, ``~`` and anything resolving outside the root.
         """
         if ref.startswith(("/", "~", "\\")) or (len(ref) > 1 and ref[1] == ":"):
-            raise OutsideRootError(referrer, line, f"file reference {ref!r} is absolute; "
-                                   "only paths inside the scan root are read")
+            raise OutsideRootError(
+                referrer,
+                line,
+                f"file reference {ref!r} is absolute; only paths inside the scan root are read",
+            )
         joined = posixpath.normpath(posixpath.join(base_dir or ".", ref.replace("\\", "/")))
         if joined == ".." or joined.startswith("../"):
-            raise OutsideRootError(referrer, line, f"file reference {ref!r} points outside "
-                                   "the scan root; it was not read")
+            raise OutsideRootError(
+                referrer,
+                line,
+                f"file reference {ref!r} points outside the scan root; it was not read",
+            )
         self._check_real(joined, referrer=referrer, line=line, ref=ref)
         return joined
 
@@ -66,8 +73,12 @@ class ScanFS:
         except (OSError, RuntimeError) as exc:  # symlink loops
             raise ParseError(referrer, line, f"cannot resolve {ref!r}: {exc}") from exc
         if real != self.real_root and self.real_root not in real.parents:
-            raise OutsideRootError(referrer, line, f"file reference {ref!r} resolves outside "
-                                   "the scan root (through a symlink); it was not read")
+            raise OutsideRootError(
+                referrer,
+                line,
+                f"file reference {ref!r} resolves outside "
+                "the scan root (through a symlink); it was not read",
+            )
         return real
 
     def exists(self, rel: str) -> bool:
@@ -94,8 +105,11 @@ class ScanFS:
         except OSError as exc:
             raise ParseError(rel, None, f"cannot read file: {exc.strerror or exc}") from exc
         if size > self.max_file_bytes:
-            raise FileTooLargeError(rel, None, f"file is {size} bytes, over the "
-                                    f"{self.max_file_bytes}-byte limit; it was not read")
+            raise FileTooLargeError(
+                rel,
+                None,
+                f"file is {size} bytes, over the {self.max_file_bytes}-byte limit; it was not read",
+            )
         try:
             with real.open("rb") as handle:
                 data = handle.read(self.max_file_bytes + 1)
@@ -112,6 +126,7 @@ class ScanFS:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise ParseError(rel, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at "
-                             f"offset {exc.start})") from exc
+            raise ParseError(
+                rel, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            ) from exc
         return text

@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 
 __all__ = [
     "Api",
-    "Application",
     "AppFormat",
+    "Application",
     "AuthKind",
     "Cors",
     "EnvVar",

@@ -17,7 +17,9 @@ def test_defaults_without_files(tmp_path):
 
 
 def test_project_file_is_read_and_validated(tmp_path):
-    _write(tmp_path / "faasguard.toml", """
+    _write(
+        tmp_path / "faasguard.toml",
+        """
 fail-on = "medium"
 exclude = ["legacy/*"]
 [rules]
@@ -27,16 +29,20 @@ naming-pattern = "^[a-z][a-zA-Z0-9]+$"
 rule = "public-function-url"
 function = "webhook"
 reason = "Stripe webhook, signature checked in code"
-""")
+""",
+    )
     config = load_config(tmp_path, user_home=tmp_path / "home")
     assert config.fail_on is Severity.MEDIUM
     assert config.exclude == ("legacy/*",)
     assert config.disable == ("FG8002",)
     assert config.naming_pattern == "^[a-z][a-zA-Z0-9]+$"
     assert config.suppressions == (
-        Suppression(reason="Stripe webhook, signature checked in code",
-                    rule="public-function-url", function="webhook",
-                    source=str(tmp_path / "faasguard.toml")),
+        Suppression(
+            reason="Stripe webhook, signature checked in code",
+            rule="public-function-url",
+            function="webhook",
+            source=str(tmp_path / "faasguard.toml"),
+        ),
     )
 
 
@@ -53,14 +59,18 @@ def test_pyproject_section_and_user_file_precedence(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('fail-on = "urgent"\n', "fail-on must be one of critical, high, medium, low, info, "
-                                 "not 'urgent'"),
+        (
+            'fail-on = "urgent"\n',
+            "fail-on must be one of critical, high, medium, low, info, not 'urgent'",
+        ),
         ('fial-on = "high"\n', "unknown configuration key(s): fial-on"),
         ('[rules]\ndisabel = ["x"]\n', "unknown configuration key(s): rules.disabel"),
         ('[[suppress]]\nrule = "FG6001"\n', "suppress[0] needs a non-empty 'reason'"),
         ('[[suppress]]\nreason = "ok"\n', "suppress[0] must name at least one of rule"),
-        ('[rules]\nnaming-pattern = "(("\n', "rules.naming-pattern is not a valid regular "
-                                             "expression"),
+        (
+            '[rules]\nnaming-pattern = "(("\n',
+            "rules.naming-pattern is not a valid regular expression",
+        ),
         ("fail-on = \n", "invalid TOML"),
     ],
 )
@@ -74,10 +84,22 @@ def test_bad_config_is_a_clear_error_naming_the_file(tmp_path, text, message):
 
 def test_suppression_matching():
     finding = Finding.create(
-        rule_id="FG6001", rule_name="public-function-url", category="surface.public-function-url",
-        severity=Severity.HIGH, confidence=Confidence.HIGH, title="t", message="m",
-        file="svc/serverless.yml", line=3, function="webhook", application="svc", resource=None,
-        evidence="e", remediation="r", cwe=None)
+        rule_id="FG6001",
+        rule_name="public-function-url",
+        category="surface.public-function-url",
+        severity=Severity.HIGH,
+        confidence=Confidence.HIGH,
+        title="t",
+        message="m",
+        file="svc/serverless.yml",
+        line=3,
+        function="webhook",
+        application="svc",
+        resource=None,
+        evidence="e",
+        remediation="r",
+        cwe=None,
+    )
     assert Suppression(reason="x", rule="FG6001").matches(finding)
     assert Suppression(reason="x", rule="surface.public-function-url").matches(finding)
     assert Suppression(reason="x", file="svc/*", function="webhook").matches(finding)

@@ -24,14 +24,26 @@ def test_join_inside_root(root):
 @pytest.mark.parametrize(
     ("ref", "message"),
     [
-        ("../outside.txt", "serverless.yml:7: file reference '../outside.txt' points outside "
-                           "the scan root; it was not read"),
-        ("../../../etc/passwd", "serverless.yml:7: file reference '../../../etc/passwd' points "
-                                "outside the scan root; it was not read"),
-        ("/etc/passwd", "serverless.yml:7: file reference '/etc/passwd' is absolute; only paths "
-                        "inside the scan root are read"),
-        ("~/.aws/credentials", "serverless.yml:7: file reference '~/.aws/credentials' is "
-                               "absolute; only paths inside the scan root are read"),
+        (
+            "../outside.txt",
+            "serverless.yml:7: file reference '../outside.txt' points outside "
+            "the scan root; it was not read",
+        ),
+        (
+            "../../../etc/passwd",
+            "serverless.yml:7: file reference '../../../etc/passwd' points "
+            "outside the scan root; it was not read",
+        ),
+        (
+            "/etc/passwd",
+            "serverless.yml:7: file reference '/etc/passwd' is absolute; only paths "
+            "inside the scan root are read",
+        ),
+        (
+            "~/.aws/credentials",
+            "serverless.yml:7: file reference '~/.aws/credentials' is "
+            "absolute; only paths inside the scan root are read",
+        ),
     ],
 )
 def test_join_refuses_escapes(root, ref, message):
@@ -45,8 +57,10 @@ def test_symlink_out_of_root_is_refused(root):
     fs = ScanFS(root)
     with pytest.raises(OutsideRootError) as err:
         fs.read_text("link.yml")
-    assert str(err.value) == ("link.yml: file reference 'link.yml' resolves outside the scan "
-                              "root (through a symlink); it was not read")
+    assert str(err.value) == (
+        "link.yml: file reference 'link.yml' resolves outside the scan "
+        "root (through a symlink); it was not read"
+    )
     assert fs.exists("link.yml") is False
 
 

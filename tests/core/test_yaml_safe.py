@@ -59,8 +59,11 @@ def test_duplicate_key_is_a_warning_with_both_lines():
     doc = parse_yaml("functions:\n  a: 1\n  b: 2\n  a: 3\n", "d.yml")
     assert doc.data["functions"] == {"a": 3, "b": 2}
     assert doc.warnings == (
-        (4, "duplicate key 'a' (first at line 2): the earlier value is silently discarded "
-            "by YAML loaders"),
+        (
+            4,
+            "duplicate key 'a' (first at line 2): the earlier value is silently discarded "
+            "by YAML loaders",
+        ),
     )
 
 
@@ -73,8 +76,10 @@ def test_python_object_tag_is_refused_with_line():
 def test_unknown_custom_tag_is_refused():
     with pytest.raises(ParseError) as err:
         parse_yaml("x: !Include other.yml\n", "c.yml")
-    assert str(err.value) == ("c.yml:1: YAML tag '!Include' is not allowed (only plain YAML and "
-                              "CloudFormation short tags are read)")
+    assert str(err.value) == (
+        "c.yml:1: YAML tag '!Include' is not allowed (only plain YAML and "
+        "CloudFormation short tags are read)"
+    )
 
 
 def test_alias_bomb_is_refused():
@@ -94,7 +99,10 @@ def test_recursive_alias_and_deep_nesting_are_refused():
     assert f"nesting deeper than {MAX_DEPTH} levels" in str(err.value)
     with pytest.raises(ParseError) as err:
         parse_yaml("x: " + "[" * 5000 + "]" * 5000 + "\n", "deep.yml")
-    assert str(err.value) == "deep.yml:1: flow collections nest deeper than 1000 levels; the file was not read"
+    assert (
+        str(err.value)
+        == "deep.yml:1: flow collections nest deeper than 1000 levels; the file was not read"
+    )
 
 
 def test_invalid_yaml_names_file_and_line():
@@ -114,10 +122,11 @@ def test_json_with_lines_and_fallback():
     assert line_of(doc.data["Resources"], "A") == 3
     # A key over 1024 characters is valid JSON but not a YAML simple key: no lines then.
     long_key = "k" * 1100
-    doc = parse_json('{"a": 1, "a": 2, "%s": 3}' % long_key, "long.json")
+    doc = parse_json(f'{{"a": 1, "a": 2, "{long_key}": 3}}', "long.json")
     assert doc.data == {"a": 2, long_key: 3}
-    assert doc.warnings == ((None, "duplicate key 'a': the earlier value is silently discarded "
-                                   "by JSON loaders"),)
+    assert doc.warnings == (
+        (None, "duplicate key 'a': the earlier value is silently discarded by JSON loaders"),
+    )
 
 
 def test_invalid_json_names_line():

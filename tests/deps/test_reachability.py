@@ -18,16 +18,23 @@ def _tree(root: Path, files: dict[str, str]) -> ScanFS:
 
 
 def test_python_closure_follows_own_modules_only(tmp_path):
-    fs = _tree(tmp_path, {
-        "svc/handler.py": "import json\nimport yaml\nfrom lib import db\nfrom .util import x\n",
-        "svc/lib/__init__.py": "",
-        "svc/lib/db.py": "import boto3\nfrom botocore.config import Config\n",
-        "svc/util.py": "import requests.adapters\n",
-        "svc/unused.py": "import django\n",
-    })
+    fs = _tree(
+        tmp_path,
+        {
+            "svc/handler.py": "import json\nimport yaml\nfrom lib import db\nfrom .util import x\n",
+            "svc/lib/__init__.py": "",
+            "svc/lib/db.py": "import boto3\nfrom botocore.config import Config\n",
+            "svc/util.py": "import requests.adapters\n",
+            "svc/unused.py": "import django\n",
+        },
+    )
     closure = import_closure(fs, handler_file="svc/handler.py", code_root="svc")
-    assert closure.files == ("svc/handler.py", "svc/lib/__init__.py", "svc/lib/db.py",
-                             "svc/util.py")
+    assert closure.files == (
+        "svc/handler.py",
+        "svc/lib/__init__.py",
+        "svc/lib/db.py",
+        "svc/util.py",
+    )
     assert closure.python_modules == frozenset({"yaml", "boto3", "botocore", "requests"})
     assert closure.errors == ()
 
@@ -36,8 +43,9 @@ def test_python_syntax_error_is_recorded_not_raised(tmp_path):
     fs = _tree(tmp_path, {"h.py": "import os\ndef broken(:\n"})
     closure = import_closure(fs, handler_file="h.py", code_root="")
     assert closure.python_modules == frozenset()
-    assert closure.errors == ("h.py: cannot parse Python (SyntaxError); its imports are not "
-                              "followed",)
+    assert closure.errors == (
+        "h.py: cannot parse Python (SyntaxError); its imports are not followed",
+    )
 
 
 def test_js_and_ts_specifiers():
@@ -51,15 +59,25 @@ def test_js_and_ts_specifiers():
     const notAString = require(name);
     """
     assert sorted(js_specifiers(source, "h.ts")) == [
-        "./types", "./util.js", "@aws-sdk/client-s3", "axios", "lodash/fp", "node:fs",
+        "./types",
+        "./util.js",
+        "@aws-sdk/client-s3",
+        "axios",
+        "lodash/fp",
+        "node:fs",
     ]
 
 
 def test_js_closure_resolves_ts_sources_and_packages(tmp_path):
-    fs = _tree(tmp_path, {
-        "fn/index.ts": "import { get } from './lib/http.js';\nimport jwt from 'jsonwebtoken';\n",
-        "fn/lib/http.ts": "const axios = require('axios');\nconst path = require('path');\n",
-    })
+    fs = _tree(
+        tmp_path,
+        {
+            "fn/index.ts": (
+                "import { get } from './lib/http.js';\nimport jwt from 'jsonwebtoken';\n"
+            ),
+            "fn/lib/http.ts": "const axios = require('axios');\nconst path = require('path');\n",
+        },
+    )
     closure = import_closure(fs, handler_file="fn/index.ts", code_root="fn")
     assert closure.files == ("fn/index.ts", "fn/lib/http.ts")
     assert closure.npm_packages == frozenset({"jsonwebtoken", "axios"})

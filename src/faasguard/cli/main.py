@@ -39,40 +39,90 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = commands.add_parser("scan", help="scan a project folder or a template")
     scan.add_argument("path", nargs="?", default=".", help="folder or template (default: .)")
-    scan.add_argument("-f", "--format", default="text",
-                      choices=("text", "json", "sarif", "cyclonedx"), help="output format")
+    scan.add_argument(
+        "-f",
+        "--format",
+        default="text",
+        choices=("text", "json", "sarif", "cyclonedx"),
+        help="output format",
+    )
     scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
-    scan.add_argument("--fail-on", choices=SEVERITIES, default=None,
-                      help="exit 1 when a finding is at or above this severity (default: high)")
-    scan.add_argument("--config", metavar="FILE",
-                      help="configuration file (default: faasguard.toml or pyproject.toml)")
-    scan.add_argument("--baseline", metavar="FILE",
-                      help="hide findings whose fingerprints are in FILE (a JSON report)")
-    scan.add_argument("--write-baseline", metavar="FILE",
-                      help="write the fingerprints of all current findings to FILE")
+    scan.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        default=None,
+        help="exit 1 when a finding is at or above this severity (default: high)",
+    )
+    scan.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: faasguard.toml or pyproject.toml)",
+    )
+    scan.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="hide findings whose fingerprints are in FILE (a JSON report)",
+    )
+    scan.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="write the fingerprints of all current findings to FILE",
+    )
     scan.add_argument("--stage", help="Serverless stage to resolve")
     scan.add_argument("--region", help="AWS region to resolve")
-    scan.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                      help="CloudFormation parameter override (repeatable)")
-    scan.add_argument("--resolve-env", action="store_true",
-                      help="resolve ${env:...} from this environment (off: never leak CI "
-                           "secrets into a report of an untrusted pull request)")
-    scan.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                      help="skip files and folders matching GLOB (repeatable)")
-    scan.add_argument("--disable", action="append", default=[], metavar="RULE",
-                      help="disable a rule by id, name or category (repeatable)")
-    scan.add_argument("--enable", action="append", default=[], metavar="RULE",
-                      help="enable an off-by-default rule (repeatable)")
-    scan.add_argument("--today", metavar="YYYY-MM-DD",
-                      help="judge runtime deprecations as of this date (default: today)")
-    scan.add_argument("--osv-db", metavar="FILE",
-                      help="vulnerability store to use (default: the user cache)")
-    scan.add_argument("--online", action="store_true",
-                      help="query the OSV API for dependency vulnerabilities")
+    scan.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="CloudFormation parameter override (repeatable)",
+    )
+    scan.add_argument(
+        "--resolve-env",
+        action="store_true",
+        help="resolve ${env:...} from this environment (off: never leak CI "
+        "secrets into a report of an untrusted pull request)",
+    )
+    scan.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files and folders matching GLOB (repeatable)",
+    )
+    scan.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="disable a rule by id, name or category (repeatable)",
+    )
+    scan.add_argument(
+        "--enable",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="enable an off-by-default rule (repeatable)",
+    )
+    scan.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="judge runtime deprecations as of this date (default: today)",
+    )
+    scan.add_argument(
+        "--osv-db", metavar="FILE", help="vulnerability store to use (default: the user cache)"
+    )
+    scan.add_argument(
+        "--online", action="store_true", help="query the OSV API for dependency vulnerabilities"
+    )
     scan.add_argument("--osv-url", metavar="URL", help=argparse.SUPPRESS)
     scan.add_argument("--no-deps", action="store_true", help="skip dependency analysis")
-    scan.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                      help="colour in the text report")
+    scan.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour in the text report",
+    )
 
     rules = commands.add_parser("rules", help="list rules or explain one")
     rules.add_argument("--explain", metavar="RULE", help="print the documentation of a rule")
@@ -82,8 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("--db", metavar="FILE", help="store path (default: the user cache)")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION")
     update = db_commands.add_parser("update", help="download OSV data (PyPI and npm)")
-    update.add_argument("--ecosystem", action="append", choices=("PyPI", "npm"),
-                        help="ecosystem to update (repeatable; default: both)")
+    update.add_argument(
+        "--ecosystem",
+        action="append",
+        choices=("PyPI", "npm"),
+        help="ecosystem to update (repeatable; default: both)",
+    )
     update.add_argument("--base-url", help=argparse.SUPPRESS)
     imp = db_commands.add_parser("import", help="load an OSV all.zip export (offline)")
     imp.add_argument("file", help="path to an OSV all.zip")
@@ -114,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("faasguard: interrupted", file=sys.stderr)
         return EXIT_INTERNAL
-    except Exception as exc:  # noqa: BLE001 - last line of defence: exit 3, not a traceback
+    except Exception as exc:
         from faasguard.errors import ConfigError
 
         if isinstance(exc, ConfigError):
@@ -125,8 +179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"faasguard: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         if "--debug" in sys.argv or __import__("os").environ.get("FAASGUARD_DEBUG"):
             traceback.print_exc()
-        print("faasguard: this is a bug; set FAASGUARD_DEBUG=1 for the traceback and "
-              "please report it", file=sys.stderr)
+        print(
+            "faasguard: this is a bug; set FAASGUARD_DEBUG=1 for the traceback and "
+            "please report it",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

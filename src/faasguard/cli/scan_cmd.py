@@ -64,8 +64,10 @@ def read_baseline(path: Path) -> frozenset[str]:
     elif isinstance(data, dict) and isinstance(data.get("findings"), list):
         prints = [f.get("fingerprint") for f in data["findings"] if isinstance(f, dict)]
     else:
-        raise ConfigError(f"{path}: not a baseline: expected a JSON report (with 'findings') "
-                          "or an object with 'fingerprints'")
+        raise ConfigError(
+            f"{path}: not a baseline: expected a JSON report (with 'findings') "
+            "or an object with 'fingerprints'"
+        )
     if not all(isinstance(p, str) for p in prints):
         raise ConfigError(f"{path}: baseline fingerprints must be strings")
     return frozenset(prints)
@@ -118,13 +120,21 @@ def run_scan(args: argparse.Namespace) -> int:
         parameters=config.parameters,
     )
     analyzers, notices = _analyzers(args)
-    result = scan(target, config, load_options=options, baseline=baseline,
-                  today=_today(args.today), analyzers=analyzers, notices=notices)
+    result = scan(
+        target,
+        config,
+        load_options=options,
+        baseline=baseline,
+        today=_today(args.today),
+        analyzers=analyzers,
+        notices=notices,
+    )
     _write(args, result)
     if args.write_baseline:
         prints = sorted({f.fingerprint for f in result.findings})
         Path(args.write_baseline).write_text(
-            json.dumps({"fingerprints": prints}, indent=2) + "\n", encoding="utf-8")
+            json.dumps({"fingerprints": prints}, indent=2) + "\n", encoding="utf-8"
+        )
     if args.fail_on == "never":
         return 0
     worst = max((f.severity.rank for f in result.findings), default=-1)
@@ -134,9 +144,12 @@ def run_scan(args: argparse.Namespace) -> int:
 def _write(args: argparse.Namespace, result: ScanResult) -> None:
     from faasguard.report.interface import Format, render
 
-    output = render(result, Format(args.format),
-                    color=_use_color(args.color, bool(args.output)),
-                    width=120 if args.output else _width())
+    output = render(
+        result,
+        Format(args.format),
+        color=_use_color(args.color, bool(args.output)),
+        width=120 if args.output else _width(),
+    )
     if args.output:
         Path(args.output).write_text(output, encoding="utf-8")
     else:

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from email.parser import HeaderParser
 from pathlib import Path
 
-from faasguard.errors import LoadError
 from faasguard.deps.reachability import python_import_names
+from faasguard.errors import LoadError
 from faasguard.fs import ScanFS
 
 __all__ = [
@@ -77,8 +77,12 @@ class ArtifactContents:
 
 
 def _normalise_pypi(name: str) -> str:
-    return "-".join(part for part in name.lower().replace("_", "-").replace(".", "-").split("-")
-                    if part) or name.lower()
+    return (
+        "-".join(
+            part for part in name.lower().replace("_", "-").replace(".", "-").split("-") if part
+        )
+        or name.lower()
+    )
 
 
 def _lines(data: bytes) -> int:
@@ -98,26 +102,33 @@ def count_code_lines(fs: ScanFS, files: tuple[str, ...]) -> int:
 
 def _package_of_library_path(path: str) -> bool:
     parts = path.split("/")
-    return "node_modules" in parts or any(p.endswith((".dist-info", ".egg-info")) for p in parts) \
-        or "site-packages" in parts or "python" in parts[:1]
+    return (
+        "node_modules" in parts
+        or any(p.endswith((".dist-info", ".egg-info")) for p in parts)
+        or "site-packages" in parts
+        or "python" in parts[:1]
+    )
 
 
 def _entry_problem(archive: str, info: zipfile.ZipInfo) -> ArchiveProblem | None:
     name = info.filename
     if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
-        return ArchiveProblem("path-escape", archive, name,
-                              f"entry {name!r} has an absolute path")
+        return ArchiveProblem("path-escape", archive, name, f"entry {name!r} has an absolute path")
     if ".." in name.replace("\\", "/").split("/"):
-        return ArchiveProblem("path-escape", archive, name,
-                              f"entry {name!r} escapes the archive with '..'")
+        return ArchiveProblem(
+            "path-escape", archive, name, f"entry {name!r} escapes the archive with '..'"
+        )
     mode = info.external_attr >> 16
     if mode and stat.S_ISLNK(mode):
-        return ArchiveProblem("symlink", archive, name,
-                              f"entry {name!r} is a symbolic link")
+        return ArchiveProblem("symlink", archive, name, f"entry {name!r} is a symbolic link")
     if info.file_size > MIN_RATIO_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        return ArchiveProblem("bomb", archive, name,
-                              f"entry {name!r} expands {info.compress_size} bytes to "
-                              f"{info.file_size} (ratio over {MAX_RATIO}: a zip bomb?)")
+        return ArchiveProblem(
+            "bomb",
+            archive,
+            name,
+            f"entry {name!r} expands {info.compress_size} bytes to "
+            f"{info.file_size} (ratio over {MAX_RATIO}: a zip bomb?)",
+        )
     return None
 
 
@@ -135,23 +146,47 @@ def read_zip(fs: ScanFS, rel: str) -> ArtifactContents:
     try:
         raw_path = fs.root / rel
         if not fs.exists(rel):
-            return ArtifactContents(rel, problems=(ArchiveProblem(
-                "corrupt", rel, None, "archive is outside the scan root or missing"),))
+            return ArtifactContents(
+                rel,
+                problems=(
+                    ArchiveProblem(
+                        "corrupt", rel, None, "archive is outside the scan root or missing"
+                    ),
+                ),
+            )
         zf = zipfile.ZipFile(raw_path)
     except (OSError, zipfile.BadZipFile) as exc:
-        return ArtifactContents(rel, problems=(ArchiveProblem("corrupt", rel, None,
-                                                              f"not a readable zip: {exc}"),))
+        return ArtifactContents(
+            rel, problems=(ArchiveProblem("corrupt", rel, None, f"not a readable zip: {exc}"),)
+        )
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:
-            return ArtifactContents(rel, problems=(ArchiveProblem(
-                "too-many-entries", rel, None,
-                f"{len(infos)} entries, over the {MAX_ENTRIES} limit; not read"),))
+            return ArtifactContents(
+                rel,
+                problems=(
+                    ArchiveProblem(
+                        "too-many-entries",
+                        rel,
+                        None,
+                        f"{len(infos)} entries, over the {MAX_ENTRIES} limit; not read",
+                    ),
+                ),
+            )
         declared = sum(i.file_size for i in infos)
         if declared > MAX_TOTAL_BYTES:
-            return ArtifactContents(rel, problems=(ArchiveProblem(
-                "bomb", rel, None, f"expands to {declared} bytes, over the {MAX_TOTAL_BYTES} "
-                "limit (a zip bomb?); not read"),))
+            return ArtifactContents(
+                rel,
+                problems=(
+                    ArchiveProblem(
+                        "bomb",
+                        rel,
+                        None,
+                        f"expands to {declared} bytes, over the {MAX_TOTAL_BYTES} "
+                        "limit (a zip bomb?); not read",
+                    ),
+                ),
+            )
         problems = [p for p in (_entry_problem(rel, i) for i in infos) if p]
         refused = {p.entry for p in problems}
         safe = [i for i in infos if i.filename not in refused and not i.is_dir()]
@@ -162,8 +197,9 @@ def read_zip(fs: ScanFS, rel: str) -> ArtifactContents:
             return ArtifactContents(rel, problems=tuple(problems))
 
 
-def _contents(rel: str, infos: list[zipfile.ZipInfo], zf: zipfile.ZipFile,
-              problems: list[ArchiveProblem]) -> ArtifactContents:
+def _contents(
+    rel: str, infos: list[zipfile.ZipInfo], zf: zipfile.ZipFile, problems: list[ArchiveProblem]
+) -> ArtifactContents:
     packages: list[InstalledPackage] = []
     top_levels: dict[str, tuple[str, ...]] = {}
     code: list[tuple[str, int]] = []
@@ -179,9 +215,11 @@ def _contents(rel: str, infos: list[zipfile.ZipInfo], zf: zipfile.ZipFile,
         elif base == "top_level.txt" and parent.endswith(".dist-info"):
             data = _read_member(zf, info, MAX_METADATA_BYTES)
             if data is not None:
-                top_levels[parent] = tuple(line.strip() for line in
-                                           data.decode("utf-8", "replace").splitlines()
-                                           if line.strip())
+                top_levels[parent] = tuple(
+                    line.strip()
+                    for line in data.decode("utf-8", "replace").splitlines()
+                    if line.strip()
+                )
         elif base == "package.json" and "node_modules/" in name:
             data = _read_member(zf, info, MAX_METADATA_BYTES)
             pkg = _npm_metadata(data, name) if data is not None else None
@@ -194,9 +232,13 @@ def _contents(rel: str, infos: list[zipfile.ZipInfo], zf: zipfile.ZipFile,
     return _assemble(rel, packages, top_levels, code, problems)
 
 
-def _assemble(source: str, packages: list[InstalledPackage],
-              top_levels: dict[str, tuple[str, ...]], code: list[tuple[str, int]],
-              problems: list[ArchiveProblem]) -> ArtifactContents:
+def _assemble(
+    source: str,
+    packages: list[InstalledPackage],
+    top_levels: dict[str, tuple[str, ...]],
+    code: list[tuple[str, int]],
+    problems: list[ArchiveProblem],
+) -> ArtifactContents:
     """Split code lines into own and library lines once every package is known.
 
     In a Lambda zip, Python packages are installed at the root next to the handler, so a file
@@ -216,8 +258,15 @@ def _assemble(source: str, packages: list[InstalledPackage],
             library_files += 1
         else:
             own_lines += lines
-    return ArtifactContents(source, _dedupe(packages), library_lines, library_files, own_lines,
-                            tuple(problems), by_package)
+    return ArtifactContents(
+        source,
+        _dedupe(packages),
+        library_lines,
+        library_files,
+        own_lines,
+        tuple(problems),
+        by_package,
+    )
 
 
 def _python_metadata(data: bytes, path: str) -> InstalledPackage | None:
@@ -233,7 +282,7 @@ def _npm_metadata(data: bytes, path: str) -> InstalledPackage | None:
     # an installed package; deeper package.json files are a package's own fixtures.
     parts = path.split("/")
     idx = max(i for i, p in enumerate(parts) if p == "node_modules")
-    rest = parts[idx + 1:]
+    rest = parts[idx + 1 :]
     if not (len(rest) == 2 or (len(rest) == 3 and rest[0].startswith("@"))):
         return None
     try:
@@ -255,8 +304,9 @@ def _dedupe(packages: list[InstalledPackage]) -> tuple[InstalledPackage, ...]:
     return tuple(sorted(seen.values(), key=lambda p: (p.ecosystem, p.name, p.version)))
 
 
-def _top_levels_by_package(top_levels: dict[str, tuple[str, ...]],
-                           packages: list[InstalledPackage]) -> dict[str, tuple[str, ...]]:
+def _top_levels_by_package(
+    top_levels: dict[str, tuple[str, ...]], packages: list[InstalledPackage]
+) -> dict[str, tuple[str, ...]]:
     result: dict[str, tuple[str, ...]] = {}
     for pkg in packages:
         dist_info = posixpath.basename(posixpath.dirname(pkg.path))
@@ -276,7 +326,7 @@ def read_build_dir(fs: ScanFS, rel_dir: str) -> ArtifactContents:
     problems: list[ArchiveProblem] = []
     code: list[tuple[str, int]] = []
     for rel, path in _walk(fs, rel_dir, problems):
-        inner = rel[len(rel_dir) + 1:]
+        inner = rel[len(rel_dir) + 1 :]
         base = posixpath.basename(inner)
         parent = posixpath.basename(posixpath.dirname(inner))
         try:
@@ -286,7 +336,8 @@ def read_build_dir(fs: ScanFS, rel_dir: str) -> ArtifactContents:
                     packages.append(pkg)
             elif base == "top_level.txt" and parent.endswith(".dist-info"):
                 top_levels[parent] = tuple(
-                    line.strip() for line in fs.read_text(rel).splitlines() if line.strip())
+                    line.strip() for line in fs.read_text(rel).splitlines() if line.strip()
+                )
             elif base == "package.json" and "node_modules/" in inner:
                 pkg = _npm_metadata(fs.read_bytes(rel), inner)
                 if pkg:
@@ -304,20 +355,34 @@ def _walk(fs: ScanFS, rel_dir: str, problems: list[ArchiveProblem]) -> Iterator[
         base = fs.relpath(Path(dirpath))
         for name in list(dirnames):
             if (Path(dirpath) / name).is_symlink():
-                problems.append(ArchiveProblem("symlink", rel_dir, f"{base}/{name}",
-                                               f"{base}/{name} is a symbolic link; not followed"))
+                problems.append(
+                    ArchiveProblem(
+                        "symlink",
+                        rel_dir,
+                        f"{base}/{name}",
+                        f"{base}/{name} is a symbolic link; not followed",
+                    )
+                )
         dirnames.sort()
         for name in sorted(filenames):
             path = Path(dirpath) / name
             rel = f"{base}/{name}"
             if path.is_symlink():
-                problems.append(ArchiveProblem("symlink", rel_dir, rel,
-                                               f"{rel} is a symbolic link; not followed"))
+                problems.append(
+                    ArchiveProblem(
+                        "symlink", rel_dir, rel, f"{rel} is a symbolic link; not followed"
+                    )
+                )
                 continue
             count += 1
             if count > MAX_ENTRIES:
-                problems.append(ArchiveProblem("too-many-entries", rel_dir, None,
-                                               f"more than {MAX_ENTRIES} files; the rest "
-                                               "were not read"))
+                problems.append(
+                    ArchiveProblem(
+                        "too-many-entries",
+                        rel_dir,
+                        None,
+                        f"more than {MAX_ENTRIES} files; the rest were not read",
+                    )
+                )
                 return
             yield rel, path

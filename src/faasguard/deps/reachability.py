@@ -34,12 +34,48 @@ _PY_SUFFIX = ".py"
 _JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
 _NODE_BUILTINS = frozenset(
     {
-        "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
-        "crypto", "dgram", "diagnostics_channel", "dns", "domain", "events", "fs", "http",
-        "http2", "https", "inspector", "module", "net", "os", "path", "perf_hooks", "process",
-        "punycode", "querystring", "readline", "repl", "stream", "string_decoder", "sys",
-        "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm", "wasi",
-        "worker_threads", "zlib",
+        "assert",
+        "async_hooks",
+        "buffer",
+        "child_process",
+        "cluster",
+        "console",
+        "constants",
+        "crypto",
+        "dgram",
+        "diagnostics_channel",
+        "dns",
+        "domain",
+        "events",
+        "fs",
+        "http",
+        "http2",
+        "https",
+        "inspector",
+        "module",
+        "net",
+        "os",
+        "path",
+        "perf_hooks",
+        "process",
+        "punycode",
+        "querystring",
+        "readline",
+        "repl",
+        "stream",
+        "string_decoder",
+        "sys",
+        "timers",
+        "tls",
+        "trace_events",
+        "tty",
+        "url",
+        "util",
+        "v8",
+        "vm",
+        "wasi",
+        "worker_threads",
+        "zlib",
     }
 )
 #: Distributions whose import name differs from their project name (the common cases).
@@ -158,13 +194,15 @@ def import_closure(fs: ScanFS, *, handler_file: str, code_root: str) -> ImportCl
 # ---- Python ---------------------------------------------------------------------------------
 
 
-def _python_imports(fs: ScanFS, file: str, text: str, root: str,
-                    errors: list[str]) -> tuple[list[str], set[str]]:
+def _python_imports(
+    fs: ScanFS, file: str, text: str, root: str, errors: list[str]
+) -> tuple[list[str], set[str]]:
     try:
         tree = ast.parse(text, filename=file)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        errors.append(f"{file}: cannot parse Python ({type(exc).__name__}); its imports are "
-                      "not followed")
+        errors.append(
+            f"{file}: cannot parse Python ({type(exc).__name__}); its imports are not followed"
+        )
         return [], set()
     package_dir = posixpath.dirname(file)
     local: list[str] = []
@@ -242,7 +280,10 @@ def _parser_for(file: str) -> Any:
 
 
 def js_specifiers(source: bytes, file: str) -> list[str]:
-    """Return every module specifier in ``import``/``export ... from``/``require()``/``import()``."""
+    """Return every module specifier a JavaScript or TypeScript file loads.
+
+    Covers ``import``, ``export ... from``, ``require()`` and ``import()`` with a literal string.
+    """
     tree = _parser_for(file).parse(source)
     found: list[str] = []
     stack = [tree.root_node]
@@ -256,8 +297,10 @@ def js_specifiers(source: bytes, file: str) -> list[str]:
         elif kind == "call_expression":
             fn = node.child_by_field_name("function")
             args = node.child_by_field_name("arguments")
-            if fn is not None and args is not None and (
-                (fn.type == "identifier" and fn.text == b"require") or fn.type == "import"
+            if (
+                fn is not None
+                and args is not None
+                and ((fn.type == "identifier" and fn.text == b"require") or fn.type == "import")
             ):
                 first = next((c for c in args.named_children), None)
                 if first is not None and first.type == "string":
@@ -271,8 +314,7 @@ def _string_value(node: Any) -> str:
     return text.decode("utf-8", "replace").strip("'\"`")
 
 
-def _js_imports(fs: ScanFS, file: str, text: str,
-                errors: list[str]) -> tuple[list[str], set[str]]:
+def _js_imports(fs: ScanFS, file: str, text: str, errors: list[str]) -> tuple[list[str], set[str]]:
     try:
         specifiers = js_specifiers(text.encode("utf-8"), file)
     except (ValueError, RecursionError) as exc:  # pragma: no cover - tree-sitter is tolerant

@@ -28,10 +28,22 @@ _CFN_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 _SNIFF_BYTES = 64 * 1024
 _NOT_TEMPLATES = frozenset(
     {
-        "package.json", "package-lock.json", "npm-shrinkwrap.json", "tsconfig.json",
-        "pnpm-lock.yaml", "composer.json", "cdk.json", "manifest.json", "tree.json",
-        "docker-compose.yml", "docker-compose.yaml", ".pre-commit-config.yaml", "mkdocs.yml",
-        "samconfig.yaml", "samconfig.yml", "faasguard.json",
+        "package.json",
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "tsconfig.json",
+        "pnpm-lock.yaml",
+        "composer.json",
+        "cdk.json",
+        "manifest.json",
+        "tree.json",
+        "docker-compose.yml",
+        "docker-compose.yaml",
+        ".pre-commit-config.yaml",
+        "mkdocs.yml",
+        "samconfig.yaml",
+        "samconfig.yml",
+        "faasguard.json",
     }
 )
 
@@ -62,8 +74,7 @@ def discover(fs: ScanFS, *, exclude: Iterable[str] = ()) -> list[TemplateRef]:
         rel_dir = "" if rel_dir == "." else rel_dir
         in_cdk_out = Path(dirpath).name == "cdk.out"
         dirnames[:] = sorted(
-            d for d in dirnames
-            if not _skip_dir(d, rel_dir, patterns) and not in_cdk_out
+            d for d in dirnames if not _skip_dir(d, rel_dir, patterns) and not in_cdk_out
         )
         for name in sorted(filenames):
             rel = f"{rel_dir}/{name}" if rel_dir else name

@@ -23,18 +23,41 @@ __all__ = [
 #: Folders that hold build output or vendored code, never the project's own sources.
 BUILD_DIRS = frozenset(
     {
-        "node_modules", ".aws-sam", ".serverless", "cdk.out", ".terraform", ".git", ".venv",
-        "venv", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox", "dist", "build",
-        ".esbuild", ".webpack", ".build",
+        "node_modules",
+        ".aws-sam",
+        ".serverless",
+        "cdk.out",
+        ".terraform",
+        ".git",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".tox",
+        "dist",
+        "build",
+        ".esbuild",
+        ".webpack",
+        ".build",
     }
 )
 
 #: Dependency manifests and lockfiles attributed to the functions whose code root holds them.
 MANIFEST_NAMES = frozenset(
     {
-        "poetry.lock", "Pipfile.lock", "Pipfile", "uv.lock", "pdm.lock", "pylock.toml",
-        "pyproject.toml", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
-        "pnpm-lock.yaml", "package.json",
+        "poetry.lock",
+        "Pipfile.lock",
+        "Pipfile",
+        "uv.lock",
+        "pdm.lock",
+        "pylock.toml",
+        "pyproject.toml",
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "package.json",
     }
 )
 

@@ -88,8 +88,23 @@ class ParsedDocument:
 
 _CFN_FUNCTIONS = frozenset(
     {
-        "And", "Base64", "Cidr", "Equals", "FindInMap", "GetAZs", "If", "ImportValue", "Join",
-        "Length", "Not", "Or", "Select", "Split", "Sub", "ToJsonString", "Transform",
+        "And",
+        "Base64",
+        "Cidr",
+        "Equals",
+        "FindInMap",
+        "GetAZs",
+        "If",
+        "ImportValue",
+        "Join",
+        "Length",
+        "Not",
+        "Or",
+        "Select",
+        "Split",
+        "Sub",
+        "ToJsonString",
+        "Transform",
     }
 )
 _YAML_TAG = "tag:yaml.org,2002:"
@@ -108,11 +123,18 @@ class _Builder:
         self.nodes += 1
         line = node.start_mark.line + 1
         if self.nodes > MAX_NODES:
-            raise ParseError(self.file, line, f"document expands to more than {MAX_NODES} "
-                             "nodes (a YAML alias bomb?); it was not read")
+            raise ParseError(
+                self.file,
+                line,
+                f"document expands to more than {MAX_NODES} "
+                "nodes (a YAML alias bomb?); it was not read",
+            )
         if depth > MAX_DEPTH:
-            raise ParseError(self.file, line, f"nesting deeper than {MAX_DEPTH} levels "
-                             "(or a recursive alias); it was not read")
+            raise ParseError(
+                self.file,
+                line,
+                f"nesting deeper than {MAX_DEPTH} levels (or a recursive alias); it was not read",
+            )
         tag = node.tag or ""
         if tag.startswith("!") and not tag.startswith("!!"):
             return self._cfn_tag(node, tag[1:], depth, line)
@@ -133,11 +155,15 @@ class _Builder:
         raise self._bad_tag(tag, line)
 
     def _bad_tag(self, tag: str, line: int) -> ParseError:
-        return ParseError(self.file, line, f"YAML tag {tag!r} is not allowed (only plain YAML "
-                          "and CloudFormation short tags are read)")
+        return ParseError(
+            self.file,
+            line,
+            f"YAML tag {tag!r} is not allowed (only plain YAML "
+            "and CloudFormation short tags are read)",
+        )
 
     def _scalar(self, node: ScalarNode, tag: str, line: int) -> Any:
-        kind = tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else None
+        kind = tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else None
         if kind in ("str", "timestamp", "binary"):
             # Dates stay strings: ``Version: 2012-10-17`` is an IAM policy version, not a date.
             return str(node.value)
@@ -160,14 +186,20 @@ class _Builder:
                 continue
             key = self.build(key_node, depth + 1)
             if isinstance(key, (dict, list)):
-                raise ParseError(self.file, key_node.start_mark.line + 1,
-                                 "a mapping key must be a scalar")
+                raise ParseError(
+                    self.file, key_node.start_mark.line + 1, "a mapping key must be a scalar"
+                )
             key = str(key) if not isinstance(key, str) else key
             key_line = key_node.start_mark.line + 1
             if key in result.key_lines:
-                self.warnings.append((key_line, f"duplicate key {key!r} (first at line "
-                                      f"{result.key_lines[key]}): the earlier value is "
-                                      "silently discarded by YAML loaders"))
+                self.warnings.append(
+                    (
+                        key_line,
+                        f"duplicate key {key!r} (first at line "
+                        f"{result.key_lines[key]}): the earlier value is "
+                        "silently discarded by YAML loaders",
+                    )
+                )
             result[key] = self.build(value_node, depth + 1)
             result.key_lines[key] = key_line
         for source in merged:  # explicit keys win over merged ones (YAML merge semantics)
@@ -182,19 +214,24 @@ class _Builder:
         sources = value if isinstance(value, list) else [value]
         for source in sources:
             if not isinstance(source, YamlMap):
-                raise ParseError(self.file, node.start_mark.line + 1,
-                                 "a YAML merge key (<<) needs a mapping or a list of mappings")
+                raise ParseError(
+                    self.file,
+                    node.start_mark.line + 1,
+                    "a YAML merge key (<<) needs a mapping or a list of mappings",
+                )
             yield source
 
     def _cfn_tag(self, node: Node, name: str, depth: int, line: int) -> Any:
         if isinstance(node, ScalarNode):
             value: Any = str(node.value)
         elif isinstance(node, SequenceNode):
-            value = self.build(SequenceNode(_YAML_TAG + "seq", node.value, node.start_mark,
-                                            node.end_mark), depth)
+            value = self.build(
+                SequenceNode(_YAML_TAG + "seq", node.value, node.start_mark, node.end_mark), depth
+            )
         elif isinstance(node, MappingNode):
-            value = self.build(MappingNode(_YAML_TAG + "map", node.value, node.start_mark,
-                                           node.end_mark), depth)
+            value = self.build(
+                MappingNode(_YAML_TAG + "map", node.value, node.start_mark, node.end_mark), depth
+            )
         else:  # pragma: no cover - composer yields only these three
             raise self._bad_tag("!" + name, line)
         result = YamlMap(line)
@@ -227,8 +264,11 @@ def _check_flow_depth(text: str, file: str) -> None:
         depth += 1 if match.group() in "[{" else -1
         if depth > MAX_FLOW_DEPTH:
             line = text.count("\n", 0, match.start()) + 1
-            raise ParseError(file, line, f"flow collections nest deeper than {MAX_FLOW_DEPTH} "
-                             "levels; the file was not read")
+            raise ParseError(
+                file,
+                line,
+                f"flow collections nest deeper than {MAX_FLOW_DEPTH} levels; the file was not read",
+            )
 
 
 def parse_yaml(text: str, file: str) -> ParsedDocument:
@@ -273,15 +313,22 @@ def parse_json(text: str, file: str) -> ParsedDocument:
         result = YamlMap(None)
         for key, value in items:
             if key in result:
-                warnings.append((None, f"duplicate key {key!r}: the earlier value is "
-                                 "silently discarded by JSON loaders"))
+                warnings.append(
+                    (
+                        None,
+                        f"duplicate key {key!r}: the earlier value is "
+                        "silently discarded by JSON loaders",
+                    )
+                )
             result[key] = value
         return result
 
     try:
         data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        raise ParseError(file, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+        raise ParseError(
+            file, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})"
+        ) from None
     except RecursionError:
         raise ParseError(file, None, "JSON nests too deeply; it was not read") from None
     try:

@@ -13,7 +13,7 @@ from typing import Any
 from faasguard._version import __version__
 from faasguard.engine import ScanResult
 from faasguard.findings import Severity
-from faasguard.report.serialize import application_json, finding_json
+from faasguard.report.serialize import application_json, finding_json, to_json
 
 __all__ = ["SCHEMA_VERSION", "render_json", "report_dict"]
 
@@ -43,6 +43,7 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
         ],
         "baselined": [f.fingerprint for f in result.baselined],
         "applications": [application_json(a) for a in result.applications],
+        "dependencies": [{**to_json(d), "summary": d.summary} for d in result.dependencies],
         "notices": list(result.notices),
     }
 

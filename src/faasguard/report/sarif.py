@@ -58,8 +58,9 @@ def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, rule_index: dict[str, int],
-            suppression: str | None) -> dict[str, Any]:
+def _result(
+    finding: Finding, rule_index: dict[str, int], suppression: str | None
+) -> dict[str, Any]:
     location: dict[str, Any] = {
         "physicalLocation": {
             "artifactLocation": {"uri": finding.file or ".", "uriBaseId": "%SRCROOT%"},

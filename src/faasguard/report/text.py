@@ -60,11 +60,18 @@ def _summary_table(result: ScanResult) -> Table:
     for app in result.applications:
         for fn in app.functions:
             found = counts.get((app.name, fn.name), Counter())
-            summary = " ".join(
-                f"[{_STYLE[s]}]{found[s]} {s.value}[/]" for s in Severity if found[s]
-            ) or "[green]none[/]"
-            table.add_row(escape(app.name), escape(fn.name), escape(_value(fn.runtime)),
-                          escape(_triggers(fn)), escape(_role_label(app, fn)), summary)
+            summary = (
+                " ".join(f"[{_STYLE[s]}]{found[s]} {s.value}[/]" for s in Severity if found[s])
+                or "[green]none[/]"
+            )
+            table.add_row(
+                escape(app.name),
+                escape(fn.name),
+                escape(_value(fn.runtime)),
+                escape(_triggers(fn)),
+                escape(_role_label(app, fn)),
+                summary,
+            )
     return table
 
 
@@ -95,14 +102,27 @@ def _finding_block(console: Console, finding: Finding) -> None:
 def render_text(result: ScanResult, *, color: bool = False, width: int = 120) -> str:
     """Render the terminal report (ANSI colours only when ``color`` is True)."""
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
-                      highlight=False, soft_wrap=False)
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        width=width,
+        highlight=False,
+        soft_wrap=False,
+    )
     functions = sum(len(a.functions) for a in result.applications)
-    console.print(f"[bold]faasguard[/] scanned {escape(result.root)}: "
-                  f"{len(result.applications)} application(s), {functions} function(s), "
-                  f"{len(result.templates)} template(s)")
+    console.print(
+        f"[bold]faasguard[/] scanned {escape(result.root)}: "
+        f"{len(result.applications)} application(s), {functions} function(s), "
+        f"{len(result.templates)} template(s)"
+    )
     if functions:
         console.print(_summary_table(result))
+    for deps in result.dependencies:
+        console.print(
+            f"[bold]{escape(deps.application)}/{escape(deps.function)}[/]: {escape(deps.summary)}",
+            highlight=False,
+        )
     for notice in result.notices:
         console.print(f"[yellow]note:[/] {escape(notice)}")
     if result.findings:
@@ -118,10 +138,14 @@ def render_text(result: ScanResult, *, color: bool = False, width: int = 120) ->
     if result.baselined:
         extra.append(f"{len(result.baselined)} in baseline")
     console.print()
-    console.print(f"[bold]{len(result.findings)} finding(s)[/]: {totals}"
-                  + (f" ({', '.join(extra)})" if extra else ""))
+    console.print(
+        f"[bold]{len(result.findings)} finding(s)[/]: {totals}"
+        + (f" ({', '.join(extra)})" if extra else "")
+    )
     for item in result.suppressed:
         f = item.finding
-        console.print(f"[dim]suppressed {f.rule_id} {escape(f.file)}"
-                      f"{':' + str(f.line) if f.line else ''}: {escape(item.reason)}[/]")
+        console.print(
+            f"[dim]suppressed {f.rule_id} {escape(f.file)}"
+            f"{':' + str(f.line) if f.line else ''}: {escape(item.reason)}[/]"
+        )
     return buffer.getvalue()

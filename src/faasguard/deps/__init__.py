@@ -1,0 +1,1 @@
+"""Dependency analysis: manifests and lockfiles in, resolved third-party packages out."""

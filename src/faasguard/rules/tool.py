@@ -1,0 +1,284 @@
+"""Tool rules (FG0xxx): problems the scanner itself reports about its input or its rules.
+
+These rules have no ``check``: the engine creates their findings from loader issues and from
+rules that raised. They exist so that every such finding has an id, a severity, a category and
+documentation like any other (``faasguard rules --explain FG0001``), and so that a bad file shows
+up in the report instead of silently shrinking what was scanned.
+"""
+
+from __future__ import annotations
+
+from faasguard.findings import Severity
+from faasguard.rules.interface import Rule, ToolRule
+
+__all__ = [
+    "RULES",
+    "DuplicateKey",
+    "ReferenceOutsideRoot",
+    "RuleCrashed",
+    "UnparsableFile",
+    "UnresolvedReference",
+    "UnsupportedTemplate",
+]
+
+
+class UnparsableFile(ToolRule):
+    """A template or a file it references could not be read or parsed.
+
+    ## What it does
+    Reported when a file faasguard needed is not valid YAML, JSON or TOML, is not a valid
+    template (no `Resources`, no `functions`...), or is larger than the size cap. The message
+    starts with the file and line of the problem. Everything the file would have defined is
+    missing from the scan.
+
+    ## Why is this bad?
+    A file the scanner cannot read is a file it cannot check: every function, role and resource
+    in it goes unscanned, so a clean report would be false reassurance. Deployment tools are
+    often more lenient than a strict parser (or fail later), so the problem is easy to miss.
+
+    ## Example
+    ```yaml
+    # serverless.yml
+    functions:
+      api:
+        handler: handler.main
+       events:            # indentation error
+    ```
+
+    ## Use instead
+    ```yaml
+    functions:
+      api:
+        handler: handler.main
+        events:
+          - httpApi: GET /
+    ```
+    Fix the file at the reported line; check it with `sam validate`, `cfn-lint` or
+    `serverless print`.
+
+    ## References
+    - YAML 1.2 specification: https://yaml.org/spec/1.2.2/
+    - CWE-20: Improper Input Validation
+    """
+
+    id = "FG0001"
+    name = "parse-error"
+    category = "tool.parse-error"
+    severity = Severity.HIGH
+    cwe = "CWE-20"
+    title = "File could not be parsed"
+
+
+class ReferenceOutsideRoot(ToolRule):
+    """A file reference points outside the scan root and was not followed.
+
+    ## What it does
+    Reported when a template includes or references a file (`${file(...)}`, `!Include`,
+    a handler or code path, a Terraform `file()`) whose path, after resolving `..` and symbolic
+    links, leaves the folder being scanned, including absolute paths and `~`. faasguard does not
+    read the file; whatever it would have provided is treated as unknown.
+
+    ## Why is this bad?
+    The scanned project is untrusted input (a pull request can change any file). Following
+    references out of it would let a template make the scanner read, and copy into its report,
+    files such as `~/.aws/credentials` or CI secrets. For the project itself, a template that
+    depends on files outside its repository cannot be reviewed or built reproducibly.
+
+    ## Example
+    ```yaml
+    # serverless.yml
+    custom: ${file(../../shared/config.yml)}
+    ```
+
+    ## Use instead
+    Move the shared file into the repository (or scan from a root that contains both), e.g.
+    `custom: ${file(./config/shared.yml)}`.
+
+    ## References
+    - OWASP Path Traversal: https://owasp.org/www-community/attacks/Path_Traversal
+    - CWE-22: Improper Limitation of a Pathname to a Restricted Directory ('Path Traversal')
+    """
+
+    id = "FG0002"
+    name = "reference-outside-root"
+    category = "tool.reference-outside-root"
+    severity = Severity.HIGH
+    cwe = "CWE-22"
+    title = "File reference outside the scan root"
+
+
+class RuleCrashed(ToolRule):
+    """A rule failed on this input; the scan went on without its results.
+
+    ## What it does
+    Reported when a rule raised an exception while checking an element. The message names the
+    rule, the element and the error. The other rules ran normally; this rule's findings for that
+    element are missing. A misconfigured rule option (for example a non-numeric
+    `rest_api_limit_seconds`) is reported this way too.
+
+    ## Why is this bad?
+    Missing results look exactly like a clean result. Reporting the crash keeps the gap visible
+    so that nobody relies on a check that did not run.
+
+    ## Example
+    ```text
+    rule FG7002 (timeout-exceeds-api-limit) failed on api: ValueError:
+    [rules.timeout-exceeds-api-limit] rest_api_limit_seconds must be a positive integer,
+    got 'thirty'; its results for this element are missing
+    ```
+
+    ## Use instead
+    Fix the configuration when the error names an option; otherwise report the message and the
+    smallest template that reproduces it to the faasguard maintainers.
+
+    ## References
+    - faasguard tool rules: docs/rules/tool.md
+    - CWE-755: Improper Handling of Exceptional Conditions
+    """
+
+    id = "FG0003"
+    name = "rule-crashed"
+    category = "tool.rule-crashed"
+    severity = Severity.MEDIUM
+    cwe = "CWE-755"
+    title = "Rule crashed"
+
+
+class DuplicateKey(ToolRule):
+    """A mapping in a template has the same key twice; all but one value are silently lost.
+
+    ## What it does
+    Reported for every repeated key in a YAML or JSON mapping of a template, at the line of the
+    repetition. faasguard, like most YAML and JSON loaders, keeps the last value.
+
+    ## Why is this bad?
+    Real templates silently lose a whole function, event or policy statement to one duplicated
+    key: two functions named `api`, a second `Resources:` block, a repeated `Statement`. The
+    deployment tool keeps one value without a warning, so what is deployed is not what the
+    author reads, and a reviewer approves a permission or an authorizer that does not exist.
+
+    ## Example
+    ```yaml
+    functions:
+      api:
+        handler: public.handler
+      api:                       # replaces the function above
+        handler: admin.handler
+    ```
+
+    ## Use instead
+    ```yaml
+    functions:
+      publicApi:
+        handler: public.handler
+      adminApi:
+        handler: admin.handler
+    ```
+
+    ## References
+    - YAML 1.2: mapping keys must be unique: https://yaml.org/spec/1.2.2/#mapping
+    - CWE-694: Use of Multiple Resources with Duplicate Identifier
+    """
+
+    id = "FG0004"
+    name = "duplicate-key"
+    category = "tool.parse-error"
+    severity = Severity.MEDIUM
+    cwe = "CWE-694"
+    title = "Duplicate key in a template"
+
+
+class UnsupportedTemplate(ToolRule):
+    """A template was found that faasguard cannot read statically, so it was skipped.
+
+    ## What it does
+    Reported for templates faasguard recognises but cannot analyse without running project
+    code or that target a platform it does not cover: `serverless.ts` / `serverless.js`
+    (configuration computed by code), Serverless services for a provider other than `aws`, and
+    similar. Nothing in them is scanned.
+
+    ## Why is this bad?
+    It is not a vulnerability: it says that part of the project was not checked. faasguard
+    never runs the scanned project's code, so a configuration produced by code cannot be seen.
+
+    ## Example
+    ```ts
+    // serverless.ts
+    const config: AWS = { service: "orders", functions: { ... } };
+    module.exports = config;
+    ```
+
+    ## Use instead
+    Scan the resolved configuration instead: run `serverless print --format yaml >
+    serverless.resolved.yml` in a trusted environment and scan that file, or scan the
+    CloudFormation template in `.serverless/` after `serverless package`.
+
+    ## References
+    - Serverless Framework `print` command:
+      https://www.serverless.com/framework/docs/providers/aws/cli-reference/print
+    - faasguard tool rules: docs/rules/tool.md
+    """
+
+    id = "FG0005"
+    name = "unsupported-template"
+    category = "tool.parse-error"
+    severity = Severity.INFO
+    cwe = None
+    title = "Unsupported template skipped"
+
+
+class UnresolvedReference(ToolRule):
+    """A variable or reference could not be resolved, so the values depending on it are unknown.
+
+    ## What it does
+    Reported when a template variable cannot be resolved at all: a `${self:...}` or `${opt:...}`
+    cycle, a reference to a key that does not exist, a `!Ref` to an undeclared parameter or
+    resource. Every value built from it is treated as unknown, and rules say nothing about
+    unknown values.
+
+    References that are unknowable by design (`${ssm:...}`, `${env:...}` when environment
+    resolution is off, deploy-time attributes) are not reported: only references that are
+    broken.
+
+    ## Why is this bad?
+    An unknown value can hide a problem: a role whose resource list comes from a broken variable
+    is neither flagged nor cleared. A broken reference usually also means the deployment will
+    fail or deploy something other than intended.
+
+    ## Example
+    ```yaml
+    custom:
+      tableName: ${self:custom.prefix}-orders
+      prefix: ${self:custom.tableName}     # cycle
+    ```
+
+    ## Use instead
+    ```yaml
+    custom:
+      prefix: shop-${sls:stage}
+      tableName: ${self:custom.prefix}-orders
+    ```
+
+    ## References
+    - Serverless Framework variables:
+      https://www.serverless.com/framework/docs/providers/aws/guide/variables
+    - CloudFormation `Ref`:
+      https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html
+    """
+
+    id = "FG0006"
+    name = "unresolved-reference"
+    category = "tool.parse-error"
+    severity = Severity.LOW
+    cwe = None
+    title = "Unresolved reference"
+
+
+RULES: tuple[type[Rule], ...] = (
+    UnparsableFile,
+    ReferenceOutsideRoot,
+    RuleCrashed,
+    DuplicateKey,
+    UnsupportedTemplate,
+    UnresolvedReference,
+)
