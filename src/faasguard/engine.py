@@ -49,6 +49,7 @@ _ISSUE_RULES = {
     IssueKind.UNSUPPORTED: "unsupported-template",
     IssueKind.DUPLICATE_KEY: "duplicate-key",
     IssueKind.UNRESOLVED: "unresolved-reference",
+    IssueKind.UNSAFE_ARCHIVE: "unsafe-archive",
 }
 _ISSUE_REMEDIATION = {
     IssueKind.PARSE_ERROR: "Fix the file so it parses; until then faasguard cannot check it.",
@@ -59,6 +60,9 @@ _ISSUE_REMEDIATION = {
     IssueKind.DUPLICATE_KEY: "Remove or rename the duplicate key: only its last value is deployed.",
     IssueKind.UNRESOLVED: "Fix the reference so it resolves (break the cycle, or define the "
     "missing value).",
+    IssueKind.UNSAFE_ARCHIVE: "Rebuild the artifact from source with the framework's packaging "
+    "(`sam build`, `serverless package`), do not commit build output, and find out where this "
+    "archive came from.",
 }
 
 

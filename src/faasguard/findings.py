@@ -192,8 +192,20 @@ class Finding:
         )
 
     def sort_key(self) -> tuple[Any, ...]:
-        """Order: worst first, then by file, line, rule."""
-        return (-self.severity.rank, self.file, self.line or 0, self.rule_id, self.fingerprint)
+        """Order: worst first; within a severity, packages the handler imports first; then place.
+
+        A vulnerable package the handler does not import is still shipped, so it keeps its
+        severity, but it is the less urgent of two equally severe findings.
+        """
+        not_imported = self.package is not None and self.package.imported is False
+        return (
+            -self.severity.rank,
+            not_imported,
+            self.file,
+            self.line or 0,
+            self.rule_id,
+            self.fingerprint,
+        )
 
 
 @dataclass(frozen=True, slots=True)

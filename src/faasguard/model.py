@@ -45,8 +45,9 @@ class Unknown:
     """A value that exists in the template but cannot be resolved statically.
 
     Attributes:
-        expression: the unresolved source text or intrinsic, e.g. ``${ssm:/db/password}`` or
-            ``{"Fn::GetAtt": ["Queue", "Arn"]}`` rendered as JSON.
+        expression: the unresolved source text or intrinsic, e.g. ``${ssm:/db/password}``, or a
+            CloudFormation intrinsic in short-tag form (``!GetAtt Queue.Arn``,
+            ``!Sub arn:aws:s3:::${Bucket}/*``) as both loaders render it.
         reason: why it could not be resolved (``ssm parameter``, ``deploy-time attribute``...).
     """
 

@@ -31,6 +31,7 @@ from faasguard.taxonomy import CATEGORIES
 FAMILY_MODULES: dict[str, str] = {
     "faasguard.rules.tool": "FG0",
     "faasguard.rules.permissions": "FG1",
+    "faasguard.rules.dependencies": "FG3",
     "faasguard.rules.data": "FG4",
     "faasguard.rules.surface": "FG6",
     "faasguard.rules.availability": "FG7",

@@ -14,6 +14,7 @@ from faasguard.rules.tool import (
     RuleCrashed,
     UnparsableFile,
     UnresolvedReference,
+    UnsafeArchive,
     UnsupportedTemplate,
 )
 
@@ -30,6 +31,7 @@ EXPECTED = [
     (DuplicateKey, "FG0004", "duplicate-key", "tool.parse-error", Severity.MEDIUM),
     (UnsupportedTemplate, "FG0005", "unsupported-template", "tool.parse-error", Severity.INFO),
     (UnresolvedReference, "FG0006", "unresolved-reference", "tool.parse-error", Severity.LOW),
+    (UnsafeArchive, "FG0007", "unsafe-archive", "tool.parse-error", Severity.HIGH),
 ]
 
 
@@ -54,6 +56,7 @@ def test_every_loader_issue_kind_is_reported_by_one_of_these_rules() -> None:
         IssueKind.UNSUPPORTED: UnsupportedTemplate,
         IssueKind.DUPLICATE_KEY: DuplicateKey,
         IssueKind.UNRESOLVED: UnresolvedReference,
+        IssueKind.UNSAFE_ARCHIVE: UnsafeArchive,
     }
 
 

@@ -36,9 +36,11 @@ class SecurityEvent:
     """One security-relevant thing that happened inside the function.
 
     Attributes:
-        policy: the part that produced it (``shield.subprocess``, ``http``, ``cache``, ``validate``).
+        policy: the part that produced it (``shield.subprocess``, ``http``, ``cache``,
+            ``validate``).
         action: what was attempted (``spawn``, ``connect``, ``request``, ``tamper``, ``reject``).
-        detail: small, JSON-serialisable facts (host, status, bytes, path); never secrets or payloads.
+        detail: small, JSON-serialisable facts (host, status, bytes, path); never secrets or
+            payloads.
         mode: ``block``, ``alert`` or ``allow`` (``info`` for plain telemetry such as an HTTP call).
         function_name: ``AWS_LAMBDA_FUNCTION_NAME`` when running on Lambda.
         request_id: the current invocation's request id, when known.
@@ -135,6 +137,6 @@ def emit(*, policy: str, action: str, detail: Mapping[str, Any], mode: str) -> S
     for sink in sinks:
         try:
             sink(event)
-        except Exception:  # noqa: BLE001 - a broken sink must not break the function
+        except Exception:  # a broken sink must not break the function
             _logger.exception("faasguard_runtime: security event sink %r failed", sink)
     return event

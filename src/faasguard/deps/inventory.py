@@ -69,8 +69,9 @@ class FunctionDependencies:
         """
         own = f"{self.own_lines:,} lines" if self.own_lines is not None else "unknown"
         count = len(self.packages)
+        packages = f"{count} package" + ("" if count == 1 else "s")
         if self.library_lines is not None:
-            libs = f"{self.library_lines:,} lines in {count} packages"
+            libs = f"{self.library_lines:,} lines in {packages}"
         else:
-            libs = f"{count} packages (line count needs a build or deployment zip)"
+            libs = f"{packages} (line count needs a build or deployment zip)"
         return f"your code: {own}; libraries: {libs}"

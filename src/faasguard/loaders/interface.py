@@ -34,6 +34,7 @@ class IssueKind(str, Enum):
     UNSUPPORTED = "unsupported"
     DUPLICATE_KEY = "duplicate-key"
     UNRESOLVED = "unresolved"
+    UNSAFE_ARCHIVE = "unsafe-archive"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ __all__ = ["FAMILY_MODULES", "all_rules", "find_rule", "rule_by_name"]
 FAMILY_MODULES = (
     "faasguard.rules.tool",
     "faasguard.rules.permissions",
+    "faasguard.rules.dependencies",
     "faasguard.rules.data",
     "faasguard.rules.surface",
     "faasguard.rules.availability",

@@ -18,6 +18,7 @@ __all__ = [
     "RuleCrashed",
     "UnparsableFile",
     "UnresolvedReference",
+    "UnsafeArchive",
     "UnsupportedTemplate",
 ]
 
@@ -274,6 +275,42 @@ class UnresolvedReference(ToolRule):
     title = "Unresolved reference"
 
 
+class UnsafeArchive(ToolRule):
+    """A build folder or deployment archive holds entries faasguard refused to read.
+
+    ## What it does
+    Reported when a deployment zip (`.serverless/*.zip`, a layer zip) or a build folder
+    (`.aws-sam/build/<Function>/`) contains an entry that escapes the archive (`../` or an
+    absolute path), a symbolic link, an entry whose compression ratio marks a zip bomb, more
+    entries than the limit, or is not a readable zip at all. The refused entries are not read;
+    the rest of the archive still is.
+
+    ## Why is this bad?
+    Build tools and CI steps that unpack such an archive can be made to write outside their
+    folder (zip slip), follow a link to the runner's secrets, or exhaust disk and memory. In a
+    repository, such an archive is a sign of tampering, and whatever it really ships cannot be
+    checked.
+
+    ## Example
+    A `.serverless/api.zip` with an entry `../../.github/workflows/deploy.yml`.
+
+    ## Use instead
+    Rebuild the artifact from source with the framework's own packaging (`serverless package`,
+    `sam build`) and do not commit build output. Investigate where the archive came from.
+
+    ## References
+    - Zip Slip: https://security.snyk.io/research/zip-slip-vulnerability
+    - CWE-22, CWE-409 (improper handling of highly compressed data)
+    """
+
+    id = "FG0007"
+    name = "unsafe-archive"
+    category = "tool.parse-error"
+    severity = Severity.HIGH
+    cwe = "CWE-22"
+    title = "Unsafe entries refused in a build artifact"
+
+
 RULES: tuple[type[Rule], ...] = (
     UnparsableFile,
     ReferenceOutsideRoot,
@@ -281,4 +318,5 @@ RULES: tuple[type[Rule], ...] = (
     DuplicateKey,
     UnsupportedTemplate,
     UnresolvedReference,
+    UnsafeArchive,
 )

@@ -1,0 +1,446 @@
+"""The dependency analyzer: per-function inventory, vulnerability findings, unpinned findings.
+
+It runs after the rules on each application (see :class:`faasguard.engine.Analyzer`). It never
+drops a finding for want of data: with no vulnerability data at all, the inventory and the
+unpinned findings are still produced and the CLI says clearly that vulnerabilities were not
+checked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from faasguard.deps.attribution import FunctionShipment, ManifestCache, shipment_for
+from faasguard.deps.inventory import FunctionDependencies, ShippedPackage
+from faasguard.deps.reachability import ImportClosure, import_closure, python_import_names
+from faasguard.deps.vulns import (
+    Affected,
+    MatchedVulnerability,
+    PackageQuery,
+    SeverityLevel,
+    StoreSource,
+    VulnerabilityDataError,
+    VulnerabilitySource,
+    smallest_fix,
+)
+from faasguard.findings import Finding, PackageRef, Severity, VulnerabilityRef
+from faasguard.fs import ScanFS
+from faasguard.loaders.interface import LoadIssue
+from faasguard.model import Application
+from faasguard.rules.registry import rule_by_name
+
+__all__ = ["DependencyAnalyzer", "build_dependency_analyzer"]
+
+_LEVEL = {
+    SeverityLevel.CRITICAL: Severity.CRITICAL,
+    SeverityLevel.HIGH: Severity.HIGH,
+    SeverityLevel.MEDIUM: Severity.MEDIUM,
+    SeverityLevel.LOW: Severity.LOW,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Shipped:
+    """One package of one function, before matching."""
+
+    package: ShippedPackage
+    function: str
+    parents: tuple[str, ...]
+
+
+class DependencyAnalyzer:
+    """Builds inventories and dependency findings; one instance serves a whole scan.
+
+    Args:
+        source: where vulnerabilities are looked up; None when there is no data (no matching).
+    """
+
+    def __init__(self, source: VulnerabilitySource | None) -> None:
+        self.source = source
+        self.errors: list[str] = []
+
+    def analyze(
+        self, app: Application, fs: ScanFS
+    ) -> Iterator[Finding | LoadIssue | FunctionDependencies]:
+        """Yield the inventory of every function, then findings and load issues."""
+        cache = ManifestCache(fs)
+        shipped: list[_Shipped] = []
+        for fn in app.functions:
+            shipment = shipment_for(fs, app, fn, cache)
+            yield from shipment.issues
+            packages = list(self._packages(fs, shipment))
+            shipped.extend(packages)
+            yield self._inventory(fs, app, shipment, [p.package for p in packages])
+        yield from cache.issues
+        yield from self._unpinned(app, fs, cache)
+        yield from self._vulnerabilities(app, shipped)
+
+    # -- inventory ---------------------------------------------------------------------------
+
+    def _packages(self, fs: ScanFS, shipment: FunctionShipment) -> Iterator[_Shipped]:
+        fn = shipment.function
+        closure = (
+            import_closure(fs, handler_file=fn.handler_file, code_root=fn.code_root or "")
+            if fn.handler_file
+            else None
+        )
+        artifact = shipment.artifact
+        raw: list[tuple[ShippedPackage, tuple[str, ...]]] = []
+        if artifact is not None and artifact.packages:
+            source = "archive" if artifact.source.endswith(".zip") else "build"
+            for pkg in artifact.packages:
+                raw.append(
+                    (
+                        ShippedPackage(
+                            pkg.name,
+                            pkg.version,
+                            pkg.ecosystem,
+                            f"{artifact.source}/{pkg.path}"
+                            if source == "build"
+                            else artifact.source,
+                            source=source,
+                        ),
+                        (),
+                    )
+                )
+        else:
+            for dep in shipment.dependencies:
+                kind = "declared" if dep.specifier and dep.version is None else "lockfile"
+                raw.append(
+                    (
+                        ShippedPackage(
+                            dep.name,
+                            dep.version,
+                            dep.ecosystem,
+                            dep.manifest,
+                            dep.line,
+                            dep.direct,
+                            source=kind,
+                            specifier=dep.specifier,
+                        ),
+                        dep.parents,
+                    )
+                )
+        imported = _imported(raw, closure, artifact.top_levels if artifact else {})
+        for shipped, parents in raw:
+            flag = None if imported is None else shipped.name in imported
+            yield _Shipped(_replace_imported(shipped, flag), fn.name, parents)
+
+    def _inventory(
+        self,
+        fs: ScanFS,
+        app: Application,
+        shipment: FunctionShipment,
+        packages: list[ShippedPackage],
+    ) -> FunctionDependencies:
+        from faasguard.deps.artifacts import count_code_lines
+
+        fn = shipment.function
+        artifact = shipment.artifact
+        own: int | None
+        if artifact is not None:
+            own = artifact.own_lines
+        elif fn.handler_file:
+            files = import_closure(
+                fs, handler_file=fn.handler_file, code_root=fn.code_root or ""
+            ).files
+            own = count_code_lines(fs, files)
+        else:
+            own = None
+        unique = {(p.ecosystem, p.name, p.version): p for p in packages}
+        return FunctionDependencies(
+            application=app.name,
+            function=fn.name,
+            manifests=tuple(m.manifest for m in shipment.manifests),
+            artifact=artifact.source if artifact else None,
+            packages=tuple(sorted(unique.values(), key=lambda p: (p.ecosystem, p.name))),
+            own_lines=own,
+            library_lines=artifact.library_lines if artifact else None,
+        )
+
+    # -- findings ----------------------------------------------------------------------------
+
+    def _unpinned(self, app: Application, fs: ScanFS, cache: ManifestCache) -> Iterator[Finding]:
+        rule = rule_by_name("unpinned-dependency")
+        users: dict[tuple[str, int | None, str], list[str]] = defaultdict(list)
+        specs: dict[tuple[str, int | None, str], str] = {}
+        for fn in app.functions:
+            for dep in shipment_for(fs, app, fn, cache).declared_unpinned:
+                key = (dep.manifest, dep.line, dep.name)
+                users[key].append(fn.name)
+                specs[key] = dep.specifier or (
+                    "a VCS or URL reference"
+                    if dep.source in ("vcs", "url", "path")
+                    else "any version"
+                )
+        for (manifest, line, name), functions in sorted(users.items(), key=_key_sort):
+            spec = specs[(manifest, line, name)]
+            yield Finding.create(
+                rule_id=rule.id,
+                rule_name=rule.name,
+                category=rule.category,
+                severity=rule.severity,
+                confidence=rule.confidence,
+                title=rule.title,
+                message=(
+                    f"`{name}` is declared as `{spec}` in {manifest} and no lockfile pins "
+                    f"it: each build may ship a different version "
+                    f"({_shipped_by(functions)})."
+                ),
+                file=manifest,
+                line=line,
+                function=functions[0] if len(functions) == 1 else None,
+                application=app.name,
+                resource=None,
+                evidence=f"{name} {spec}",
+                remediation=(
+                    f"Pin `{name}` to an exact version (`{name}==X.Y.Z` for pip, an "
+                    "exact version for npm), or commit a lockfile next to "
+                    f"{manifest.rsplit('/', 1)[-1]} and build from it."
+                ),
+                cwe=rule.cwe,
+            )
+
+    def _vulnerabilities(self, app: Application, shipped: list[_Shipped]) -> Iterator[Finding]:
+        if self.source is None:
+            return
+        queries = {
+            PackageQuery(s.package.ecosystem, s.package.name, s.package.version)
+            for s in shipped
+            if s.package.version
+        }
+        try:
+            matches = self.source.match(
+                sorted(queries, key=lambda q: (q.ecosystem, q.name, q.version))
+            )
+        except VulnerabilityDataError as exc:
+            self.errors.append(f"vulnerability data could not be read: {exc}")
+            return
+        groups: dict[tuple[str, str, str, str], list[_Shipped]] = defaultdict(list)
+        for item in shipped:
+            pkg = item.package
+            if pkg.version:
+                groups[(pkg.manifest, pkg.ecosystem, pkg.name, pkg.version)].append(item)
+        rule = rule_by_name("vulnerable-dependency")
+        for (manifest, ecosystem, name, version), items in sorted(groups.items()):
+            query = PackageQuery(ecosystem, name, version)
+            found = matches.get(query, ())
+            if not found:
+                continue
+            fix = self._smallest_fix(query, found)
+            functions = sorted({i.function for i in items})
+            importers = sorted({i.function for i in items if i.package.imported})
+            imported: bool | None = (
+                bool(importers) if any(i.package.imported is not None for i in items) else None
+            )
+            for vuln in found:
+                yield self._vuln_finding(
+                    rule_id=rule.id,
+                    app=app,
+                    manifest=manifest,
+                    items=items,
+                    functions=functions,
+                    importers=importers,
+                    imported=imported,
+                    vuln=vuln,
+                    fix=fix,
+                )
+
+    def _smallest_fix(
+        self, query: PackageQuery, found: tuple[MatchedVulnerability, ...]
+    ) -> str | None:
+        avoid: tuple[Affected, ...] = ()
+        if isinstance(self.source, StoreSource):
+            try:
+                avoid = self.source.affected_entries(query.ecosystem, query.name)
+            except VulnerabilityDataError:
+                avoid = ()
+        return smallest_fix(query, found, avoid=avoid)
+
+    def _vuln_finding(
+        self,
+        *,
+        rule_id: str,
+        app: Application,
+        manifest: str,
+        items: list[_Shipped],
+        functions: list[str],
+        importers: list[str],
+        imported: bool | None,
+        vuln: MatchedVulnerability,
+        fix: str | None,
+    ) -> Finding:
+        rule = rule_by_name("vulnerable-dependency")
+        pkg = items[0].package
+        aliases = tuple(sorted((set(vuln.aliases) | set(vuln.record_ids)) - {vuln.id}))
+        severity = _LEVEL.get(vuln.level, Severity.MEDIUM) if vuln.level else Severity.MEDIUM
+        alias_text = f" ({', '.join(aliases)})" if aliases else ""
+        reach = (
+            "imported by the handler of " + ", ".join(f"`{f}`" for f in importers)
+            if importers
+            else "not imported by any handler's own code"
+            if imported is False
+            else "import status unknown (handler not found)"
+        )
+        message = (
+            f"{pkg.name} {pkg.version} in {manifest} is affected by {vuln.id}{alias_text}: "
+            f"{vuln.summary or 'no summary'}. {_upper_first(_shipped_by(functions))}; "
+            f"{reach}."
+        )
+        if fix:
+            remediation = (
+                f"Upgrade {pkg.name} to {fix} or later in {manifest}: the smallest "
+                f"version that fixes every known vulnerability of {pkg.name} "
+                f"{pkg.version}."
+            )
+        elif vuln.fixed_in:
+            remediation = (
+                f"Upgrade {pkg.name} to {vuln.fixed_in[0]} or later (fixes "
+                f"{vuln.id}); later versions have other known vulnerabilities, "
+                "so check the newest release."
+            )
+        else:
+            remediation = (
+                f"No fixed version of {pkg.name} is known for {vuln.id}: remove or "
+                "replace the package, or make sure the vulnerable code path cannot "
+                "be reached from event data."
+            )
+        return Finding.create(
+            rule_id=rule_id,
+            rule_name=rule.name,
+            category=rule.category,
+            severity=severity,
+            confidence=rule.confidence,
+            title=rule.title,
+            message=message,
+            file=manifest,
+            line=pkg.line,
+            function=functions[0] if len(functions) == 1 else None,
+            application=app.name,
+            resource=None,
+            evidence=f"{pkg.name}=={pkg.version}",
+            remediation=remediation,
+            cwe=rule.cwe,
+            package=PackageRef(pkg.name, pkg.version, pkg.ecosystem, manifest, imported),
+            vulnerability=VulnerabilityRef(
+                id=vuln.id,
+                aliases=aliases,
+                summary=vuln.summary or "",
+                severity=vuln.level.value if vuln.level else None,
+                cvss=tuple(s.score for s in vuln.severity if s.type.startswith("CVSS")),
+                fixed_in=vuln.fixed_in,
+            ),
+            fingerprint_extra=vuln.id,
+        )
+
+
+def _key_sort(item: tuple[tuple[str, int | None, str], list[str]]) -> tuple[str, int, str]:
+    (manifest, line, name), _ = item
+    return (manifest, line or 0, name)
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _shipped_by(functions: list[str]) -> str:
+    if len(functions) == 1:
+        return f"shipped by `{functions[0]}`"
+    shown = ", ".join(f"`{f}`" for f in functions[:8])
+    more = f" and {len(functions) - 8} more" if len(functions) > 8 else ""
+    return f"shipped by {len(functions)} functions: {shown}{more}"
+
+
+def _replace_imported(pkg: ShippedPackage, flag: bool | None) -> ShippedPackage:
+    return ShippedPackage(
+        pkg.name,
+        pkg.version,
+        pkg.ecosystem,
+        pkg.manifest,
+        pkg.line,
+        pkg.direct,
+        flag,
+        pkg.source,
+        pkg.specifier,
+    )
+
+
+def _imported(
+    raw: list[tuple[ShippedPackage, tuple[str, ...]]],
+    closure: ImportClosure | None,
+    top_levels: dict[str, tuple[str, ...]],
+) -> set[str] | None:
+    """Names of packages the handler imports, directly or through an imported package.
+
+    A package is imported when the closure imports one of its import names, or when one of the
+    packages that depend on it (its lockfile ``parents``) is imported.
+    """
+    if closure is None:
+        return None
+    imported = set()
+    for pkg, _ in raw:
+        if pkg.ecosystem == "npm":
+            if pkg.name in closure.npm_packages:
+                imported.add(pkg.name)
+        else:
+            names = top_levels.get(pkg.name) or python_import_names(pkg.name)
+            if set(names) & closure.python_modules:
+                imported.add(pkg.name)
+    parents = {pkg.name: set(p) for pkg, p in raw}
+    changed = True
+    while changed:  # fixpoint over the dependency graph (bounded by the package count)
+        changed = False
+        for name, its_parents in parents.items():
+            if name not in imported and its_parents & imported:
+                imported.add(name)
+                changed = True
+    return imported
+
+
+def build_dependency_analyzer(
+    *, db_path: Path | None, online: bool, api_url: str | None
+) -> tuple[DependencyAnalyzer, list[str]]:
+    """Create the analyzer for a scan and the notices the report must carry up front.
+
+    Offline (the default), the local store is used when it exists; a missing or empty store
+    means no matching, said plainly, and data older than 7 days gets a refresh hint. Online,
+    the OSV API is queried (records cached in the store when one exists).
+    """
+    from faasguard.deps.vulns import DEFAULT_API_URL, OsvApiSource, Store, default_db_path
+
+    path = db_path or default_db_path()
+    notices: list[str] = []
+    if online:
+        store = Store(path) if path.exists() else None
+        return DependencyAnalyzer(
+            OsvApiSource(base_url=api_url or DEFAULT_API_URL, store=store)
+        ), notices
+    if not path.exists():
+        notices.append(_no_data(path))
+        return DependencyAnalyzer(None), notices
+    store = Store(path)
+    status = store.status()
+    if status.total_records == 0:
+        store.close()
+        notices.append(_no_data(path))
+        return DependencyAnalyzer(None), notices
+    for eco in status.ecosystems:
+        age = status.age(eco.ecosystem)
+        if age is not None and age.days >= 7:
+            notices.append(
+                f"{eco.ecosystem} vulnerability data is {age.days} days old (last "
+                f"update {eco.last_update:%Y-%m-%d}); refresh it with "
+                "`faasguard db update` (or `faasguard db import FILE.zip` offline)."
+            )
+    return DependencyAnalyzer(StoreSource(store)), notices
+
+
+def _no_data(path: Path) -> str:
+    return (
+        f"No vulnerability data in {path}: dependencies were NOT checked for known "
+        "vulnerabilities. Run `faasguard db update`, or `faasguard db import "
+        "PyPI-all.zip` offline, or scan with `--online`."
+    )

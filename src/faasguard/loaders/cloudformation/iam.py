@@ -1,0 +1,471 @@
+"""Execution roles: IAM roles and policies in the template, and the roles SAM generates.
+
+A function's permissions can come from five places: the role's inline ``Policies``, its
+``ManagedPolicyArns``, ``AWS::IAM::Policy``/``ManagedPolicy`` resources that list the role in
+``Roles``, a SAM function's ``Policies`` (managed names, ARNs, documents and policy templates),
+and the statements SAM adds on its own (dead-letter queue, destinations, pull event sources).
+All of them end up in one :class:`~faasguard.model.Role` with an ``origin`` per statement, so a
+finding can say where a permission was granted.
+
+SAM policy templates are expanded from the file aws-sam-translator ships
+(``policy_templates.json``), the exact statements SAM deploys, rather than from a copy that
+would drift. Managed policy names are turned into ARNs with SAM's own bundled map (some live
+under ``service-role/``), falling back to ``arn:aws:iam::aws:policy/<Name>``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Mapping
+from importlib import resources as importlib_resources
+from typing import Any, Final
+
+from faasguard.loaders.cloudformation.context import (
+    LoadContext,
+    RawResource,
+    RoleDraft,
+    as_key,
+    as_map,
+    as_str,
+    as_str_tuple,
+    key_line,
+)
+from faasguard.loaders.cloudformation.intrinsics import (
+    placeholder,
+    ref_target,
+    referenced_resources,
+    render,
+)
+from faasguard.loaders.interface import IssueKind
+from faasguard.loaders.yaml_safe import YamlMap, YamlSeq, line_of
+from faasguard.model import Location, Statement, Unknown
+
+__all__ = [
+    "AWS_MANAGED_PREFIX",
+    "BASIC_EXECUTION_ROLE",
+    "VPC_ACCESS_ROLE",
+    "XRAY_WRITE_ONLY",
+    "assign_role",
+    "attach_policy_resources",
+    "build_iam_roles",
+    "managed_policy_arn",
+    "policy_templates",
+    "sam_function_role",
+    "statements_from_document",
+]
+
+AWS_MANAGED_PREFIX: Final = "arn:aws:iam::aws:policy/"
+BASIC_EXECUTION_ROLE: Final = AWS_MANAGED_PREFIX + "service-role/AWSLambdaBasicExecutionRole"
+XRAY_WRITE_ONLY: Final = AWS_MANAGED_PREFIX + "AWSXrayWriteOnlyAccess"
+VPC_ACCESS_ROLE: Final = AWS_MANAGED_PREFIX + "service-role/AWSLambdaVPCAccessExecutionRole"
+
+#: Managed policies SAM adds to the generated role for pull event sources (eventsources/pull.py).
+PULL_EVENT_POLICIES: Final = {
+    "SQS": AWS_MANAGED_PREFIX + "service-role/AWSLambdaSQSQueueExecutionRole",
+    "Kinesis": AWS_MANAGED_PREFIX + "service-role/AWSLambdaKinesisExecutionRole",
+    "DynamoDB": AWS_MANAGED_PREFIX + "service-role/AWSLambdaDynamoDBExecutionRole",
+    "MSK": AWS_MANAGED_PREFIX + "service-role/AWSLambdaMSKExecutionRole",
+}
+_DLQ_ACTIONS: Final = {"SQS": "sqs:SendMessage", "SNS": "sns:Publish"}
+_POLICY_TYPES: Final = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
+R_TEMPLATE_PARAMETER: Final = "missing policy template parameter"
+
+
+@functools.cache
+def policy_templates() -> Mapping[str, Any]:
+    """The SAM policy templates shipped with aws-sam-translator, parsed once on first use."""
+    templates = _sam_data("policy_templates_data/policy_templates.json").get("Templates")
+    return templates if isinstance(templates, dict) else {}
+
+
+@functools.cache
+def _managed_policy_map() -> Mapping[str, str]:
+    arns = _sam_data("internal/data/aws_managed_policies.json").get("aws")
+    return arns if isinstance(arns, dict) else {}
+
+
+def _sam_data(path: str) -> dict[str, Any]:
+    try:
+        text = importlib_resources.files("samtranslator").joinpath(path).read_text("utf-8")
+        data = json.loads(text)
+    except (OSError, ValueError, ModuleNotFoundError):  # pragma: no cover - broken install
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def managed_policy_arn(name: str) -> str:
+    """Return the ARN SAM uses for a managed policy written by name in ``Policies``."""
+    if name.startswith("arn:"):
+        return name
+    return _managed_policy_map().get(name) or AWS_MANAGED_PREFIX + name
+
+
+# -- statements ---------------------------------------------------------------------------------
+
+
+def _unknown_statement(value: Unknown, *, location: Location, origin: str) -> Statement:
+    """A statement that exists but cannot be read: every part is the same Unknown."""
+    return Statement(
+        effect=value, actions=(value,), resources=(value,), location=location, origin=origin
+    )
+
+
+def statements_from_document(
+    document: Any, *, file: str, origin: str, line: int | None
+) -> list[Statement]:
+    """Turn a resolved policy document (``{Statement: [...]}``) into model statements.
+
+    Args:
+        document: the resolved document; an Unknown gives one unknown statement.
+        file: the template, for locations.
+        origin: provenance of every statement; ``Statement[i]`` is appended when there are many.
+        line: the line used when a statement has none of its own.
+    """
+    if isinstance(document, Unknown):
+        return [_unknown_statement(document, location=Location(file, line), origin=origin)]
+    body = as_map(document).get("Statement")
+    if isinstance(body, Unknown):
+        return [_unknown_statement(body, location=Location(file, line), origin=origin)]
+    items = body if isinstance(body, list) else [body] if isinstance(body, dict) else []
+    return [
+        _statement(item, file=file, origin=origin, line=line_of(items, index) or line)
+        for index, item in enumerate(items)
+    ]
+
+
+def _statement(item: Any, *, file: str, origin: str, line: int | None) -> Statement:
+    location = Location(file, getattr(item, "line", None) or line)
+    if isinstance(item, Unknown):
+        return _unknown_statement(item, location=location, origin=origin)
+    stmt = as_map(item)
+    effect = as_str(stmt.get("Effect"))
+    condition = stmt.get("Condition")
+    sid = stmt.get("Sid")
+    return Statement(
+        effect=effect if effect is not None else Unknown("(missing)", "statement without Effect"),
+        actions=as_str_tuple(stmt.get("Action")),
+        not_actions=as_str_tuple(stmt.get("NotAction")),
+        resources=as_str_tuple(stmt.get("Resource")),
+        not_resources=as_str_tuple(stmt.get("NotResource")),
+        condition=condition if isinstance(condition, (dict, Unknown)) else None,
+        sid=sid if isinstance(sid, str) else None,
+        location=location,
+        origin=origin,
+    )
+
+
+# -- template roles and policies ----------------------------------------------------------------
+
+
+def build_iam_roles(ctx: LoadContext) -> None:
+    """Create a role draft for every ``AWS::IAM::Role`` of the template."""
+    for res in ctx.of_type("AWS::IAM::Role"):
+        props = ctx.resolved(res)
+        role = RoleDraft(res.id, ctx.location(res.line))
+        boundary = props.get("PermissionsBoundary")
+        role.permissions_boundary = as_str(boundary)
+        policies = props.get("Policies")
+        for index, policy in enumerate(policies if isinstance(policies, list) else []):
+            origin = f"AWS::IAM::Role {res.id} Policies[{index}]"
+            line = line_of(policies, index)
+            document = (
+                as_map(policy).get("PolicyDocument") if not isinstance(policy, Unknown) else policy
+            )
+            role.statements.extend(
+                statements_from_document(document, file=ctx.file, origin=origin, line=line)
+            )
+        ctx.roles[res.id] = role
+    # Managed policies second: they may name an AWS::IAM::ManagedPolicy of the template.
+    for res in ctx.of_type("AWS::IAM::Role"):
+        role = ctx.roles[res.id]
+        for arn in as_str_tuple(ctx.resolved(res).get("ManagedPolicyArns")):
+            role.add_managed(arn)
+            _expand_template_managed_policy(ctx, role, arn)
+
+
+def _expand_template_managed_policy(ctx: LoadContext, role: RoleDraft, arn: Any) -> None:
+    """Fold the statements of a template ``AWS::IAM::ManagedPolicy`` referenced by ARN."""
+    if not isinstance(arn, Unknown):
+        return
+    for policy_id in sorted(referenced_resources(arn, ctx.resources)):
+        res = ctx.resources[policy_id]
+        if res.type == "AWS::IAM::ManagedPolicy":
+            _attach(ctx, role, res)
+
+
+def _attach(ctx: LoadContext, role: RoleDraft, res: RawResource) -> None:
+    if res.id in role.attached:
+        return
+    role.attached.add(res.id)
+    props = ctx.resolved(res)
+    line = key_line(res.properties, "PolicyDocument", res.line)
+    role.statements.extend(
+        statements_from_document(
+            props.get("PolicyDocument"), file=ctx.file, origin=f"{res.type} {res.id}", line=line
+        )
+    )
+
+
+def attach_policy_resources(ctx: LoadContext) -> None:
+    """Fold ``AWS::IAM::Policy``/``ManagedPolicy`` statements into the roles they list."""
+    for res in ctx.of_type(*_POLICY_TYPES):
+        raw_roles = res.properties.get("Roles")
+        resolved_roles = ctx.resolved(res).get("Roles")
+        raw_items = raw_roles if isinstance(raw_roles, list) else []
+        for index, item in enumerate(resolved_roles if isinstance(resolved_roles, list) else []):
+            raw = raw_items[index] if index < len(raw_items) else None
+            role = _role_named(ctx, raw, item)
+            if role is not None:
+                _attach(ctx, role, res)
+
+
+def _role_named(ctx: LoadContext, raw: Any, value: Any) -> RoleDraft | None:
+    """Find the role a ``Roles`` entry names: a Ref, a role name, or an external role's name."""
+    target = ref_target(raw) or ref_target(value)
+    if target in ctx.roles:
+        return ctx.roles[target]
+    if isinstance(value, Unknown):
+        refs = referenced_resources(value, ctx.roles)
+        return ctx.roles[next(iter(refs))] if len(refs) == 1 else None
+    if not isinstance(value, str):
+        return None
+    for role in ctx.roles.values():
+        if role.id == value or role.id.endswith((f":role/{value}", f"/{value}")):
+            return role
+        res = ctx.resources.get(role.id)
+        if res is not None and ctx.resolved(res).get("RoleName") == value:
+            return role
+    return None
+
+
+# -- function roles -----------------------------------------------------------------------------
+
+
+def assign_role(ctx: LoadContext, fn: str, raw: Any, *, line: int | None) -> str:
+    """Record that ``fn`` assumes the role written as ``raw``; return the role's id.
+
+    ``!GetAtt MyRole.Arn`` (or any value naming exactly one template role) is that role;
+    anything else is an external role whose permissions cannot be seen, identified by its ARN
+    or, when unresolvable, by the expression as written.
+    """
+    value = ctx.resolver.resolve(raw)
+    role = _role_named(ctx, raw, value)
+    if role is None:
+        role_id = value.expression if isinstance(value, Unknown) else str(value)
+        role = ctx.roles.get(role_id)
+        if role is None:
+            role = RoleDraft(role_id, ctx.location(line), external=True)
+            ctx.roles[role_id] = role
+    if fn not in role.functions:
+        role.functions.append(fn)
+    return role.id
+
+
+def sam_function_role(
+    ctx: LoadContext,
+    fn: str,
+    *,
+    raw: Mapping[str, Any],
+    props: Mapping[str, Any],
+    line: int | None,
+) -> str:
+    """Build the role SAM generates for a function without ``Role`` (``<Function>Role``).
+
+    Args:
+        ctx: the load context.
+        fn: the function's logical id.
+        raw: the function's raw properties, Globals merged (for ``Policies`` and lines).
+        props: the same, resolved.
+        line: the function's line.
+    """
+    role = RoleDraft(f"{fn}Role", ctx.location(line), functions=[fn])
+    role.add_managed(BASIC_EXECUTION_ROLE)
+    tracing = props.get("Tracing")
+    if tracing is not None and tracing != "Disabled":  # SAM adds X-Ray for Active/PassThrough
+        role.add_managed(XRAY_WRITE_ONLY)
+    if props.get("VpcConfig"):
+        role.add_managed(VPC_ACCESS_ROLE)
+    for event in as_map(props.get("Events")).values():
+        policy = PULL_EVENT_POLICIES.get(as_key(as_map(event).get("Type")))
+        if policy:
+            role.add_managed(policy)
+    _sam_policies(ctx, role, fn, raw.get("Policies"))
+    _dead_letter_statement(ctx, role, raw, props)
+    _destination_statements(ctx, role, fn, raw, props)
+    role.permissions_boundary = as_str(props.get("PermissionsBoundary"))
+    ctx.roles[role.id] = role
+    return role.id
+
+
+def _sam_policies(ctx: LoadContext, role: RoleDraft, fn: str, policies: Any) -> None:
+    if policies is None:
+        return
+    if isinstance(policies, dict) and len(policies) == 1 and next(iter(policies)) == "Fn::If":
+        # A conditional list of policies: pick the branch first, then read its entries.
+        chosen = ctx.resolver.resolve(policies)
+        if isinstance(chosen, list):
+            policies = chosen
+    items: Iterable[tuple[Any, int | None]]
+    if isinstance(policies, list):
+        items = [(item, line_of(policies, index)) for index, item in enumerate(policies)]
+    else:
+        items = [(policies, getattr(policies, "line", None))]
+    for index, (item, line) in enumerate(items):
+        _sam_policy(ctx, role, fn, item, index=index, line=line)
+
+
+def _sam_policy(
+    ctx: LoadContext, role: RoleDraft, fn: str, item: Any, *, index: int, line: int | None
+) -> None:
+    origin = f"{fn} Policies[{index}]"
+    if isinstance(item, dict) and len(item) == 1:
+        name = next(iter(item))
+        if name in policy_templates():
+            role.statements.extend(_expand_template(ctx, name, item[name], line=line))
+            return
+    value = ctx.resolver.resolve(item)
+    if value is None:
+        return
+    if isinstance(value, str):
+        arn = managed_policy_arn(value)
+        role.add_managed(arn)
+        return
+    if isinstance(value, dict) and "Statement" in value:
+        role.statements.extend(
+            statements_from_document(value, file=ctx.file, origin=origin, line=line)
+        )
+        return
+    if isinstance(value, Unknown):  # SAM passes intrinsics through as managed policy ARNs
+        role.add_managed(value)
+        _expand_template_managed_policy(ctx, role, value)
+        return
+    name = next(iter(value), "?") if isinstance(value, dict) else render(value)
+    ctx.issue(
+        IssueKind.UNRESOLVED,
+        f"{fn}: Policies entry {str(name)[:60]!r} is neither a managed policy, a policy "
+        "document nor a SAM policy template known to this version of SAM",
+        line,
+    )
+    role.statements.append(
+        _unknown_statement(
+            Unknown(render(item)[:200], "unknown SAM policy"),
+            location=ctx.location(line),
+            origin=origin,
+        )
+    )
+
+
+def _expand_template(
+    ctx: LoadContext, name: str, parameters: Any, *, line: int | None
+) -> list[Statement]:
+    """Expand one SAM policy template into the statements SAM would deploy."""
+    template = as_map(policy_templates().get(name))
+    values = parameters if isinstance(parameters, dict) else {}
+    declared = as_map(template.get("Parameters"))
+    missing = [key for key in declared if key not in values]
+    if missing:
+        ctx.issue(
+            IssueKind.UNRESOLVED,
+            f"SAM policy template {name} misses parameter(s) {', '.join(missing)}",
+            line,
+        )
+    definition = _substitute(template.get("Definition"), values, declared)
+    document = ctx.resolver.resolve(definition)
+    return statements_from_document(
+        document, file=ctx.file, origin=f"SAM policy template {name}", line=line
+    )
+
+
+def _substitute(node: Any, values: Mapping[str, Any], declared: Mapping[str, Any]) -> Any:
+    """Replace ``Ref`` to template parameters by the user's values, in one pass (as SAM does).
+
+    The user's values are inserted as written and never substituted again, so a value that
+    itself contains ``Ref: TableName`` refers to the stack parameter, not to the template's.
+    Statement mappings become YamlMaps without lines: their line is the ``Policies`` entry's.
+    """
+    if isinstance(node, dict):
+        if len(node) == 1 and isinstance(node.get("Ref"), str) and node["Ref"] in declared:
+            key = node["Ref"]
+            if key in values:
+                return values[key]
+            return Unknown(f"!Ref {key}", R_TEMPLATE_PARAMETER)
+        result = YamlMap(None)
+        for key, value in node.items():
+            result[key] = _substitute(value, values, declared)
+        return result
+    if isinstance(node, list):
+        seq = YamlSeq(None)
+        seq.extend(_substitute(item, values, declared) for item in node)
+        return seq
+    return node
+
+
+def _dead_letter_statement(
+    ctx: LoadContext, role: RoleDraft, raw: Mapping[str, Any], props: Mapping[str, Any]
+) -> None:
+    dlq = as_map(props.get("DeadLetterQueue"))
+    action = _DLQ_ACTIONS.get(as_key(dlq.get("Type")))
+    target = dlq.get("TargetArn")
+    if action is None or target is None:
+        return
+    role.statements.append(
+        Statement(
+            effect="Allow",
+            actions=(action,),
+            resources=as_str_tuple(target),
+            location=ctx.location(key_line(raw, "DeadLetterQueue", None)),
+            origin="SAM DeadLetterQueue policy",
+        )
+    )
+
+
+def _destination_statements(
+    ctx: LoadContext, role: RoleDraft, fn: str, raw: Mapping[str, Any], props: Mapping[str, Any]
+) -> None:
+    """The statements SAM adds for ``EventInvokeConfig`` destinations (sam_resources.py)."""
+    config = as_map(as_map(props.get("EventInvokeConfig")).get("DestinationConfig"))
+    raw_config = as_map(as_map(raw.get("EventInvokeConfig")).get("DestinationConfig"))
+    for event in ("OnSuccess", "OnFailure"):
+        dest = as_map(config.get(event))
+        kind = dest.get("Type")
+        arn = dest.get("Destination")
+        if arn is None:
+            arn = sam_destination_default(fn, event, kind)
+        if arn is None:
+            continue
+        location = ctx.location(key_line(raw_config, event, None))
+        origin = f"SAM EventInvokeConfig {event} policy"
+        actions = {
+            "SQS": ("sqs:SendMessage",),
+            "SNS": ("sns:publish",),
+            "EventBridge": ("events:PutEvents",),
+            "Lambda": ("lambda:InvokeFunction",),
+        }.get(as_key(kind))
+        if actions is not None:
+            role.statements.append(
+                Statement("Allow", actions, location, origin, resources=as_str_tuple(arn))
+            )
+        elif kind == "S3Bucket":
+            objects = arn + "/*" if isinstance(arn, str) else _with_suffix(arn, "/*")
+            role.statements.append(
+                Statement("Allow", ("s3:PutObject",), location, origin, resources=(objects,))
+            )
+            role.statements.append(
+                Statement("Allow", ("s3:ListBucket",), location, origin, resources=(arn,))
+            )
+
+
+def _with_suffix(value: Any, suffix: str) -> Unknown:
+    """``Fn::Join ["/", [arn, "*"]]`` over an unresolved ARN, rendered as the resolver does."""
+    reason = value.reason if isinstance(value, Unknown) else "not a string"
+    return Unknown(f"!Join {placeholder(value)}{suffix}", reason)
+
+
+def sam_destination_default(fn: str, event: str, kind: Any) -> Unknown | None:
+    """The queue or topic SAM creates for an SQS/SNS destination given without an ARN."""
+    if kind == "SQS":
+        return Unknown(f"!GetAtt {fn}EventInvokeConfig{event}Queue.Arn", "created by SAM")
+    if kind == "SNS":
+        return Unknown(f"!Ref {fn}EventInvokeConfig{event}Topic", "created by SAM")
+    return None
