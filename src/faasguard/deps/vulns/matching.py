@@ -77,7 +77,7 @@ class _Candidate:
         self._info: _Info | None = None
         # The result of a record matched alone depends on the installed version only through
         # which fixes lie above it, so it is shared by every version with the same cut.
-        self._results: dict[int, MatchedVulnerability] = {}
+        self._results: dict[int, MatchedVulnerability] | None = None
 
     def contains(self, version: str) -> bool:
         for matcher in self.matchers:  # noqa: SIM110 - a plain loop beats any() + genexpr here
@@ -94,6 +94,8 @@ class _Candidate:
         """The result when no other hit shares an alias with this record."""
         info = self.info(ecosystem)
         cut = -1 if installed is None else bisect.bisect_right(info.fix_keys, installed)
+        if self._results is None:
+            self._results = {}
         found = self._results.get(cut)
         if found is None:
             record = self.record

@@ -199,6 +199,9 @@ class ListedVersions:
         return canonical in self._canonical
 
 
+_NOTHING_LISTED = ListedVersions((), None)
+
+
 class AffectedMatcher:
     """One ``affected`` entry, compiled for repeated version checks.
 
@@ -226,8 +229,13 @@ class AffectedMatcher:
             for rng in affected.ranges
             if (compiled := compile_range(rng, affected.ecosystem)) is not None
         )
-        self.listed = ListedVersions(
-            affected.versions if listed is None else listed, ecosystem_scheme(affected.ecosystem)
+        versions = affected.versions if listed is None else listed
+        # Most entries have nothing left to list once the store's index is applied: share
+        # one empty list rather than allocate thousands.
+        self.listed = (
+            ListedVersions(versions, ecosystem_scheme(affected.ecosystem))
+            if versions
+            else _NOTHING_LISTED
         )
 
     def contains(self, version: str) -> bool:
