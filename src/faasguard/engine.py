@@ -144,14 +144,6 @@ def scan(
     else:
         ref = classify(fs, fs.relpath(target))
         templates = [ref] if ref else []
-    apps: list[Application] = []
-    issues: list[LoadIssue] = []
-    for ref in templates:
-        if progress:
-            progress(ref.path)
-        result = _load(ref, fs, load_options)
-        apps.extend(result.applications)
-        issues.extend(result.issues)
     rules = enabled_rules(config)
     options = RuleOptions(
         today=today or _dt.date.today(),
@@ -159,11 +151,12 @@ def scan(
         deprecation_warning_days=config.deprecation_warning_days,
         extra=config.rule_options,
     )
-    findings = [_issue_finding(issue) for issue in issues]
+    work = _Work(fs=fs, load_options=load_options, rules=rules, options=options)
+    batch = _process(work, templates, progress)
+    apps = list(batch.applications)
+    findings = list(batch.findings)
     inventory: list[FunctionDependencies] = []
     for app in apps:
-        ctx = RuleContext(app=app, options=options, readme_dirs=_readme_dirs(fs, app))
-        findings.extend(_run_rules(rules, app, ctx))
         for analyzer in analyzers:
             for item in analyzer.analyze(app, fs):
                 if isinstance(item, FunctionDependencies):
@@ -182,6 +175,46 @@ def scan(
         rules=tuple(rule.id for rule in rules),
         dependencies=tuple(inventory),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """What every template needs: the file system, load options, rules and their options."""
+
+    fs: ScanFS
+    load_options: LoadOptions
+    rules: tuple[type[Rule], ...]
+    options: RuleOptions
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """Loaded applications and their rule findings, for a run of templates."""
+
+    applications: tuple[Application, ...]
+    findings: tuple[Finding, ...]
+
+
+def _process(
+    work: _Work, refs: Sequence[TemplateRef], progress: Callable[[str], None] | None
+) -> _Batch:
+    """Load templates and run the rules on their applications.
+
+    Sequential on purpose: a fork-based pool was measured slower (pickling the model and the
+    findings back to the parent cost more than the parallel work saved; bench/README.md).
+    """
+    apps: list[Application] = []
+    findings: list[Finding] = []
+    for ref in refs:
+        if progress:
+            progress(ref.path)
+        result = _load(ref, work.fs, work.load_options)
+        findings.extend(_issue_finding(issue) for issue in result.issues)
+        for app in result.applications:
+            ctx = RuleContext(app=app, options=work.options, readme_dirs=_readme_dirs(work.fs, app))
+            findings.extend(_run_rules(work.rules, app, ctx))
+            apps.append(app)
+    return _Batch(tuple(apps), tuple(findings))
 
 
 def _load(ref: TemplateRef, fs: ScanFS, options: LoadOptions) -> LoadResult:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
 from pathlib import Path, PurePosixPath
 
 from faasguard.errors import FileTooLargeError, OutsideRootError, ParseError
@@ -30,6 +31,11 @@ class ScanFS:
         self.root = root
         self.real_root = Path(os.path.realpath(root))
         self.max_file_bytes = max_file_bytes
+        # Real paths of relative paths already resolved. The tree does not change during a
+        # scan, and loaders ask about the same folders again and again (a code root per
+        # function, its handler, its manifests): one lstat per new path instead of one per
+        # path component.
+        self._real: dict[str, Path] = {}
 
     def relpath(self, path: Path) -> str:
         """Return ``path`` (absolute or relative to cwd) as a POSIX path relative to the root."""
@@ -65,14 +71,35 @@ class ScanFS:
         self._check_real(joined, referrer=referrer, line=line, ref=ref)
         return joined
 
+    def _resolve(self, rel: str) -> Path:
+        """Real path of a normalised relative path, resolving symlinks, cached per folder."""
+        cached = self._real.get(rel)
+        if cached is not None:
+            return cached
+        parent, _, name = rel.rpartition("/")
+        base = self._resolve(parent) if parent else self.real_root
+        candidate = base / name
+        try:
+            is_link = stat.S_ISLNK(os.lstat(candidate).st_mode)
+        except OSError:
+            is_link = False  # missing: nothing to follow
+        real = Path(os.path.realpath(candidate, strict=False)) if is_link else candidate
+        self._real[rel] = real
+        return real
+
     def _check_real(self, rel: str, *, referrer: str, line: int | None, ref: str) -> Path:
         """Return the real path of ``rel`` after checking symlinks keep it inside the root."""
-        target = self.root / rel
+        norm = posixpath.normpath(rel.replace("\\", "/"))
         try:
-            real = Path(os.path.realpath(target, strict=False))
+            if norm in (".", ""):
+                real = self.real_root
+            elif norm == ".." or norm.startswith(("../", "/")):
+                real = Path(os.path.realpath(self.root / norm, strict=False))
+            else:
+                real = self._resolve(norm)
         except (OSError, RuntimeError) as exc:  # symlink loops
             raise ParseError(referrer, line, f"cannot resolve {ref!r}: {exc}") from exc
-        if real != self.real_root and self.real_root not in real.parents:
+        if real != self.real_root and not _is_within(real, self.real_root):
             raise OutsideRootError(
                 referrer,
                 line,
@@ -130,3 +157,9 @@ class ScanFS:
                 rel, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
             ) from exc
         return text
+
+
+def _is_within(path: Path, root: Path) -> bool:
+    """True when ``path`` is ``root`` or below it (string test: no file-system calls)."""
+    prefix = str(root).rstrip(os.sep) + os.sep
+    return str(path).startswith(prefix)

@@ -17,18 +17,36 @@ from faasguard.model import Api, Application, Function, Resource, Role, Unknown
 __all__ = ["application_json", "finding_json", "to_json"]
 
 
+_SCALARS = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        _FIELD_NAMES[cls] = names
+    return names
+
+
 def to_json(value: Any) -> Any:
-    """Convert model values (dataclasses, enums, Unknown, mappings) to JSON-ready data."""
-    if isinstance(value, Unknown):
-        return {"unknown": value.expression, "reason": value.reason}
-    if isinstance(value, Enum):
+    """Convert model values (dataclasses, enums, Unknown, mappings) to JSON-ready data.
+
+    Scalars are tested first and field names are cached per class: a report of a thousand
+    functions walks hundreds of thousands of values.
+    """
+    if isinstance(value, Enum):  # before scalars: str-based enums are str instances
         return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
+    if isinstance(value, Unknown):
+        return {"unknown": value.expression, "reason": value.reason}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: to_json(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, Mapping):
+        return {str(k): to_json(v) for k, v in value.items()}
     return value
 
 

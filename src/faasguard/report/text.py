@@ -83,20 +83,41 @@ def _role_label(app: Application, fn: Function) -> str:
     return role.id + shared
 
 
-def _finding_block(console: Console, finding: Finding) -> None:
+#: ANSI styles for the finding lines, written directly: laying out thousands of findings
+#: through rich costs seconds, and these lines need no layout.
+_ANSI = {
+    Severity.CRITICAL: "\x1b[1;37;41m",
+    Severity.HIGH: "\x1b[1;31m",
+    Severity.MEDIUM: "\x1b[33m",
+    Severity.LOW: "\x1b[36m",
+    Severity.INFO: "\x1b[2m",
+}
+_RESET = "\x1b[0m"
+_CONTROL = str.maketrans({c: " " for c in map(chr, range(32)) if c != "\n"} | {"\x7f": " "})
+
+
+def _clean(text: str) -> str:
+    """Drop control characters (ANSI escapes from a hostile template included)."""
+    return text.translate(_CONTROL)
+
+
+def _finding_block(finding: Finding, *, color: bool) -> str:
     where = finding.file + (f":{finding.line}" if finding.line else "")
     subject = f" function {finding.function}" if finding.function else ""
     if not subject and finding.resource:
         subject = f" resource {finding.resource}"
-    console.print(
-        f"[{_STYLE[finding.severity]}]{finding.severity.value.upper():8}[/] "
-        f"[bold]{finding.rule_id}[/] {escape(finding.rule_name)}  "
-        f"{escape(where)}{escape(subject)}"
-    )
-    console.print(f"         {escape(finding.message)}", highlight=False)
+    label = f"{finding.severity.value.upper():8}"
+    if color:
+        label = f"{_ANSI[finding.severity]}{label}{_RESET}"
+    lines = [
+        f"{label} {finding.rule_id} {_clean(finding.rule_name)}  {_clean(where)}"
+        f"{_clean(subject)}",
+        f"         {_clean(finding.message)}",
+    ]
     if finding.evidence and finding.evidence != finding.message:
-        console.print(f"         [dim]evidence:[/] {escape(finding.evidence)}", highlight=False)
-    console.print(f"         [green]fix:[/] {escape(finding.remediation)}", highlight=False)
+        lines.append(f"         evidence: {_clean(finding.evidence)}")
+    lines.append(f"         fix: {_clean(finding.remediation)}")
+    return "\n".join(lines) + "\n"
 
 
 def render_text(result: ScanResult, *, color: bool = False, width: int = 120) -> str:
@@ -128,8 +149,8 @@ def render_text(result: ScanResult, *, color: bool = False, width: int = 120) ->
     if result.findings:
         console.print()
         console.print("[bold]Findings[/]")
-        for finding in result.findings:
-            _finding_block(console, finding)
+        console.file.flush()
+        buffer.write("".join(_finding_block(f, color=color) for f in result.findings))
     counts = Counter(f.severity for f in result.findings)
     totals = ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s]) or "no findings"
     extra = []

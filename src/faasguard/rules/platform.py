@@ -327,19 +327,20 @@ def _log_group_of(fn: Function, app: Application) -> Resource | None:
     log group, or when an unresolved ``LogGroupName`` names the function's logical id (the usual
     ``!Sub /aws/lambda/${MyFunction}`` idiom).
     """
-    id_token = (
-        re.compile(rf"(?<![A-Za-z0-9]){re.escape(fn.resource_id)}(?![A-Za-z0-9])")
-        if fn.resource_id
-        else None
-    )
+    id_token: re.Pattern[str] | None = None
     for res in app.resources:
         if res.type != _LOG_GROUP_TYPE:
             continue
         name = res.properties.get("LogGroupName")
         if fn.log_group is not None and fn.log_group in (res.id, name):
             return res
-        if isinstance(name, Unknown) and id_token and id_token.search(name.expression):
-            return res
+        if isinstance(name, Unknown) and fn.resource_id:
+            # Compiled only when needed: most templates declare no log group at all.
+            id_token = id_token or re.compile(
+                rf"(?<![A-Za-z0-9]){re.escape(fn.resource_id)}(?![A-Za-z0-9])"
+            )
+            if id_token.search(name.expression):
+                return res
     return None
 
 
