@@ -534,3 +534,14 @@ def test_family_doc_lists_every_rule() -> None:
     )
     for rule in RULES:
         assert f"| {rule.id} | `{rule.name}` | `{rule.category}` |" in text, rule.id
+
+
+def test_wildcard_action_remediation_names_the_service_s_actions() -> None:
+    [dynamo] = run_role(WildcardAction, role(stmt(["dynamodb:*"], ["*"], line=31)))
+    assert dynamo.remediation == (
+        "Replace `dynamodb:*` with the actions the function calls (for example "
+        "`dynamodb:GetItem`, `dynamodb:PutItem`, `dynamodb:Query` instead of `dynamodb:*`); "
+        "faasguard will be able to derive that list from the function code in a later release."
+    )
+    [other] = run_role(WildcardAction, role(stmt(["rekognition:*"], ["*"], line=40)))
+    assert "(only the `rekognition:...` actions its code uses)" in other.remediation

@@ -255,9 +255,8 @@ class WildcardAction(RoleRule):
                 evidence=f"Allow {_fmt(wild)} on [{_fmt(stmt.resources or stmt.not_resources)}]",
                 remediation=(
                     f"Replace {', '.join(f'`{w}`' for w in wild)} with the actions the function "
-                    "calls (for example `s3:GetObject` and `s3:PutObject` instead of `s3:*`); "
-                    "faasguard will be able to derive that list from the function code in a "
-                    "later release."
+                    f"calls ({_example_actions(wild[0])}); faasguard will be able to derive that "
+                    "list from the function code in a later release."
                 ),
                 confidence=_confidence(stmt, role),
             )
@@ -931,6 +930,32 @@ class SharedRole(RoleRule):
                     baseline_only = False
             seen.setdefault(text.lower(), text)
         return [seen[k] for k in sorted(seen)], baseline_only
+
+
+#: Typical least-privilege replacements, to make the remediation concrete per service.
+_EXAMPLE_ACTIONS = {
+    "s3": ("s3:GetObject", "s3:PutObject"),
+    "dynamodb": ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"),
+    "sqs": ("sqs:SendMessage",),
+    "sns": ("sns:Publish",),
+    "lambda": ("lambda:InvokeFunction",),
+    "secretsmanager": ("secretsmanager:GetSecretValue",),
+    "ssm": ("ssm:GetParameter",),
+    "kms": ("kms:Decrypt",),
+    "events": ("events:PutEvents",),
+    "kinesis": ("kinesis:PutRecord",),
+    "states": ("states:StartExecution",),
+}
+
+
+def _example_actions(wildcard: str) -> str:
+    """A concrete example of what to list instead of ``wildcard`` (``dynamodb:*`` and so on)."""
+    service = wildcard.split(":", 1)[0].lower() if ":" in wildcard else ""
+    actions = _EXAMPLE_ACTIONS.get(service)
+    if not actions:
+        return f"only the `{service or 'service'}:...` actions its code uses"
+    listed = ", ".join(f"`{a}`" for a in actions)
+    return f"for example {listed} instead of `{wildcard}`"
 
 
 #: The permission rules, in id order.
