@@ -98,7 +98,7 @@ def test_withdrawn_records_neither_match_nor_merge(source):
 
 def test_summary_falls_back_to_the_first_plain_line_of_details():
     record = parse_vulnerability(json.loads((FIXTURES / "merge" / "PYSEC-2099-1.json").read_text()))
-    matcher = PackageMatcher("PyPI", "demo-pkg", [record])
+    matcher = PackageMatcher("PyPI", "demo-pkg", records=[record])
     (match,) = matcher.match("1.0")
     assert match.summary == "demo-pkg before 1.5 builds SQL from user input."
 

@@ -193,7 +193,9 @@ def test_store_index_gives_the_same_answers_as_full_evaluation(loaded):
     result = source.match(queries)
     mismatches = []
     for query in queries:
-        naive = PackageMatcher("PyPI", query.name, [records[i] for i in by_name[query.name]])
+        naive = PackageMatcher(
+            "PyPI", query.name, records=[records[i] for i in by_name[query.name]]
+        )
         if naive.match(query.version) != result[query]:
             mismatches.append(query)
     assert mismatches == []

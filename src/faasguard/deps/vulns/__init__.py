@@ -123,7 +123,8 @@ def match(
         source: Where to look; ``None`` uses a :class:`StoreSource` on the default store.
 
     Returns:
-        Each query of a supported ecosystem mapped to its matches, sorted by primary id.
+        Each query of a supported ecosystem mapped to its matches, in primary-id order
+        (``GHSA`` ids first, see :func:`~faasguard.deps.vulns.matching.id_preference`).
         Queries of other ecosystems are absent (unknown, not clean).
 
     Raises:

@@ -51,7 +51,7 @@ class ZipLimits:
 
 
 def iter_json_entries(
-    path: Path, limits: ZipLimits, skipped: list[SkippedEntry]
+    path: Path, *, limits: ZipLimits, skipped: list[SkippedEntry]
 ) -> Iterator[tuple[str, bytes]]:
     """Yield the ``.json`` entries of an OSV archive, one at a time.
 

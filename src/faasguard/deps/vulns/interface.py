@@ -205,7 +205,8 @@ class MatchedVulnerability:
         aliases: Every other id or alias of the merged records, sorted.
         record_ids: The ids of the merged records themselves (``id`` included), sorted.
         summary: The best summary: the first merged record (in primary-id order) with a
-            ``summary``, else the first line of the first ``details``.
+            ``summary``, else the first line of the first ``details`` that is not a Markdown
+            heading, cut to 200 characters.
         details: The ``details`` of the first merged record that has them.
         severity: The union of severity entries (record- and package-level), sorted.
         level: Coarse level: the highest computed from CVSS v3 vectors, else from
@@ -249,7 +250,8 @@ class VulnerabilitySource(abc.ABC):
             packages: Resolved packages; duplicates are answered once.
 
         Returns:
-            Each supported query mapped to its matches, sorted by id.
+            Each supported query mapped to its matches, in primary-id order (see
+            :func:`~faasguard.deps.vulns.matching.id_preference`).
 
         Raises:
             VulnerabilityDataError: The source could not be read.

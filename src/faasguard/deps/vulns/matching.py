@@ -3,18 +3,18 @@
 Both sources feed records here, so a finding looks the same whether it came from the offline
 store or the OSV API.
 
-Alias merging: records that share an id or alias (``PYSEC-2021-142`` names
+Alias merging: records of one package that share an id or alias (``PYSEC-2021-142`` names
 ``GHSA-8q59-q68h-6hv4``; two PYSEC records name the same CVE) are one vulnerability of the
-package, so they become one :class:`MatchedVulnerability`. Sharing is transitive. Only records
-that affect the queried version take part, so a twin that disagrees on the range cannot add a
-finding for a version it does not affect.
+package, so the ones that affect the queried version become one :class:`MatchedVulnerability`.
+Sharing is transitive, also through a record of the package that does not affect the version
+itself. A twin that disagrees on the range adds nothing for a version it does not affect.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from faasguard.deps.vulns.cvss import record_level
@@ -68,18 +68,23 @@ class _Candidate:
     matches and reused for every later version of the package.
     """
 
-    __slots__ = ("_info", "_results", "matchers", "record", "tokens")
+    __slots__ = ("_info", "_results", "contains", "group", "matchers", "record")
 
     def __init__(self, record: Vulnerability, matchers: tuple[AffectedMatcher, ...]) -> None:
         self.record = record
         self.matchers = matchers
-        self.tokens = tuple({token.strip().upper() for token in (record.id, *record.aliases)})
+        # Most records have one entry per package: call it directly, one frame less per check
+        # in the innermost loop of a scan.
+        self.contains: Callable[[str], bool] = (
+            matchers[0].contains if len(matchers) == 1 else self._any_contains
+        )
+        self.group = 0  # Alias group within the package, set by PackageMatcher.
         self._info: _Info | None = None
         # The result of a record matched alone depends on the installed version only through
         # which fixes lie above it, so it is shared by every version with the same cut.
         self._results: dict[int, MatchedVulnerability] | None = None
 
-    def contains(self, version: str) -> bool:
+    def _any_contains(self, version: str) -> bool:
         for matcher in self.matchers:  # noqa: SIM110 - a plain loop beats any() + genexpr here
             if matcher.contains(version):
                 return True
@@ -180,8 +185,8 @@ class PackageMatcher:
         self,
         ecosystem: str,
         name: str,
-        records: Iterable[Vulnerability],
         *,
+        records: Iterable[Vulnerability],
         uncovered: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         """Compile the records of one package.
@@ -219,6 +224,7 @@ class PackageMatcher:
                     for index, entry in enumerate(entries)
                 )
             candidates.append(_Candidate(record, matchers))
+        _assign_alias_groups(candidates)
         self._candidates = tuple(candidates)
 
     def entries(self) -> tuple[Affected, ...]:
@@ -236,27 +242,33 @@ class PackageMatcher:
                 that cannot be evaluated here).
 
         Returns:
-            The merged matches, sorted by primary id.
+            The merged matches, in primary-id order (:func:`id_preference`).
         """
-        forced = frozenset(also)
-        hits = [
-            candidate
-            for candidate in self._candidates
-            if candidate.record.id in forced or candidate.contains(version)
-        ]
+        if also:
+            forced = frozenset(also)
+            hits = [c for c in self._candidates if c.record.id in forced or c.contains(version)]
+        else:
+            hits = [c for c in self._candidates if c.contains(version)]
         if not hits:
             return ()
         scheme = ecosystem_scheme(self.ecosystem)
         installed = scheme.parse(version) if scheme is not None else None
-        merged = [_merge_group(self.ecosystem, installed, group) for group in _group_by_alias(hits)]
-        return tuple(sorted(merged, key=lambda match: id_preference(match.id)))
+        groups: dict[int, list[_Candidate]] = {}
+        for hit in hits:
+            groups.setdefault(hit.group, []).append(hit)
+        merged = [_merge_group(self.ecosystem, installed, group) for group in groups.values()]
+        if len(merged) > 1:
+            merged.sort(key=lambda match: id_preference(match.id))
+        return tuple(merged)
 
 
-def _group_by_alias(hits: Sequence[_Candidate]) -> list[list[_Candidate]]:
-    # Union-find over the hits, joined through any shared id or alias.
-    if len(hits) == 1:
-        return [list(hits)]
-    parent = list(range(len(hits)))
+def _assign_alias_groups(candidates: Sequence[_Candidate]) -> None:
+    """Number the alias groups of a package's records (union-find over shared ids/aliases).
+
+    Done once per package rather than per query: two records are one vulnerability when they
+    share an id or alias, directly or through another record of the same package.
+    """
+    parent = list(range(len(candidates)))
 
     def find(index: int) -> int:
         while parent[index] != index:
@@ -265,16 +277,16 @@ def _group_by_alias(hits: Sequence[_Candidate]) -> list[list[_Candidate]]:
         return index
 
     owner: dict[str, int] = {}
-    for index, hit in enumerate(hits):
-        for key in hit.tokens:
+    for index, candidate in enumerate(candidates):
+        record = candidate.record
+        for token in (record.id, *record.aliases):
+            key = token.strip().upper()
             if key in owner:
                 parent[find(index)] = find(owner[key])
             else:
                 owner[key] = index
-    groups: dict[int, list[_Candidate]] = {}
-    for index, hit in enumerate(hits):
-        groups.setdefault(find(index), []).append(hit)
-    return list(groups.values())
+    for index, candidate in enumerate(candidates):
+        candidate.group = find(index)
 
 
 def _merge_group(

@@ -7,6 +7,7 @@ canonical spelling so that those all meet.
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["NPM", "PYPI", "SUPPORTED_ECOSYSTEMS", "normalize_ecosystem", "normalize_name"]
@@ -20,6 +21,8 @@ _CANONICAL = {eco.lower(): eco for eco in SUPPORTED_ECOSYSTEMS}
 _PEP503_SEPARATORS = re.compile(r"[-_.]+")
 
 
+# Memoised: a scan normalises the same few ecosystems and a few thousand names many times.
+@functools.lru_cache(maxsize=64)
 def normalize_ecosystem(ecosystem: str) -> str:
     """Return the canonical spelling of an ecosystem name.
 
@@ -37,6 +40,7 @@ def normalize_ecosystem(ecosystem: str) -> str:
     return _CANONICAL.get(stripped.lower(), stripped)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_name(ecosystem: str, name: str) -> str:
     """Return the canonical spelling of a package name in an ecosystem.
 

@@ -109,7 +109,8 @@ class OsvApiSource(VulnerabilitySource):
             packages: Resolved packages.
 
         Returns:
-            Each query of a supported ecosystem mapped to its matches, sorted by id.
+            Each query of a supported ecosystem mapped to its matches, in primary-id order (see
+            :func:`~faasguard.deps.vulns.matching.id_preference`).
 
         Raises:
             OsvApiError: The API answered with something that is not its protocol.
@@ -132,7 +133,7 @@ class OsvApiSource(VulnerabilitySource):
         for key in keys:
             ids = hits.get(key, {})
             ecosystem, name, version = key
-            matcher = PackageMatcher(ecosystem, name, [records[vuln_id] for vuln_id in ids])
+            matcher = PackageMatcher(ecosystem, name, records=[records[vuln_id] for vuln_id in ids])
             result = matcher.match(version, also=ids)
             for query in keyed[key]:
                 out[query] = result

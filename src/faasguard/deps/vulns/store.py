@@ -27,6 +27,7 @@ from types import TracebackType
 import platformdirs
 
 from faasguard.deps.vulns.archive import ZipLimits, iter_json_entries
+from faasguard.deps.vulns.gcpause import gc_paused
 from faasguard.deps.vulns.interface import (
     Affected,
     EcosystemStatus,
@@ -202,7 +203,7 @@ class Store:
         """
         archive = Path(path)
         skipped: list[SkippedEntry] = []
-        entries = iter_json_entries(archive, limits or ZipLimits(), skipped)
+        entries = iter_json_entries(archive, limits=limits or ZipLimits(), skipped=skipped)
         return self.import_records(
             entries,
             ecosystem=ecosystem,
@@ -250,29 +251,30 @@ class Store:
         try:
             db.execute("BEGIN IMMEDIATE")
             batch: list[tuple[Vulnerability, str]] = []
-            for name, data in entries:
-                try:
-                    raw: object = json.loads(data)
-                    record = parse_vulnerability(raw, origin=name)
-                except (ValueError, UnicodeDecodeError) as exc:
-                    skips.append(SkippedEntry(name, f"not valid JSON: {exc}"))
-                    continue
-                except RecordError as exc:
-                    skips.append(SkippedEntry(name, f"not a valid OSV record: {exc}"))
-                    continue
-                ecosystems = {e.ecosystem for e in record.affected if e.ecosystem in wanted}
-                if not ecosystems:
-                    ignored += 1
-                    continue
-                for eco in ecosystems:
-                    counts[eco] = counts.get(eco, 0) + 1
-                imported += 1
-                withdrawn += record.withdrawn is not None
-                compact = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
-                batch.append((record, compact))
-                if len(batch) >= _BATCH:
-                    self._write_batch(batch, wanted, source)
-                    batch.clear()
+            with gc_paused():
+                for name, data in entries:
+                    try:
+                        raw: object = json.loads(data)
+                        record = parse_vulnerability(raw, origin=name)
+                    except (ValueError, UnicodeDecodeError) as exc:
+                        skips.append(SkippedEntry(name, f"not valid JSON: {exc}"))
+                        continue
+                    except RecordError as exc:
+                        skips.append(SkippedEntry(name, f"not a valid OSV record: {exc}"))
+                        continue
+                    ecosystems = {e.ecosystem for e in record.affected if e.ecosystem in wanted}
+                    if not ecosystems:
+                        ignored += 1
+                        continue
+                    for eco in ecosystems:
+                        counts[eco] = counts.get(eco, 0) + 1
+                    imported += 1
+                    withdrawn += record.withdrawn is not None
+                    compact = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+                    batch.append((record, compact))
+                    if len(batch) >= _BATCH:
+                        self._write_batch(batch, wanted, source)
+                        batch.clear()
             self._write_batch(batch, wanted, source)
             db.executemany(
                 "INSERT OR REPLACE INTO sources (ecosystem, source, updated_at, record_count,"

@@ -7,12 +7,11 @@ one pass over the relevant rows.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from types import TracebackType
 
+from faasguard.deps.vulns.gcpause import gc_paused
 from faasguard.deps.vulns.interface import (
     Affected,
     MatchedVulnerability,
@@ -28,23 +27,6 @@ from faasguard.deps.vulns.records import parse_vulnerability
 from faasguard.deps.vulns.store import Store
 
 __all__ = ["StoreSource"]
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while bulk-building acyclic objects.
-
-    Parsing thousands of records allocates hundreds of thousands of tuples and dataclasses,
-    which triggers collections over the whole young heap many times for nothing (none of them
-    form cycles); pausing roughly halves the load time. The previous state is restored.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 _Key = tuple[str, str]
@@ -79,7 +61,8 @@ class StoreSource(VulnerabilitySource):
             packages: Resolved packages.
 
         Returns:
-            Each query of a supported ecosystem mapped to its matches, sorted by id.
+            Each query of a supported ecosystem mapped to its matches, in primary-id order (see
+            :func:`~faasguard.deps.vulns.matching.id_preference`).
 
         Raises:
             StoreError: The store cannot be read or holds a corrupt record.
@@ -90,7 +73,7 @@ class StoreSource(VulnerabilitySource):
             if ecosystem in SUPPORTED_ECOSYSTEMS:
                 queries.append((query, ecosystem, normalize_name(ecosystem, query.name)))
         out: dict[PackageQuery, tuple[MatchedVulnerability, ...]] = {}
-        with _gc_paused():
+        with gc_paused():
             self._load({(ecosystem, name) for _, ecosystem, name in queries})
             for query, ecosystem, name in queries:
                 key = (ecosystem, name, query.version)
@@ -119,7 +102,7 @@ class StoreSource(VulnerabilitySource):
         """
         eco = normalize_ecosystem(ecosystem)
         key = (eco, normalize_name(eco, name))
-        with _gc_paused():
+        with gc_paused():
             self._load({key})
         return self._matchers[key].entries()
 
@@ -136,7 +119,7 @@ class StoreSource(VulnerabilitySource):
                 uncovered[name][vuln_id] = self._uncovered(vuln_id, extra)
             for name, records in found.items():
                 self._matchers[ecosystem, name] = PackageMatcher(
-                    ecosystem, name, records, uncovered=uncovered[name]
+                    ecosystem, name, records=records, uncovered=uncovered[name]
                 )
 
     def _record(self, vuln_id: str, text: str) -> Vulnerability:
@@ -153,6 +136,8 @@ class StoreSource(VulnerabilitySource):
         return record
 
     def _uncovered(self, vuln_id: str, text: str) -> tuple[str, ...]:
+        if text == "[]":
+            return ()  # The usual case: the ranges cover every listed version.
         try:
             value: object = json.loads(text)
         except ValueError:

@@ -120,71 +120,68 @@ def update_store(
         StoreError: The store cannot be written.
     """
     caps = limits or UpdateLimits()
-    policy = retry or RetryPolicy()
     base = base_url.rstrip("/")
     results = []
     for raw in ecosystems:
-        ecosystem = normalize_ecosystem(raw)
-        started = now or datetime.now(timezone.utc)
-        previous = store.last_update(ecosystem, base) if incremental else None
-        result = None
-        if previous is not None:
-            result = _incremental(
-                store, ecosystem, base, previous - caps.overlap, started, timeout, caps, policy
-            )
-        if result is None:
-            result = _full(store, ecosystem, base, started, timeout, caps, policy)
-        results.append(result)
+        job = _Job(
+            store=store,
+            ecosystem=normalize_ecosystem(raw),
+            base=base,
+            started=now or datetime.now(timezone.utc),
+            timeout=timeout,
+            caps=caps,
+            policy=retry or RetryPolicy(),
+        )
+        previous = store.last_update(job.ecosystem, base) if incremental else None
+        result = _incremental(job, since=previous - caps.overlap) if previous else None
+        results.append(result or _full(job))
     return tuple(results)
 
 
-def _ecosystem_url(base: str, ecosystem: str, leaf: str) -> str:
-    return f"{base}/{urllib.parse.quote(ecosystem, safe='')}/{leaf}"
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One ecosystem's update: where from, into what, with which limits."""
+
+    store: Store
+    ecosystem: str
+    base: str
+    started: datetime
+    timeout: float
+    caps: UpdateLimits
+    policy: RetryPolicy
+
+    def url(self, leaf: str) -> str:
+        return f"{self.base}/{urllib.parse.quote(self.ecosystem, safe='')}/{leaf}"
 
 
-def _full(
-    store: Store,
-    ecosystem: str,
-    base: str,
-    started: datetime,
-    timeout: float,
-    caps: UpdateLimits,
-    policy: RetryPolicy,
-) -> UpdateResult:
-    url = _ecosystem_url(base, ecosystem, "all.zip")
+def _full(job: _Job) -> UpdateResult:
+    url = job.url("all.zip")
     with tempfile.TemporaryDirectory(prefix="faasguard-osv-") as tmp:
         target = Path(tmp) / "all.zip"
 
         def fetch() -> int:
             with target.open("wb") as out:
-                return download(url, out, max_bytes=caps.max_zip_bytes, timeout=timeout)
+                return download(url, out, max_bytes=job.caps.max_zip_bytes, timeout=job.timeout)
 
-        size = with_retries(fetch, policy)
-        report = store.import_zip(
+        size = with_retries(fetch, job.policy)
+        report = job.store.import_zip(
             target,
-            ecosystem,
-            source=base,
+            job.ecosystem,
+            source=job.base,
             mode="full",
-            limits=caps.zip,
-            updated_at=started,
+            limits=job.caps.zip,
+            updated_at=job.started,
         )
-    return UpdateResult(ecosystem, "full", size, report)
+    return UpdateResult(job.ecosystem, "full", size, report)
 
 
-def _incremental(
-    store: Store,
-    ecosystem: str,
-    base: str,
-    since: datetime,
-    started: datetime,
-    timeout: float,
-    caps: UpdateLimits,
-    policy: RetryPolicy,
-) -> UpdateResult | None:
-    csv_url = _ecosystem_url(base, ecosystem, "modified_id.csv")
+def _incremental(job: _Job, *, since: datetime) -> UpdateResult | None:
+    caps = job.caps
+    csv_url = job.url("modified_id.csv")
     try:
         text = with_retries(
-            lambda: request(csv_url, max_bytes=caps.max_csv_bytes, timeout=timeout), policy
+            lambda: request(csv_url, max_bytes=caps.max_csv_bytes, timeout=job.timeout),
+            job.policy,
         )
     except HTTPStatusError as exc:
         if exc.status in (403, 404):
@@ -192,19 +189,19 @@ def _incremental(
             return None
         raise
     skipped: list[SkippedEntry] = []
-    ids = _changed_ids(text, since, ecosystem, skipped)
+    ids = _changed_ids(text, since=since, ecosystem=job.ecosystem, skipped=skipped)
     if len(ids) > caps.max_incremental:
-        _LOG.info("%d changed records in %s; downloading the full archive", len(ids), ecosystem)
+        _LOG.info("%d changed records in %s: downloading the full archive", len(ids), job.base)
         return None
 
     def fetch(url: str) -> bytes:
-        return request(url, max_bytes=caps.max_record_bytes, timeout=timeout)
+        return request(url, max_bytes=caps.max_record_bytes, timeout=job.timeout)
 
     def records() -> Iterator[tuple[str, bytes]]:
         for vuln_id in ids:
-            url = _ecosystem_url(base, ecosystem, f"{urllib.parse.quote(vuln_id)}.json")
+            url = job.url(f"{urllib.parse.quote(vuln_id)}.json")
             try:
-                body = with_retries(functools.partial(fetch, url), policy)
+                body = with_retries(functools.partial(fetch, url), job.policy)
             except HTTPStatusError as exc:
                 if exc.status != 404:
                     raise
@@ -213,19 +210,19 @@ def _incremental(
                 continue
             yield url, body
 
-    report = store.import_records(
+    report = job.store.import_records(
         records(),
-        ecosystem=ecosystem,
-        source=base,
+        ecosystem=job.ecosystem,
+        source=job.base,
         mode="incremental",
         skipped=skipped,
-        updated_at=started,
+        updated_at=job.started,
     )
-    return UpdateResult(ecosystem, "incremental", len(ids), report)
+    return UpdateResult(job.ecosystem, "incremental", len(ids), report)
 
 
 def _changed_ids(
-    text: bytes, since: datetime, ecosystem: str, skipped: list[SkippedEntry]
+    text: bytes, *, since: datetime, ecosystem: str, skipped: list[SkippedEntry]
 ) -> list[str]:
     """Read ``modified_id.csv`` (newest first) down to ``since``; return ids, de-duplicated."""
     ids: dict[str, None] = {}

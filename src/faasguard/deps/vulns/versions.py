@@ -63,6 +63,7 @@ class VersionScheme:
     def __init__(
         self,
         name: str,
+        *,
         parse: Callable[[str], Ordered | None],
         canonical: Callable[[str], str | None],
     ) -> None:
@@ -152,8 +153,8 @@ def _canonical_semver(text: str) -> str | None:
     return canonical
 
 
-PEP440 = VersionScheme("PEP440", _parse_pep440, _canonical_pep440)
-SEMVER = VersionScheme("SEMVER", _parse_semver, _canonical_semver)
+PEP440 = VersionScheme("PEP440", parse=_parse_pep440, canonical=_canonical_pep440)
+SEMVER = VersionScheme("SEMVER", parse=_parse_semver, canonical=_canonical_semver)
 
 _ECOSYSTEM_SCHEMES = {PYPI: PEP440, NPM: SEMVER}
 
