@@ -71,6 +71,9 @@ def probe(
     )
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("FAASGUARD_SHIELD_")}
     child_env.pop("LAMBDA_TASK_ROOT", None)
+    # Let imports write bytecode, as on Lambda: the import system's own writes must keep working
+    # under file_write=block, and a sandbox that disables them would hide it.
+    child_env.pop("PYTHONDONTWRITEBYTECODE", None)
     child_env.update(env or {})
     done = subprocess.run(
         [sys.executable, "-c", script],
@@ -356,6 +359,60 @@ def test_link_that_would_let_writes_escape_is_blocked(roots: dict[str, Path]) ->
     assert outcome == blocked("file_write", "os.symlink", f"{link} -> {roots['outside']}", "link")
     assert not os.path.lexists(link)
     assert (roots["outside"] / "existing.txt").read_text() == "keep me"
+
+
+def test_refusal_is_an_os_error_to_code_that_copes_with_one(roots: dict[str, Path]) -> None:
+    target = str(roots["outside"] / "cache.db")
+    body = f"""
+        try:
+            open({target!r}, "w")
+        except OSError as exc:  # how a library copes with a read-only file system
+            return [type(exc).__name__, exc.errno, str(exc)]
+    """
+    outcome = probe(body, policy=write_policy(roots))
+    assert outcome == passed(
+        ["ShieldViolation", 1, f"faasguard shield blocked file_write: open {target}"],
+        ["shield.file_write", "write", "block", {"event": "open", "target": target}],
+    )
+
+
+def test_lazy_import_outside_the_write_roots_still_works(
+    roots: dict[str, Path], tmp_path: Path
+) -> None:
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "lazy_module.py").write_text("VALUE = 7\n")
+    body = f"""
+        import sys
+        sys.path.insert(0, {str(code)!r})
+        import lazy_module
+        return lazy_module.VALUE
+    """
+    assert probe(body, policy=write_policy(roots)) == passed(7)
+    # The import system cached the bytecode as it would without the shield.
+    cached = [p.name for p in (code / "__pycache__").iterdir()]
+    assert cached == [f"lazy_module.{sys.implementation.cache_tag}.pyc"]
+
+
+def test_import_system_writer_is_not_a_way_around_the_write_policy(
+    roots: dict[str, Path],
+) -> None:
+    evil = str(roots["outside"] / "evil.py")
+    body = f"""
+        from importlib.machinery import SourceFileLoader
+        SourceFileLoader("evil", {evil!r}).set_data({evil!r}, b"print('owned')")
+    """
+    outcome = probe(body, policy=write_policy(roots))
+    assert outcome["violation"] is None  # set_data swallows OSErrors: the write just did not happen
+    ((policy, action, mode, detail),) = outcome["events"]
+    assert (policy, action, mode, detail["event"]) == (
+        "shield.file_write",
+        "write",
+        "block",
+        "open",
+    )
+    assert detail["target"].startswith(evil + ".")  # set_data's temporary file
+    assert sorted(p.name for p in roots["outside"].iterdir()) == ["existing.txt"]
 
 
 def test_write_inside_the_write_roots_is_allowed(roots: dict[str, Path]) -> None:

@@ -89,6 +89,8 @@ class ScanResult:
     notices: tuple[str, ...] = ()
     rules: tuple[str, ...] = field(default=())
     dependencies: tuple[FunctionDependencies, ...] = ()
+    disabled_rules: tuple[str, ...] = ()
+    config_sources: tuple[str, ...] = ()
 
 
 def _loader(name: str) -> Loader:
@@ -112,6 +114,12 @@ def enabled_rules(config: Config) -> tuple[type[Rule], ...]:
         if rule.default_enabled or keys & set(config.enable):
             result.append(rule)
     return tuple(result)
+
+
+def disabled_rules(config: Config) -> tuple[str, ...]:
+    """Ids of rules the configuration turned off (reported, so it cannot happen unseen)."""
+    on = {rule.id for rule in enabled_rules(config)}
+    return tuple(r.id for r in all_rules() if r.default_enabled and r.id not in on)
 
 
 def scan(
@@ -139,8 +147,11 @@ def scan(
     """
     root = target if target.is_dir() else target.parent
     fs = ScanFS(root, max_file_bytes=config.max_file_bytes)
+    discovery_issues: tuple[LoadIssue, ...] = ()
     if target.is_dir():
-        templates = discover(fs, exclude=config.exclude)
+        found = discover(fs, exclude=config.exclude)
+        templates: Sequence[TemplateRef] = found.templates
+        discovery_issues = found.issues
     else:
         ref = classify(fs, fs.relpath(target))
         templates = [ref] if ref else []
@@ -154,7 +165,7 @@ def scan(
     work = _Work(fs=fs, load_options=load_options, rules=rules, options=options)
     batch = _process(work, templates, progress)
     apps = list(batch.applications)
-    findings = list(batch.findings)
+    findings = [_issue_finding(issue) for issue in discovery_issues] + list(batch.findings)
     inventory: list[FunctionDependencies] = []
     for app in apps:
         for analyzer in analyzers:
@@ -173,6 +184,8 @@ def scan(
         templates=tuple(ref.path for ref in templates),
         notices=tuple(notices),
         rules=tuple(rule.id for rule in rules),
+        disabled_rules=disabled_rules(config),
+        config_sources=config.sources,
         dependencies=tuple(inventory),
     )
 

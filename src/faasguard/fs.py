@@ -13,7 +13,7 @@ import posixpath
 import stat
 from pathlib import Path, PurePosixPath
 
-from faasguard.errors import FileTooLargeError, OutsideRootError, ParseError
+from faasguard.errors import FileTooLargeError, LoadError, OutsideRootError, ParseError
 
 __all__ = ["DEFAULT_MAX_FILE_BYTES", "ScanFS"]
 
@@ -108,6 +108,17 @@ class ScanFS:
             )
         return real
 
+    def refusal(self, rel: str) -> LoadError | None:
+        """Return the error reading ``rel`` would raise for its location (None when allowed).
+
+        Lets callers report a refused path (a symlink out of the root) without reading it.
+        """
+        try:
+            self._check_real(rel, referrer=rel, line=None, ref=rel)
+        except (OutsideRootError, ParseError) as exc:
+            return exc
+        return None
+
     def exists(self, rel: str) -> bool:
         """Return True when ``rel`` is a regular file inside the root."""
         try:
@@ -128,9 +139,15 @@ class ScanFS:
         """Read a file inside the root, refusing escapes, loops and files over the size cap."""
         real = self._check_real(rel, referrer=rel, line=None, ref=rel)
         try:
-            size = real.stat().st_size
+            info = real.stat()
         except OSError as exc:
             raise ParseError(rel, None, f"cannot read file: {exc.strerror or exc}") from exc
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or device named serverless.yml would block the scan forever on open().
+            raise ParseError(
+                rel, None, "not a regular file (a FIFO, socket or device); it was not read"
+            )
+        size = info.st_size
         if size > self.max_file_bytes:
             raise FileTooLargeError(
                 rel,

@@ -1,6 +1,7 @@
 """``faasguard db`` against the shared PyPI OSV export, and the scan's data notices."""
 
 import datetime as dt
+import json
 import os
 import re
 from pathlib import Path
@@ -91,4 +92,8 @@ def test_scan_without_data_says_so(tmp_path, capsys, fmt):
     assert code == 0
     out = capsys.readouterr().out
     assert "dependencies were NOT checked for known vulnerabilities" in out
-    assert "FG3001" not in out
+    if fmt == "json":
+        report = json.loads(out)
+        assert [f["rule_id"] for f in report["findings"] if f["rule_id"] == "FG3001"] == []
+    else:
+        assert "FG3001 vulnerable-dependency" not in out

@@ -168,6 +168,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("faasguard: interrupted", file=sys.stderr)
         return EXIT_INTERNAL
+    except BrokenPipeError:
+        # The reader went away (`faasguard rules | head -1`): nothing is wrong with the scan.
+        # Point stdout at /dev/null so the interpreter's final flush does not raise again.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
         from faasguard.errors import ConfigError
 
@@ -177,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         import traceback
 
         print(f"faasguard: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        if "--debug" in sys.argv or __import__("os").environ.get("FAASGUARD_DEBUG"):
+        if __import__("os").environ.get("FAASGUARD_DEBUG"):
             traceback.print_exc()
         print(
             "faasguard: this is a bug; set FAASGUARD_DEBUG=1 for the traceback and "

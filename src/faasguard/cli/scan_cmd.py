@@ -62,7 +62,11 @@ def read_baseline(path: Path) -> frozenset[str]:
     if isinstance(data, dict) and isinstance(data.get("fingerprints"), list):
         prints = data["fingerprints"]
     elif isinstance(data, dict) and isinstance(data.get("findings"), list):
+        # A report of a scan that itself used a baseline lists those as "baselined": they are
+        # still accepted, so a chain of reports never resurfaces them.
         prints = [f.get("fingerprint") for f in data["findings"] if isinstance(f, dict)]
+        baselined = data.get("baselined", [])
+        prints += baselined if isinstance(baselined, list) else []
     else:
         raise ConfigError(
             f"{path}: not a baseline: expected a JSON report (with 'findings') "
@@ -94,6 +98,15 @@ def _analyzers(args: argparse.Namespace) -> tuple[list[Analyzer], list[str]]:
         api_url=args.osv_url,
     )
     return [analyzer], notices
+
+
+def _analyzer_errors(analyzers: list[Analyzer]) -> list[str]:
+    """What the analyzers could not do (a failed vulnerability lookup), for the notices."""
+    if not analyzers:
+        return []
+    from faasguard.deps.analyzer import DependencyAnalyzer
+
+    return [e for a in analyzers if isinstance(a, DependencyAnalyzer) for e in a.errors]
 
 
 def _use_color(mode: str, to_file: bool) -> bool:
@@ -129,12 +142,20 @@ def run_scan(args: argparse.Namespace) -> int:
         analyzers=analyzers,
         notices=notices,
     )
+    # A failed lookup is stated in every format, and fails the run: a CI gate must not pass
+    # because the vulnerability data could not be reached (docs/cli.md, exit codes).
+    errors = _analyzer_errors(analyzers)
+    if errors:
+        result = dataclasses.replace(result, notices=(*result.notices, *errors))
     _write(args, result)
     if args.write_baseline:
-        prints = sorted({f.fingerprint for f in result.findings})
-        Path(args.write_baseline).write_text(
-            json.dumps({"fingerprints": prints}, indent=2) + "\n", encoding="utf-8"
-        )
+        # Accepted (baselined) findings stay accepted: refreshing a baseline in place keeps them.
+        prints = sorted({f.fingerprint for f in (*result.findings, *result.baselined)})
+        write_file(Path(args.write_baseline), json.dumps({"fingerprints": prints}, indent=2) + "\n")
+    if errors:
+        for error in errors:
+            print(f"faasguard: error: {error}", file=sys.stderr)
+        return 2
     if args.fail_on == "never":
         return 0
     worst = max((f.severity.rank for f in result.findings), default=-1)
@@ -144,6 +165,14 @@ def run_scan(args: argparse.Namespace) -> int:
 def _write(args: argparse.Namespace, result: ScanResult) -> None:
     from faasguard.report.interface import Format, render
 
+    if args.output and Path(args.output).is_dir():
+        if args.format != Format.CYCLONEDX.value:
+            raise ConfigError(
+                f"-o {args.output}: is a folder; only --format cyclonedx writes one file per "
+                "application into a folder"
+            )
+        _write_boms(Path(args.output), result)
+        return
     output = render(
         result,
         Format(args.format),
@@ -151,9 +180,40 @@ def _write(args: argparse.Namespace, result: ScanResult) -> None:
         width=120 if args.output else _width(),
     )
     if args.output:
-        Path(args.output).write_text(output, encoding="utf-8")
+        write_file(Path(args.output), output)
     else:
         sys.stdout.write(output)
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write an output file; a path that cannot be written is the user's error (exit 2)."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _write_boms(folder: Path, result: ScanResult) -> None:
+    """Write ``<application>.cdx.json`` per application into ``folder``."""
+    import re
+
+    from faasguard.report.cyclonedx import render_cyclonedx_boms
+
+    written: list[str] = []
+    for name, bom in render_cyclonedx_boms(result).items():
+        # Application names come from the scanned templates: keep them to one safe file name.
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "application"
+        file_name = f"{stem}.cdx.json"
+        n = 1
+        while file_name in written:
+            n += 1
+            file_name = f"{stem}-{n}.cdx.json"
+        write_file(folder / file_name, bom)
+        written.append(file_name)
+    print(
+        f"faasguard: wrote {len(written)} SBOM(s) to {folder}: {', '.join(written)}",
+        file=sys.stderr,
+    )
 
 
 def _width() -> int:

@@ -13,13 +13,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from faasguard.deps.artifacts import ArtifactContents
 from faasguard.deps.attribution import FunctionShipment, ManifestCache, shipment_for
-from faasguard.deps.inventory import FunctionDependencies, ShippedPackage
+from faasguard.deps.inventory import FunctionDependencies, LayerDependencies, ShippedPackage
+from faasguard.deps.manifests import Dependency
 from faasguard.deps.reachability import ImportClosure, import_closure, python_import_names
 from faasguard.deps.vulns import (
     Affected,
     MatchedVulnerability,
+    OsvApiSource,
     PackageQuery,
+    RetryPolicy,
     SeverityLevel,
     StoreSource,
     VulnerabilityDataError,
@@ -54,28 +58,45 @@ class _Shipped:
 class DependencyAnalyzer:
     """Builds inventories and dependency findings; one instance serves a whole scan.
 
+    When the vulnerability source fails (the OSV API unreachable, a store that cannot be read),
+    the failure is remembered, later applications are not sent to the same source again, and
+    :attr:`errors` says which applications were not checked; everything else is still produced.
+
     Args:
         source: where vulnerabilities are looked up; None when there is no data (no matching).
     """
 
     def __init__(self, source: VulnerabilitySource | None) -> None:
         self.source = source
-        self.errors: list[str] = []
+        self._failure: str | None = None
+        self._unchecked: list[str] = []
+
+    @property
+    def errors(self) -> list[str]:
+        """Why vulnerabilities were not checked, one message per failure (empty when fine)."""
+        if self._failure is None:
+            return []
+        apps = ", ".join(f"`{name}`" for name in self._unchecked)
+        return [
+            f"Vulnerability lookup failed ({_describe(self.source)}): {self._failure}. "
+            f"Dependencies of {apps} were NOT checked for known vulnerabilities; the "
+            "inventory and unpinned-dependency findings are complete. Scan again when the "
+            "data is reachable, or use the offline store (`faasguard db update`)."
+        ]
 
     def analyze(
         self, app: Application, fs: ScanFS
     ) -> Iterator[Finding | LoadIssue | FunctionDependencies]:
         """Yield the inventory of every function, then findings and load issues."""
         cache = ManifestCache(fs)
+        shipments = [shipment_for(fs, app, fn, cache) for fn in app.functions]
         shipped: list[_Shipped] = []
-        for fn in app.functions:
-            shipment = shipment_for(fs, app, fn, cache)
-            yield from shipment.issues
+        for shipment in shipments:
             packages = list(self._packages(fs, shipment))
             shipped.extend(packages)
             yield self._inventory(fs, app, shipment, [p.package for p in packages])
         yield from cache.issues
-        yield from self._unpinned(app, fs, cache)
+        yield from self._unpinned(app, shipments)
         yield from self._vulnerabilities(app, shipped)
 
     # -- inventory ---------------------------------------------------------------------------
@@ -87,44 +108,13 @@ class DependencyAnalyzer:
             if fn.handler_file
             else None
         )
-        artifact = shipment.artifact
-        raw: list[tuple[ShippedPackage, tuple[str, ...]]] = []
-        if artifact is not None and artifact.packages:
-            source = "archive" if artifact.source.endswith(".zip") else "build"
-            for pkg in artifact.packages:
-                raw.append(
-                    (
-                        ShippedPackage(
-                            pkg.name,
-                            pkg.version,
-                            pkg.ecosystem,
-                            f"{artifact.source}/{pkg.path}"
-                            if source == "build"
-                            else artifact.source,
-                            source=source,
-                        ),
-                        (),
-                    )
-                )
-        else:
-            for dep in shipment.dependencies:
-                kind = "declared" if dep.specifier and dep.version is None else "lockfile"
-                raw.append(
-                    (
-                        ShippedPackage(
-                            dep.name,
-                            dep.version,
-                            dep.ecosystem,
-                            dep.manifest,
-                            dep.line,
-                            dep.direct,
-                            source=kind,
-                            specifier=dep.specifier,
-                        ),
-                        dep.parents,
-                    )
-                )
-        imported = _imported(raw, closure, artifact.top_levels if artifact else {})
+        raw = _raw_packages(shipment.artifact, shipment.dependencies)
+        top_levels = dict(shipment.artifact.top_levels) if shipment.artifact else {}
+        for layer in shipment.layers:
+            raw.extend(_raw_packages(layer.artifact, layer.dependencies))
+            if layer.artifact is not None:
+                top_levels.update(layer.artifact.top_levels)
+        imported = _imported(raw, closure, top_levels)
         for shipped, parents in raw:
             flag = None if imported is None else shipped.name in imported
             yield _Shipped(_replace_imported(shipped, flag), fn.name, parents)
@@ -150,27 +140,50 @@ class DependencyAnalyzer:
             own = count_code_lines(fs, files)
         else:
             own = None
+        library: int | None = None
+        if artifact is not None and all(layer.artifact for layer in shipment.layers):
+            library = artifact.library_lines + sum(
+                layer.artifact.library_lines for layer in shipment.layers if layer.artifact
+            )
         unique = {(p.ecosystem, p.name, p.version): p for p in packages}
+        manifests = [m.manifest for m in shipment.manifests]
+        for layer in shipment.layers:
+            manifests.extend(m.manifest for m in layer.manifests if m.manifest not in manifests)
         return FunctionDependencies(
             application=app.name,
             function=fn.name,
-            manifests=tuple(m.manifest for m in shipment.manifests),
+            manifests=tuple(manifests),
             artifact=artifact.source if artifact else None,
             packages=tuple(sorted(unique.values(), key=lambda p: (p.ecosystem, p.name))),
             own_lines=own,
-            library_lines=artifact.library_lines if artifact else None,
+            library_lines=library,
+            layers=tuple(
+                LayerDependencies(
+                    layer.id,
+                    layer.content,
+                    tuple(m.manifest for m in layer.manifests),
+                    layer.artifact.source if layer.artifact else None,
+                )
+                for layer in shipment.layers
+            ),
+            external_layers=shipment.external_layers,
         )
 
     # -- findings ----------------------------------------------------------------------------
 
-    def _unpinned(self, app: Application, fs: ScanFS, cache: ManifestCache) -> Iterator[Finding]:
+    def _unpinned(self, app: Application, shipments: list[FunctionShipment]) -> Iterator[Finding]:
         rule = rule_by_name("unpinned-dependency")
         users: dict[tuple[str, int | None, str], list[str]] = defaultdict(list)
         specs: dict[tuple[str, int | None, str], str] = {}
-        for fn in app.functions:
-            for dep in shipment_for(fs, app, fn, cache).declared_unpinned:
+        for shipment in shipments:
+            declared = [
+                *shipment.declared_unpinned,
+                *(d for layer in shipment.layers for d in layer.declared_unpinned),
+            ]
+            for dep in declared:
                 key = (dep.manifest, dep.line, dep.name)
-                users[key].append(fn.name)
+                if shipment.function.name not in users[key]:
+                    users[key].append(shipment.function.name)
                 specs[key] = dep.specifier or (
                     "a VCS or URL reference"
                     if dep.source in ("vcs", "url", "path")
@@ -212,12 +225,19 @@ class DependencyAnalyzer:
             for s in shipped
             if s.package.version
         }
+        if not queries:
+            return
+        if self._failure is not None:
+            # The source already failed in this scan: asking again would only wait again.
+            self._unchecked.append(app.name)
+            return
         try:
             matches = self.source.match(
                 sorted(queries, key=lambda q: (q.ecosystem, q.name, q.version))
             )
         except VulnerabilityDataError as exc:
-            self.errors.append(f"vulnerability data could not be read: {exc}")
+            self._failure = str(exc)
+            self._unchecked.append(app.name)
             return
         groups: dict[tuple[str, str, str, str], list[_Shipped]] = defaultdict(list)
         for item in shipped:
@@ -354,6 +374,48 @@ def _shipped_by(functions: list[str]) -> str:
     return f"shipped by {len(functions)} functions: {shown}{more}"
 
 
+def _describe(source: VulnerabilitySource | None) -> str:
+    if isinstance(source, OsvApiSource):
+        return f"OSV API at {source.base_url}"
+    if isinstance(source, StoreSource):
+        return "offline vulnerability store"
+    return "vulnerability source"
+
+
+def _raw_packages(
+    artifact: ArtifactContents | None, dependencies: tuple[Dependency, ...]
+) -> list[tuple[ShippedPackage, tuple[str, ...]]]:
+    """Packages with their lockfile parents: installed ones when there are any, else declared."""
+    raw: list[tuple[ShippedPackage, tuple[str, ...]]] = []
+    if artifact is not None and artifact.packages:
+        in_zip = artifact.source.endswith(".zip")
+        for pkg in artifact.packages:
+            manifest = artifact.source if in_zip else f"{artifact.source}/{pkg.path}"
+            source = "archive" if in_zip else "build"
+            raw.append(
+                (ShippedPackage(pkg.name, pkg.version, pkg.ecosystem, manifest, source=source), ())
+            )
+        return raw
+    for dep in dependencies:
+        kind = "declared" if dep.specifier and dep.version is None else "lockfile"
+        raw.append(
+            (
+                ShippedPackage(
+                    dep.name,
+                    dep.version,
+                    dep.ecosystem,
+                    dep.manifest,
+                    dep.line,
+                    dep.direct,
+                    source=kind,
+                    specifier=dep.specifier,
+                ),
+                dep.parents,
+            )
+        )
+    return raw
+
+
 def _replace_imported(pkg: ShippedPackage, flag: bool | None) -> ShippedPackage:
     return ShippedPackage(
         pkg.name,
@@ -401,23 +463,40 @@ def _imported(
 
 
 def build_dependency_analyzer(
-    *, db_path: Path | None, online: bool, api_url: str | None
+    *,
+    db_path: Path | None,
+    online: bool,
+    api_url: str | None,
+    timeout: float | None = None,
+    retry: RetryPolicy | None = None,
 ) -> tuple[DependencyAnalyzer, list[str]]:
     """Create the analyzer for a scan and the notices the report must carry up front.
 
     Offline (the default), the local store is used when it exists; a missing or empty store
     means no matching, said plainly, and data older than 7 days gets a refresh hint. Online,
     the OSV API is queried (records cached in the store when one exists).
+
+    Args:
+        db_path: the store; None for the default one.
+        online: query the OSV API instead of matching offline.
+        api_url: the API root; None for the public OSV API.
+        timeout: seconds for connecting and each read online; None for the client's default.
+        retry: retries of transient failures online; None for the client's default.
     """
-    from faasguard.deps.vulns import DEFAULT_API_URL, OsvApiSource, Store, default_db_path
+    from faasguard.deps.vulns import DEFAULT_API_URL, Store, default_db_path
 
     path = db_path or default_db_path()
     notices: list[str] = []
     if online:
         store = Store(path) if path.exists() else None
-        return DependencyAnalyzer(
-            OsvApiSource(base_url=api_url or DEFAULT_API_URL, store=store)
-        ), notices
+        client = (
+            OsvApiSource(base_url=api_url or DEFAULT_API_URL, store=store, retry=retry)
+            if timeout is None
+            else OsvApiSource(
+                base_url=api_url or DEFAULT_API_URL, store=store, timeout=timeout, retry=retry
+            )
+        )
+        return DependencyAnalyzer(client), notices
     if not path.exists():
         notices.append(_no_data(path))
         return DependencyAnalyzer(None), notices

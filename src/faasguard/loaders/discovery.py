@@ -13,12 +13,13 @@ import fnmatch
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from faasguard.fs import ScanFS
 from faasguard.loaders.handlers import BUILD_DIRS
+from faasguard.loaders.interface import IssueKind, LoadIssue, issue_from_error
+from faasguard.model import Location
 
-__all__ = ["TemplateRef", "discover"]
+__all__ = ["MAX_DEPTH", "Discovery", "TemplateRef", "classify", "discover"]
 
 SERVERLESS_NAMES = frozenset(
     {"serverless.yml", "serverless.yaml", "serverless.json", "serverless.ts", "serverless.js"}
@@ -56,8 +57,24 @@ class TemplateRef:
     loader: str
 
 
-def discover(fs: ScanFS, *, exclude: Iterable[str] = ()) -> list[TemplateRef]:
+#: Folders nested deeper than this below the scan root are not searched (and say so).
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """The templates found, and what was deliberately not searched or read."""
+
+    templates: tuple[TemplateRef, ...]
+    issues: tuple[LoadIssue, ...] = ()
+
+
+def discover(fs: ScanFS, *, exclude: Iterable[str] = ()) -> Discovery:
     """Return the templates under the scan root, sorted by path.
+
+    The walk is iterative (no recursion limit to hit on a hostile, deeply nested tree), does not
+    follow directory symlinks (no loops), and reports what it refuses: folders past
+    :data:`MAX_DEPTH`, and template-like files that are symlinks out of the root.
 
     Args:
         fs: the confined scan root.
@@ -66,24 +83,56 @@ def discover(fs: ScanFS, *, exclude: Iterable[str] = ()) -> list[TemplateRef]:
     """
     patterns = tuple(exclude)
     found: list[TemplateRef] = []
-    root = fs.root
-    if root.is_file():  # ``faasguard scan template.yaml``
-        return []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        rel_dir = fs.relpath(Path(dirpath))
-        rel_dir = "" if rel_dir == "." else rel_dir
-        in_cdk_out = Path(dirpath).name == "cdk.out"
-        dirnames[:] = sorted(
-            d for d in dirnames if not _skip_dir(d, rel_dir, patterns) and not in_cdk_out
-        )
-        for name in sorted(filenames):
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            if _excluded(rel, patterns):
+    issues: list[LoadIssue] = []
+    if fs.root.is_file():  # ``faasguard scan template.yaml``
+        return Discovery(())
+    stack: list[tuple[str, int]] = [("", 0)]
+    while stack:
+        rel_dir, depth = stack.pop()
+        try:
+            entries = sorted(os.scandir(fs.root / rel_dir), key=lambda e: e.name)
+        except OSError:
+            continue
+        in_cdk_out = rel_dir.rsplit("/", 1)[-1] == "cdk.out"
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if in_cdk_out or _skip_dir(entry.name, rel_dir, patterns):
+                    continue
+                if depth + 1 > MAX_DEPTH:
+                    issues.append(
+                        LoadIssue(
+                            IssueKind.UNSUPPORTED,
+                            f"folder nested more than {MAX_DEPTH} levels deep; it was not searched",
+                            Location(rel),
+                        )
+                    )
+                    continue
+                stack.append((rel, depth + 1))
                 continue
-            loader = _loader_for(fs, rel, name, in_cdk_out=in_cdk_out)
+            if _excluded(rel, patterns) or _is_dir_link(entry):
+                continue
+            loader = _loader_for(fs, rel, entry.name, in_cdk_out=in_cdk_out)
             if loader:
                 found.append(TemplateRef(rel, loader))
-    return sorted(found)
+            elif entry.is_symlink() and _template_like(entry.name):
+                refused = fs.refusal(rel)
+                if refused is not None:
+                    issues.append(issue_from_error(refused))
+    return Discovery(tuple(sorted(found)), tuple(issues))
+
+
+def _is_dir_link(entry: os.DirEntry[str]) -> bool:
+    """True for a symlink to a folder (never followed); a link loop is not a folder."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _template_like(name: str) -> bool:
+    """Names that are templates by convention, reported when a symlink hides them."""
+    return name.endswith(_CFN_SUFFIXES) and "template" in name.lower()
 
 
 def classify(fs: ScanFS, rel: str) -> TemplateRef | None:
@@ -120,11 +169,10 @@ def _loader_for(fs: ScanFS, rel: str, name: str, *, in_cdk_out: bool) -> str | N
 
 def _looks_like_cfn(fs: ScanFS, rel: str) -> bool:
     """Cheap test on the head of the file: a format version, or resources of AWS types."""
-    path = fs.root / rel
+    if not fs.exists(rel):  # outside the root, or not a regular file (a FIFO would block)
+        return False
     try:
-        if path.is_symlink() and not fs.exists(rel):
-            return False
-        with path.open("rb") as handle:
+        with (fs.root / rel).open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except OSError:
         return False

@@ -1,35 +1,98 @@
 """CycloneDX SBOM output (spec 1.6), made with cyclonedx-python-lib.
 
 Structure: the scanned application is the BOM's subject; each function is a nested component
-of type ``application`` holding one component list: the libraries it ships, with package URLs.
-The dependency graph links application -> functions -> packages, and known vulnerabilities are
-listed in ``vulnerabilities`` with the affected package. One application gives one BOM; several
-give one BOM per application (:func:`render_cyclonedx_boms`), and the single-document form nests
-the applications under the scanned folder.
+of type ``application`` holding one component list: the libraries it ships (its layers'
+included), with package URLs. The dependency graph links application -> functions -> packages,
+and known vulnerabilities are listed in ``vulnerabilities``, each ``affects`` naming the library
+component of every function that ships the vulnerable version. One application gives one BOM;
+several give one BOM per application (:func:`render_cyclonedx_boms`), and the single-document
+form nests the applications under the scanned folder.
+
+faasguard's own facts travel as properties in its namespace: ``faasguard:manifest`` (where a
+library was read), ``faasguard:imported``, ``faasguard:specifier`` (a declared range),
+``faasguard:layer`` and ``faasguard:external-layer`` on a function, and ``faasguard:notice`` in
+the metadata (for example "vulnerabilities were NOT checked"), so a BOM with no
+vulnerabilities never hides that none were looked up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
+from cyclonedx.model import Property, XsUri
 from cyclonedx.model.bom import Bom
 from cyclonedx.model.component import Component, ComponentType
 from cyclonedx.model.vulnerability import (
     BomTarget,
     Vulnerability,
+    VulnerabilityRating,
+    VulnerabilityReference,
+    VulnerabilityScoreSource,
+    VulnerabilitySeverity,
     VulnerabilitySource,
 )
 from cyclonedx.output import make_outputter
 from cyclonedx.schema import OutputFormat, SchemaVersion
 from packageurl import PackageURL
 
+from faasguard._version import __version__
 from faasguard.deps.inventory import FunctionDependencies, ShippedPackage
 from faasguard.engine import ScanResult
 from faasguard.findings import Finding
+from faasguard.model import Application
 
 __all__ = ["render_cyclonedx", "render_cyclonedx_boms"]
 
 SCHEMA = SchemaVersion.V1_6
+_OSV_URL = "https://osv.dev/vulnerability/"
+_SEVERITY = {
+    "critical": VulnerabilitySeverity.CRITICAL,
+    "high": VulnerabilitySeverity.HIGH,
+    "medium": VulnerabilitySeverity.MEDIUM,
+    "low": VulnerabilitySeverity.LOW,
+    "none": VulnerabilitySeverity.NONE,
+}
+_CVSS_METHOD = {
+    "CVSS:4.0": VulnerabilityScoreSource.CVSS_V4,
+    "CVSS:3.1": VulnerabilityScoreSource.CVSS_V3_1,
+    "CVSS:3.0": VulnerabilityScoreSource.CVSS_V3,
+}
+
+#: (application, ecosystem, name, version) of a shipped library.
+_PackageKey = tuple[str, str, str, str | None]
+
+
+@dataclass(slots=True)
+class _Refs:
+    """Library bom-refs per shipped package, and the function each belongs to."""
+
+    by_package: dict[_PackageKey, list[tuple[str, str]]] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+
+    def unique(self, ref: str) -> str:
+        """``ref``, or ``ref#2``, ``ref#3``... when two applications share a name."""
+        candidate, n = ref, 1
+        while candidate in self.used:
+            n += 1
+            candidate = f"{ref}#{n}"
+        self.used.add(candidate)
+        return candidate
+
+    def add(self, deps: FunctionDependencies, pkg: ShippedPackage, ref: str) -> None:
+        key = (deps.application, pkg.ecosystem, pkg.name, pkg.version)
+        self.by_package.setdefault(key, []).append((deps.function, ref))
+
+    def of(self, finding: Finding) -> list[str]:
+        pkg = finding.package
+        if pkg is None:
+            return []
+        found = self.by_package.get((finding.application, pkg.ecosystem, pkg.name, pkg.version))
+        return [
+            ref
+            for function, ref in found or ()
+            if finding.function is None or function == finding.function
+        ]
 
 
 def _purl(pkg: ShippedPackage) -> PackageURL:
@@ -45,65 +108,118 @@ def _package_ref(pkg: ShippedPackage, owner: str) -> str:
     return f"{owner}|{_purl(pkg).to_string()}"
 
 
-def _function_component(deps: FunctionDependencies) -> tuple[Component, list[Component]]:
-    owner = f"function:{deps.application}/{deps.function}"
-    fn = Component(name=deps.function, type=ComponentType.APPLICATION, bom_ref=owner)
+def _library(pkg: ShippedPackage, owner: str) -> Component:
+    properties = [Property(name="faasguard:manifest", value=pkg.manifest)]
+    if pkg.imported is not None:
+        properties.append(
+            Property(name="faasguard:imported", value="true" if pkg.imported else "false")
+        )
+    if pkg.version is None and pkg.specifier:
+        properties.append(Property(name="faasguard:specifier", value=pkg.specifier))
+    return Component(
+        name=pkg.name,
+        version=pkg.version,
+        type=ComponentType.LIBRARY,
+        purl=_purl(pkg),
+        bom_ref=_package_ref(pkg, owner),
+        properties=properties,
+    )
+
+
+def _function_component(
+    deps: FunctionDependencies, refs: _Refs
+) -> tuple[Component, list[Component]]:
+    owner = refs.unique(f"function:{deps.application}/{deps.function}")
+    properties = [Property(name="faasguard:layer", value=layer.content) for layer in deps.layers]
+    properties += [
+        Property(name="faasguard:external-layer", value=layer) for layer in deps.external_layers
+    ]
+    fn = Component(
+        name=deps.function,
+        type=ComponentType.APPLICATION,
+        bom_ref=owner,
+        properties=properties,
+    )
     libs = []
     for pkg in deps.packages:
-        lib = Component(
-            name=pkg.name,
-            version=pkg.version or "",
-            type=ComponentType.LIBRARY,
-            purl=_purl(pkg),
-            bom_ref=_package_ref(pkg, owner),
-        )
+        lib = _library(pkg, owner)
         fn.components.add(lib)
         libs.append(lib)
+        refs.add(deps, pkg, str(lib.bom_ref))
     return fn, libs
 
 
-def _vulnerabilities(
-    findings: Iterable[Finding], refs: dict[tuple[str, str, str, str], str]
-) -> list[Vulnerability]:
+def _ratings(finding: Finding) -> list[VulnerabilityRating]:
+    vuln = finding.vulnerability
+    if vuln is None:
+        return []
+    ratings = []
+    severity = _SEVERITY.get(vuln.severity or "")
+    if severity is not None:
+        ratings.append(
+            VulnerabilityRating(source=VulnerabilitySource(name="OSV"), severity=severity)
+        )
+    for vector in vuln.cvss:
+        method = _CVSS_METHOD.get(vector.split("/", 1)[0])
+        if method is not None:
+            ratings.append(VulnerabilityRating(method=method, vector=vector))
+    return ratings
+
+
+def _vulnerabilities(findings: Iterable[Finding], refs: _Refs) -> list[Vulnerability]:
     result: dict[str, Vulnerability] = {}
     for finding in findings:
-        vuln, pkg = finding.vulnerability, finding.package
-        if vuln is None or pkg is None or finding.function is None:
-            continue
-        ref = refs.get((finding.application, finding.function, pkg.ecosystem, pkg.name))
-        if ref is None:
+        vuln = finding.vulnerability
+        targets = refs.of(finding)
+        if vuln is None or not targets:
             continue
         entry = result.get(vuln.id)
         if entry is None:
             entry = Vulnerability(
                 bom_ref=f"vuln:{vuln.id}",
                 id=vuln.id,
-                source=VulnerabilitySource(name="OSV"),
+                source=VulnerabilitySource(name="OSV", url=_osv_url(vuln.id)),
+                references=[
+                    VulnerabilityReference(
+                        id=alias, source=VulnerabilitySource(name="OSV", url=_osv_url(alias))
+                    )
+                    for alias in vuln.aliases
+                ],
+                ratings=_ratings(finding),
                 description=vuln.summary or None,
                 recommendation=finding.remediation,
             )
             result[vuln.id] = entry
-        entry.affects.add(BomTarget(ref=ref))
+        for ref in targets:
+            entry.affects.add(BomTarget(ref=ref))
     return [result[k] for k in sorted(result)]
+
+
+def _osv_url(vuln_id: str) -> XsUri:
+    return XsUri(_OSV_URL + vuln_id)
 
 
 def _bom(
     subject: Component,
     apps: list[tuple[Component, list[FunctionDependencies]]],
     findings: Iterable[Finding],
+    notices: Iterable[str],
+    refs: _Refs,
 ) -> Bom:
     bom = Bom()
     bom.metadata.component = subject
-    refs: dict[tuple[str, str, str, str], str] = {}
+    bom.metadata.tools.components.add(
+        Component(name="faasguard", version=__version__, type=ComponentType.APPLICATION)
+    )
+    for notice in notices:
+        bom.metadata.properties.add(Property(name="faasguard:notice", value=notice))
     app_children: list[Component] = []
     for app_component, functions in apps:
         fn_components = []
         for deps in functions:
-            fn, libs = _function_component(deps)
+            fn, libs = _function_component(deps, refs)
             fn_components.append(fn)
             bom.register_dependency(fn, libs)
-            for pkg, lib in zip(deps.packages, libs, strict=True):
-                refs[(deps.application, deps.function, pkg.ecosystem, pkg.name)] = str(lib.bom_ref)
         if app_component is subject:
             for fn in fn_components:
                 bom.components.add(fn)
@@ -125,19 +241,38 @@ def _serialise(bom: Bom) -> str:
     return make_outputter(bom, OutputFormat.JSON, SCHEMA).output_as_string(indent=2) + "\n"
 
 
-def _by_app(result: ScanResult, app: str) -> list[FunctionDependencies]:
-    return [d for d in result.dependencies if d.application == app]
+def _functions_of(result: ScanResult, app: Application) -> list[FunctionDependencies]:
+    names = {fn.name for fn in app.functions}
+    return [d for d in result.dependencies if d.application == app.name and d.function in names]
+
+
+def _app_component(app: Application, refs: _Refs) -> Component:
+    return Component(
+        name=app.name,
+        type=ComponentType.APPLICATION,
+        bom_ref=refs.unique(f"application:{app.name}"),
+        properties=[Property(name="faasguard:template", value=app.file)],
+    )
 
 
 def render_cyclonedx_boms(result: ScanResult) -> dict[str, str]:
-    """Return one serialised BOM per application, keyed by application name."""
-    boms = {}
+    """Return one serialised BOM per application.
+
+    Keys are application names, made unique with ``-2``, ``-3``... when two applications share
+    a name (two SAM templates in folders of the same name).
+    """
+    boms: dict[str, str] = {}
     for app in result.applications:
-        subject = Component(
-            name=app.name, type=ComponentType.APPLICATION, bom_ref=f"application:{app.name}"
-        )
+        refs = _Refs()
+        subject = _app_component(app, refs)
         findings = [f for f in result.findings if f.application == app.name]
-        boms[app.name] = _serialise(_bom(subject, [(subject, _by_app(result, app.name))], findings))
+        functions = _functions_of(result, app)
+        bom = _bom(subject, [(subject, functions)], findings, result.notices, refs)
+        key, n = app.name, 1
+        while key in boms:
+            n += 1
+            key = f"{app.name}-{n}"
+        boms[key] = _serialise(bom)
     return boms
 
 
@@ -145,14 +280,9 @@ def render_cyclonedx(result: ScanResult) -> str:
     """Return one BOM: the application's, or the scanned folder's with applications nested."""
     if len(result.applications) == 1:
         return next(iter(render_cyclonedx_boms(result).values()))
-    subject = Component(name=result.root, type=ComponentType.APPLICATION, bom_ref="scan")
-    apps = [
-        (
-            Component(
-                name=app.name, type=ComponentType.APPLICATION, bom_ref=f"application:{app.name}"
-            ),
-            _by_app(result, app.name),
-        )
-        for app in result.applications
-    ]
-    return _serialise(_bom(subject, apps, result.findings))
+    refs = _Refs()
+    subject = Component(
+        name=result.root, type=ComponentType.APPLICATION, bom_ref=refs.unique("scan")
+    )
+    apps = [(_app_component(app, refs), _functions_of(result, app)) for app in result.applications]
+    return _serialise(_bom(subject, apps, result.findings, result.notices, refs))

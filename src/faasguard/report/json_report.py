@@ -42,6 +42,11 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
             for s in result.suppressed
         ],
         "baselined": [f.fingerprint for f in result.baselined],
+        "rules": {
+            "run": list(result.rules),
+            "disabled": list(result.disabled_rules),
+            "config": list(result.config_sources),
+        },
         "applications": [application_json(a) for a in result.applications],
         "dependencies": [{**to_json(d), "summary": d.summary} for d in result.dependencies],
         "notices": list(result.notices),

@@ -8,8 +8,10 @@ tracks a finding across edits; ``security-severity`` maps severities to GitHub's
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any
+from urllib.parse import quote
 
 from faasguard._version import __version__
 from faasguard.engine import ScanResult
@@ -40,7 +42,7 @@ _SECURITY_SEVERITY = {
 
 
 def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
-    doc = (rule.__doc__ or rule.title).strip()
+    doc = inspect.cleandoc(rule.__doc__ or rule.title)
     return {
         "id": rule.id,
         "name": rule.name,
@@ -63,7 +65,9 @@ def _result(
 ) -> dict[str, Any]:
     location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": {"uri": finding.file or ".", "uriBaseId": "%SRCROOT%"},
+            # A URI reference, not a path: a space is %20, and '#' or '?' must not start a
+            # fragment or a query.
+            "artifactLocation": {"uri": quote(finding.file or "."), "uriBaseId": "%SRCROOT%"},
         }
     }
     if finding.line:

@@ -56,8 +56,21 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     return data
 
 
+#: What the report shows instead of a literal environment value.
+REDACTED = "<redacted>"
+
+
 def _function_json(fn: Function) -> dict[str, Any]:
+    """A function, with literal environment values redacted.
+
+    Reports travel (CI artifacts, code-scanning uploads): a value could be the very secret a
+    finding is about, or, with ``--resolve-env``, the runner's own. Names, origins, locations
+    and reference expressions (``raw``) stay; unresolved references are kept as Unknown.
+    """
     data: dict[str, Any] = to_json(fn)
+    for var in data["environment"]:
+        if isinstance(var["value"], str):
+            var["value"] = REDACTED
     return data
 
 

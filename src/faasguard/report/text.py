@@ -11,7 +11,7 @@ import io
 from collections import Counter
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from rich.table import Table
 
 from faasguard.engine import ScanResult
@@ -101,6 +101,15 @@ def _clean(text: str) -> str:
     return text.translate(_CONTROL)
 
 
+def escape(text: str) -> str:
+    r"""Make text from the scanned project safe for rich: no markup, no control characters.
+
+    Names, paths and messages come from a project that may be hostile; a function named
+    ``evil\x1b]0;owned\x07`` must not retitle or clear the reader's terminal.
+    """
+    return _markup_escape(_clean(text))
+
+
 def _finding_block(finding: Finding, *, color: bool) -> str:
     where = finding.file + (f":{finding.line}" if finding.line else "")
     subject = f" function {finding.function}" if finding.function else ""
@@ -110,8 +119,7 @@ def _finding_block(finding: Finding, *, color: bool) -> str:
     if color:
         label = f"{_ANSI[finding.severity]}{label}{_RESET}"
     lines = [
-        f"{label} {finding.rule_id} {_clean(finding.rule_name)}  {_clean(where)}"
-        f"{_clean(subject)}",
+        f"{label} {finding.rule_id} {_clean(finding.rule_name)}  {_clean(where)}{_clean(subject)}",
         f"         {_clean(finding.message)}",
     ]
     if finding.evidence and finding.evidence != finding.message:
@@ -143,6 +151,12 @@ def render_text(result: ScanResult, *, color: bool = False, width: int = 120) ->
         console.print(
             f"[bold]{escape(deps.application)}/{escape(deps.function)}[/]: {escape(deps.summary)}",
             highlight=False,
+        )
+    if result.disabled_rules:
+        sources = ", ".join(result.config_sources) or "the command line"
+        console.print(
+            f"[yellow]note:[/] {len(result.disabled_rules)} rule(s) disabled by configuration "
+            f"({escape(sources)}): {', '.join(result.disabled_rules)}"
         )
     for notice in result.notices:
         console.print(f"[yellow]note:[/] {escape(notice)}")

@@ -378,7 +378,8 @@ class PublicInvokePermission(ResourceRule):
         props = resource.properties
         if _text(props.get("Principal")) != "*" or _is_scoped(props):
             return
-        target = _function_name(props)
+        fn = _target_function(resource, ctx.app)
+        target = f"`{fn.name}`" if fn else _function_name(props)
         public_url = _is_none_auth(_text(props.get("FunctionUrlAuthType")))
         what = "call its function URL without signing" if public_url else "invoke it"
         where = _PERMISSION_KEYS.for_format(ctx.app.format).format(id=resource.id)
@@ -389,7 +390,7 @@ class PublicInvokePermission(ResourceRule):
                 f"{f' (function {target})' if target else ''}."
             ),
             location=Location(resource.location.file, resource.line_of("Principal")),
-            function=None,
+            function=fn.name if fn else None,
             resource=resource.id,
             evidence=(
                 f"Principal: * Action: {_text(props.get('Action')) or '?'}"
@@ -479,7 +480,8 @@ class ServiceInvokePermissionWithoutSource(ResourceRule):
             )
         else:
             return
-        target = _function_name(props)
+        fn = _target_function(resource, ctx.app)
+        target = f"`{fn.name}`" if fn else _function_name(props)
         yield self.finding(
             ctx,
             message=(
@@ -488,7 +490,7 @@ class ServiceInvokePermissionWithoutSource(ResourceRule):
                 "resource, not just yours: another account can route its events to it."
             ),
             location=Location(resource.location.file, resource.line_of("Principal")),
-            function=None,
+            function=fn.name if fn else None,
             resource=resource.id,
             evidence=f"Principal: {principal} without source condition",
             remediation=fix,
@@ -576,6 +578,26 @@ class PublicLayerPermission(ResourceRule):
 
 def _is_scoped(props: Mapping[str, Any]) -> bool:
     return any(props.get(key) is not None for key in _SCOPING_KEYS)
+
+
+def _target_function(resource: Resource, app: Application) -> Function | None:
+    """The function a permission opens up, when the model can tell.
+
+    ``FunctionName: !Ref ReportFunction`` is unresolved (Unknown) in the properties, but the
+    loaders record the reference in the function's ``referenced_by``; a literal name or ARN
+    ending in the function's name matches too.
+    """
+    raw = resource.properties.get("FunctionName")
+    name = None if isinstance(raw, Unknown) else _text(raw)
+    for fn in app.functions:
+        if resource.id in fn.referenced_by:
+            return fn
+        if name and name.split(":")[-1] in (
+            fn.name,
+            fn.resource_id,
+        ):
+            return fn
+    return None
 
 
 def _function_name(props: Mapping[str, Any]) -> str | None:

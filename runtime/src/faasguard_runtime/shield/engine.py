@@ -118,7 +118,7 @@ class Finding:
     Attributes:
         policy: the policy's name (one of :data:`POLICY_NAMES`).
         action: a short verb for the event log (``spawn``, ``connect``, ``resolve``, ``write``,
-            ``read``, ``compile``, ``load``).
+            ``read``, ``link``, ``compile``, ``load``; ``error`` when the shield itself failed).
         event: the audit event.
         target: what the action was aimed at; never a command line, payload or source text.
     """
@@ -355,6 +355,10 @@ class Engine:
         # function that points into /tmp (a common trick for libraries that write next to their
         # code) is still a write under /tmp.
         if is_under(os.path.realpath(lexical), self._write_prefixes):
+            return None
+        if "/__pycache__" in lexical and _stack_has(_IMPORT_SYSTEM, _READER_DEPTH):
+            # The import system caching bytecode next to the source: it copes with a refusal
+            # (and Lambda's read-only /var/task refuses it anyway), so this is not worth an event.
             return None
         return Finding("file_write", "write", event, _text(lexical))
 

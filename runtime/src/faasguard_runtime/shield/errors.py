@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import errno
+
 from faasguard_runtime.errors import FaasguardRuntimeError
 
 __all__ = ["ShieldConfigError", "ShieldViolation"]
 
 
-class ShieldViolation(FaasguardRuntimeError):  # noqa: N818 - the documented public name
+class ShieldViolation(FaasguardRuntimeError, PermissionError):  # noqa: N818 - the public name
     """A ``block``-mode policy stopped an action before it happened.
 
     Raised from the audit hook, so it surfaces from the call that attempted the action
-    (``subprocess.run``, ``open``, ``socket.connect``, ``exec``...). It deliberately does not derive
-    from ``OSError``: code that retries or swallows I/O errors must not mistake a refusal for a
-    transient failure.
+    (``subprocess.run``, ``open``, ``socket.connect``, ``exec``...).
+
+    It is also a ``PermissionError`` (errno ``EPERM``), so a refusal fails the way the operating
+    system would refuse the same action. Lambda's file system already refuses writes outside
+    ``/tmp`` with an ``OSError``, and libraries cope with that: the import system skips writing
+    bytecode, caches fall back to a temporary directory, optional native libraries are treated as
+    missing. A refusal that was not an ``OSError`` would make them crash instead. The action did
+    not happen and the security event was emitted either way; catch ``ShieldViolation`` to tell a
+    refusal from an ordinary I/O error.
 
     Attributes:
         policy: the policy that refused (``subprocess``, ``egress``, ``file_write``,
@@ -24,10 +32,15 @@ class ShieldViolation(FaasguardRuntimeError):  # noqa: N818 - the documented pub
     """
 
     def __init__(self, *, policy: str, event: str, target: str) -> None:
-        super().__init__(f"faasguard shield blocked {policy}: {event} {target}")
+        message = f"faasguard shield blocked {policy}: {event} {target}"
+        super().__init__(errno.EPERM, message)
         self.policy = policy
         self.event = event
         self.target = target
+
+    def __str__(self) -> str:
+        # Without the "[Errno 1]" prefix OSError would add: the message names its own cause.
+        return f"faasguard shield blocked {self.policy}: {self.event} {self.target}"
 
 
 class ShieldConfigError(FaasguardRuntimeError):

@@ -119,7 +119,7 @@ def _recording_getaddrinfo(
     results = _STATE.original_getaddrinfo(host, port, family, type, proto, flags)
     engine = _STATE.engine
     if engine is not None and engine.records_resolutions:
-        engine.hosts.remember(str(info[4][0]) for info in results)
+        engine.hosts.remember([info[4][0] for info in results])
     return results
 
 

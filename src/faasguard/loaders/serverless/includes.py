@@ -84,11 +84,21 @@ class Includes:
                 )
             return Included(failure="too many included files")
         result: Included | None = None
-        if self._fs.exists(rel):
+        # A symlink that exists() refuses (a loop, a link out of the root) is read anyway, so
+        # the real reason is reported instead of "no such file".
+        if self._fs.exists(rel) or (self._fs.root / rel).is_symlink():
             try:
                 result = Included(data=self._parse(rel))
             except LoadError as exc:
-                self._report(issue_from_error(exc))
+                if exc.line is None:
+                    # Unreadable as a whole (a symlink loop, a FIFO, too large): say so where
+                    # the file() is written, which is what the author has to change.
+                    issue = issue_from_error(exc)
+                    self._report(
+                        LoadIssue(issue.kind, f"file({rel}) cannot be read: {exc.detail}", referrer)
+                    )
+                else:
+                    self._report(issue_from_error(exc))
                 result = Included(failure="file could not be read")
         self._cache[rel] = result
         return result

@@ -1,0 +1,4 @@
+export default {
+  service: "serverless-ts",
+  provider: { name: "aws", runtime: "nodejs20.x" },
+};
