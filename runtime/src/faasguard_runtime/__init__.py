@@ -16,7 +16,7 @@ It never imports the faasguard scanner, and needs only the standard library unle
 (``schema``, ``crypto``, ``redis``, ``aws``) is installed; optional modules load on first use.
 """
 
-from faasguard_runtime import cache, events, http, shield, validate
+from faasguard_runtime import cache, events, http, shield
 from faasguard_runtime.cache import EncryptedCache, Keyring, SessionStore
 from faasguard_runtime.errors import FaasguardRuntimeError
 from faasguard_runtime.events import (
@@ -29,7 +29,10 @@ from faasguard_runtime.events import (
 )
 from faasguard_runtime.http import EgressDenied, EgressPolicy, SafeHttpClient
 from faasguard_runtime.shield import ShieldViolation
-from faasguard_runtime.validate import ResponseValidationError, ValidationError
+
+# ``validate`` here is the decorator (what a handler wants); the subpackage stays importable as
+# ``faasguard_runtime.validate`` for its other names.
+from faasguard_runtime.validate import ResponseValidationError, ValidationError, validate
 
 __version__ = "0.1.0"
 
