@@ -12,6 +12,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from faasguard_runtime.cache import generate_key_entry
@@ -39,7 +40,7 @@ sys.stderr.write(json.dumps(results))
 
 
 class _Payments(BaseHTTPRequestHandler):
-    received: list[dict] = []
+    received: ClassVar[list[dict]] = []
 
     def log_message(self, format, *args):
         pass
