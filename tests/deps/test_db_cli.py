@@ -97,3 +97,57 @@ def test_scan_without_data_says_so(tmp_path, capsys, fmt):
         assert [f["rule_id"] for f in report["findings"] if f["rule_id"] == "FG3001"] == []
     else:
         assert "FG3001 vulnerable-dependency" not in out
+
+
+def _export(records: list[dict]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for record in records:
+            zf.writestr(f"{record['id']}.json", json.dumps(record))
+    return buffer.getvalue()
+
+
+def test_db_update_downloads_each_ecosystem_from_a_local_mirror(tmp_path, capsys):
+    """``faasguard db update`` end to end against an OSV-layout HTTP server on 127.0.0.1."""
+    import threading
+    import zipfile
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    with zipfile.ZipFile(PYPI_ZIP) as zf:
+        pypi = [json.loads(zf.read(f"{name}.json")) for name in ("PYSEC-2021-142", "PYSEC-2018-28")]
+    npm_zip = SHARED / "osv" / "npm" / "ghsa-sample.zip"
+    with zipfile.ZipFile(npm_zip) as zf:
+        npm = [json.loads(zf.read("GHSA-p6mc-m468-83gw.json"))]
+    files = {"/PyPI/all.zip": _export(pypi), "/npm/all.zip": _export(npm)}
+    served: list[str] = []
+
+    class Mirror(BaseHTTPRequestHandler):
+        def log_message(self, format, *args):
+            pass
+
+        def do_GET(self):
+            served.append(self.path)
+            data = files.get(self.path)
+            self.send_response(200 if data else 404)
+            self.send_header("Content-Length", str(len(data or b"")))
+            self.end_headers()
+            self.wfile.write(data or b"")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Mirror)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        db = tmp_path / "osv.sqlite3"
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        assert main(["db", "--db", str(db), "update", "--base-url", base]) == 0
+    finally:
+        server.shutdown()
+    assert served == ["/PyPI/all.zip", "/npm/all.zip"]
+    assert capsys.readouterr().out == (
+        f"PyPI: full update, 2 records written, 0 skipped ({db})\n"
+        f"npm: full update, 1 records written, 0 skipped ({db})\n"
+    )
+    _, notices = build_dependency_analyzer(db_path=db, online=False, api_url=None)
+    assert notices == []
