@@ -77,4 +77,8 @@ def handler(request, context):
         RESULTS.set(key, body)
         # 5. Security events: one JSON line on the log stream, countable by metric filters.
         emit(policy="orders", action="charged", detail={"sku": order["sku"]}, mode="info")
-    return {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": body.decode()}
+    return {
+        "statusCode": 200,
+        "headers": {"content-type": "application/json"},
+        "body": body.decode(),
+    }

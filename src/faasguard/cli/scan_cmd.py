@@ -211,7 +211,7 @@ def _write_boms(folder: Path, result: ScanResult) -> None:
         write_file(folder / file_name, bom)
         written.append(file_name)
     print(
-        f"faasguard: wrote {len(written)} SBOM(s) to {folder}: {', '.join(written)}",
+        f"faasguard: wrote {len(written)} SBOM(s) to {folder}: {', '.join(sorted(written))}",
         file=sys.stderr,
     )
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from faasguard.deps.artifacts import ArtifactContents
+from faasguard.deps.artifacts import ArtifactContents, count_code_lines
 from faasguard.deps.attribution import FunctionShipment, ManifestCache, shipment_for
 from faasguard.deps.inventory import FunctionDependencies, LayerDependencies, ShippedPackage
 from faasguard.deps.manifests import Dependency
@@ -73,15 +73,23 @@ class DependencyAnalyzer:
 
     @property
     def errors(self) -> list[str]:
-        """Why vulnerabilities were not checked, one message per failure (empty when fine)."""
+        """Why vulnerabilities were not checked (empty when every lookup succeeded)."""
         if self._failure is None:
             return []
         apps = ", ".join(f"`{name}`" for name in self._unchecked)
+        if isinstance(self.source, OsvApiSource):
+            where = f"OSV API at {self.source.base_url}"
+            advice = (
+                "Scan again when the API is reachable, or scan offline from a local store "
+                "(`faasguard db update`, then without `--online`)."
+            )
+        else:
+            where = "offline vulnerability store"
+            advice = "Rebuild the store with `faasguard db update` (or `faasguard db import`)."
         return [
-            f"Vulnerability lookup failed ({_describe(self.source)}): {self._failure}. "
-            f"Dependencies of {apps} were NOT checked for known vulnerabilities; the "
-            "inventory and unpinned-dependency findings are complete. Scan again when the "
-            "data is reachable, or use the offline store (`faasguard db update`)."
+            f"Vulnerability lookup failed ({where}): {self._failure}. Dependencies of {apps} "
+            "were NOT checked for known vulnerabilities; the inventory and unpinned-dependency "
+            f"findings are complete. {advice}"
         ]
 
     def analyze(
@@ -92,22 +100,24 @@ class DependencyAnalyzer:
         shipments = [shipment_for(fs, app, fn, cache) for fn in app.functions]
         shipped: list[_Shipped] = []
         for shipment in shipments:
-            packages = list(self._packages(fs, shipment))
+            fn = shipment.function
+            closure = (
+                import_closure(fs, handler_file=fn.handler_file, code_root=fn.code_root or "")
+                if fn.handler_file
+                else None
+            )
+            packages = list(self._packages(shipment, closure))
             shipped.extend(packages)
-            yield self._inventory(fs, app, shipment, [p.package for p in packages])
+            yield self._inventory(fs, app, shipment, closure, [p.package for p in packages])
         yield from cache.issues
         yield from self._unpinned(app, shipments)
         yield from self._vulnerabilities(app, shipped)
 
     # -- inventory ---------------------------------------------------------------------------
 
-    def _packages(self, fs: ScanFS, shipment: FunctionShipment) -> Iterator[_Shipped]:
-        fn = shipment.function
-        closure = (
-            import_closure(fs, handler_file=fn.handler_file, code_root=fn.code_root or "")
-            if fn.handler_file
-            else None
-        )
+    def _packages(
+        self, shipment: FunctionShipment, closure: ImportClosure | None
+    ) -> Iterator[_Shipped]:
         raw = _raw_packages(shipment.artifact, shipment.dependencies)
         top_levels = dict(shipment.artifact.top_levels) if shipment.artifact else {}
         for layer in shipment.layers:
@@ -117,27 +127,23 @@ class DependencyAnalyzer:
         imported = _imported(raw, closure, top_levels)
         for shipped, parents in raw:
             flag = None if imported is None else shipped.name in imported
-            yield _Shipped(_replace_imported(shipped, flag), fn.name, parents)
+            yield _Shipped(_replace_imported(shipped, flag), shipment.function.name, parents)
 
     def _inventory(
         self,
         fs: ScanFS,
         app: Application,
         shipment: FunctionShipment,
+        closure: ImportClosure | None,
         packages: list[ShippedPackage],
     ) -> FunctionDependencies:
-        from faasguard.deps.artifacts import count_code_lines
-
         fn = shipment.function
         artifact = shipment.artifact
         own: int | None
         if artifact is not None:
             own = artifact.own_lines
-        elif fn.handler_file:
-            files = import_closure(
-                fs, handler_file=fn.handler_file, code_root=fn.code_root or ""
-            ).files
-            own = count_code_lines(fs, files)
+        elif closure is not None:
+            own = count_code_lines(fs, closure.files)
         else:
             own = None
         library: int | None = None
@@ -307,7 +313,7 @@ class DependencyAnalyzer:
         )
         message = (
             f"{pkg.name} {pkg.version} in {manifest} is affected by {vuln.id}{alias_text}: "
-            f"{vuln.summary or 'no summary'}. {_upper_first(_shipped_by(functions))}; "
+            f"{_sentence(vuln.summary or 'no summary')} {_upper_first(_shipped_by(functions))}; "
             f"{reach}."
         )
         if fix:
@@ -362,6 +368,12 @@ def _key_sort(item: tuple[tuple[str, int | None, str], list[str]]) -> tuple[str,
     return (manifest, line or 0, name)
 
 
+def _sentence(text: str) -> str:
+    """End a summary with one full stop (summaries come with ".", "…" or nothing)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "…", "!", "?")) else text + "."
+
+
 def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -372,14 +384,6 @@ def _shipped_by(functions: list[str]) -> str:
     shown = ", ".join(f"`{f}`" for f in functions[:8])
     more = f" and {len(functions) - 8} more" if len(functions) > 8 else ""
     return f"shipped by {len(functions)} functions: {shown}{more}"
-
-
-def _describe(source: VulnerabilitySource | None) -> str:
-    if isinstance(source, OsvApiSource):
-        return f"OSV API at {source.base_url}"
-    if isinstance(source, StoreSource):
-        return "offline vulnerability store"
-    return "vulnerability source"
 
 
 def _raw_packages(

@@ -33,6 +33,8 @@ from faasguard.deps.manifests import (
     Dependency,
     ManifestParseError,
     ManifestResult,
+    UnsupportedManifestError,
+    is_manifest,
     parse_manifest,
     root_reader,
 )
@@ -123,6 +125,8 @@ class ManifestCache:
         self._results: dict[str, ManifestResult | None] = {}
         self._artifacts: dict[str, ArtifactContents] = {}
         self._layers: dict[str, _LayerContent | None] = {}
+        self._listings: dict[str, list[str]] = {}
+        self._trees: dict[str, list[str]] = {}
         self.issues: list[LoadIssue] = []
         self._seen: set[LoadIssue] = set()
 
@@ -139,6 +143,8 @@ class ManifestCache:
         result: ManifestResult | None
         try:
             result = parse_manifest(rel, root=self._fs.root, read=self._read)
+        except UnsupportedManifestError:
+            result = None  # a name the loaders look for that no reader handles (`Pipfile`)
         except ManifestParseError as exc:
             self.issue(
                 LoadIssue(
@@ -179,6 +185,18 @@ class ManifestCache:
                     )
                 )
         return contents
+
+    def manifests_in(self, folder: str) -> list[str]:
+        """Manifests directly in ``folder`` (symbolic links are not followed)."""
+        if folder not in self._listings:
+            self._listings[folder] = _manifests_in(self._fs, folder)
+        return self._listings[folder]
+
+    def manifests_below(self, root: str) -> list[str]:
+        """Manifests anywhere below ``root``, as far as a package pattern may name one."""
+        if root not in self._trees:
+            self._trees[root] = sorted(_manifests_below(self._fs, root))
+        return self._trees[root]
 
     def layer(self, app: Application, resource: Resource) -> _LayerContent | None:
         """Read a template layer once; None when its content is not in the project."""
@@ -243,7 +261,7 @@ def shipment_for(
     if fn.package_type == "Image" or (isinstance(fn.runtime, Unknown) and fn.code_root is None):
         return FunctionShipment(fn, (), (), ())
     wanted = ecosystems_of(fn.runtime)
-    paths = _manifest_paths(fs, app, fn, wanted)
+    paths = _manifest_paths(fs, app, fn, wanted, cache)
     manifests = [m for m in (cache.get(p, app.name) for p in paths) if m]
     shipped, unpinned = _select(manifests)
     artifact = _artifact(fs, app, fn, cache)
@@ -254,25 +272,27 @@ def shipment_for(
 
 
 def _manifest_paths(
-    fs: ScanFS, app: Application, fn: Function, wanted: frozenset[str]
+    fs: ScanFS, app: Application, fn: Function, wanted: frozenset[str], cache: ManifestCache
 ) -> tuple[str, ...]:
     root = posixpath.normpath(app.root or ".")
     code_root = posixpath.normpath(fn.code_root or root)
     if app.format is AppFormat.SERVERLESS:
-        paths = _serverless_manifests(fs, root, code_root, fn)
+        paths = _serverless_manifests(root, code_root, fn, cache)
     else:
         paths = list(fn.dependency_manifests or find_manifests(fs, code_root))
         if code_root != root:
             own = {_ecosystem_of_name(p) for p in paths}
             paths.extend(
                 p
-                for p in _manifests_in(fs, root)
+                for p in cache.manifests_in(root)
                 if _ecosystem_of_name(p) not in own and p not in paths
             )
-    return tuple(p for p in paths if _ecosystem_of_name(p) in wanted)
+    return tuple(p for p in paths if _ecosystem_of_name(p) in wanted and is_manifest(p))
 
 
-def _serverless_manifests(fs: ScanFS, root: str, code_root: str, fn: Function) -> list[str]:
+def _serverless_manifests(
+    root: str, code_root: str, fn: Function, cache: ManifestCache
+) -> list[str]:
     """A Serverless function's manifests, as its package would hold them.
 
     The manifests of the handler's folder and of each folder above it up to the code root
@@ -282,13 +302,13 @@ def _serverless_manifests(fs: ScanFS, root: str, code_root: str, fn: Function) -
     """
     paths: list[str] = []
     for folder in _folders_up(fn.handler_file, code_root):
-        paths.extend(_manifests_in(fs, folder))
+        paths.extend(cache.manifests_in(folder))
     patterns = PackagePatterns(fn.package_patterns) if fn.package_patterns else None
     if patterns is not None:
-        paths.extend(_named_by_patterns(fs, root, patterns))
+        paths.extend(p for p in cache.manifests_below(root) if patterns.names(_relative(p, root)))
     if code_root != root:
         own = {_ecosystem_of_name(p) for p in paths}
-        for path in _manifests_in(fs, root):
+        for path in cache.manifests_in(root):
             ecosystem = _ecosystem_of_name(path)
             # With `module:`, serverless-python-requirements reads that folder's requirements
             # only; npm packages still come from the service folder.
@@ -323,8 +343,13 @@ def _manifests_in(fs: ScanFS, folder: str) -> list[str]:
     return [
         posixpath.normpath(posixpath.join(folder, entry.name))
         for entry in entries
-        if is_manifest_name(entry.name) and not entry.is_symlink() and entry.is_file()
+        if _is_manifest(entry.name) and not entry.is_symlink() and entry.is_file()
     ]
+
+
+def _is_manifest(name: str) -> bool:
+    """A name the loaders treat as a manifest and a reader can parse (as for SAM functions)."""
+    return is_manifest_name(name) and is_manifest(name)
 
 
 def _ecosystem_of_name(path: str) -> str:
@@ -436,7 +461,8 @@ def _read_layer(
         artifact = None  # a source folder: its manifests say what the build installs
     manifests: list[ManifestResult] = []
     if not content.endswith(".zip"):
-        found = (cache.get(p, app.name) for p in find_manifests(fs, content))
+        paths = [p for p in find_manifests(fs, content) if is_manifest(p)]
+        found = (cache.get(p, app.name) for p in paths)
         manifests = [m for m in found if m is not None]
     return _LayerContent(resource.id, content, tuple(manifests), artifact)
 
@@ -455,7 +481,10 @@ def _layer_content(
     if not isinstance(value, str) or value.startswith(("s3://", "https://", "http://")):
         return None
     try:
-        path = fs.join(app.root or ".", value, referrer=app.file, line=resource.line_of(key))
+        # Relative to the template's folder, as `sam build` and `cloudformation package` read it
+        # (for CDK that is cdk.out/, not the application's root).
+        folder = posixpath.dirname(app.file) or "."
+        path = fs.join(folder, value, referrer=app.file, line=resource.line_of(key))
     except LoadError as exc:
         cache.issue(issue_from_error(exc, application=app.name))
         return None
@@ -586,8 +615,8 @@ def _segment(segment: str) -> str:
     return out
 
 
-def _named_by_patterns(fs: ScanFS, root: str, patterns: PackagePatterns) -> Iterator[str]:
-    """Manifests anywhere in the service folder that an including pattern names explicitly."""
+def _manifests_below(fs: ScanFS, root: str) -> Iterator[str]:
+    """Manifests in ``root`` and below, skipping build and hidden folders, bounded in depth."""
     pending = [(root, 0)]
     visited = 0
     while pending and visited < _PATTERN_MAX_DIRS:
@@ -605,5 +634,5 @@ def _named_by_patterns(fs: ScanFS, root: str, patterns: PackagePatterns) -> Iter
                 hidden = entry.name in BUILD_DIRS or entry.name.startswith(".")
                 if depth < _PATTERN_DEPTH and not hidden:
                     pending.append((rel, depth + 1))
-            elif is_manifest_name(entry.name) and patterns.names(_relative(rel, root)):
+            elif _is_manifest(entry.name):
                 yield rel
