@@ -287,3 +287,22 @@ def test_golden_files_hold_no_machine_paths():
         text = path.read_text(encoding="utf-8")
         assert str(REPO) not in text, path
         assert "/tmp/" not in text, path
+
+
+def test_sarif_carries_notices_as_tool_notifications(in_repo, cli, tmp_path, sarif_validator):
+    missing = tmp_path / "no-store.sqlite3"
+    run = cli("scan", SHOP, "--format", "sarif", "--today", "2026-11-28", "--osv-db", str(missing))
+    sarif = run.json()
+    sarif_validator.validate(sarif)
+    [invocation] = sarif["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is True
+    assert invocation["toolExecutionNotifications"] == [
+        {
+            "level": "warning",
+            "message": {
+                "text": f"No vulnerability data in {missing}: dependencies were NOT checked for "
+                "known vulnerabilities. Run `faasguard db update`, or `faasguard db import "
+                "PyPI-all.zip` offline, or scan with `--online`."
+            },
+        }
+    ]

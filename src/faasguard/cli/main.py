@@ -3,7 +3,8 @@
 Exit codes (documented in docs/cli.md):
     0  no finding at or above ``--fail-on``;
     1  at least one finding at or above ``--fail-on``;
-    2  usage or configuration error;
+    2  usage or configuration error, or vulnerability data that was asked for and could not
+       be read (a failed ``--online`` lookup): the scan did not check what it was asked to;
     3  internal error (a bug: please report it).
 
 Only ``argparse`` and the version are imported at start-up; each command imports what it needs,

@@ -145,6 +145,17 @@ def sarif_dict(result: ScanResult) -> dict[str, Any]:
                     "%SRCROOT%": {"description": {"text": "The scanned folder."}}
                 },
                 "columnKind": "unicodeCodePoints",
+                # Notices (no vulnerability data, a failed lookup) must reach SARIF consumers
+                # too: a clean run that checked nothing must not look like a clean project.
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [
+                            {"level": "warning", "message": {"text": notice}}
+                            for notice in result.notices
+                        ],
+                    }
+                ],
                 "results": results,
             }
         ],
