@@ -445,9 +445,9 @@ def test_a_serverless_layer_in_the_model_is_read_like_a_sam_layer(tmp_path, stor
     assert findings == [("FG3001", "layers/common/requirements.txt", 1, "hello", "PYSEC-2021-142")]
 
 
-def test_serverless_layers_are_unknown_until_the_loader_exposes_them(tmp_path, store_path):
-    # The Serverless loader does not put `layers:` in the model yet: the reference stays
-    # unresolved and is listed as not inspected, never dropped and never guessed.
+def test_a_serverless_layer_is_read_from_its_path(tmp_path, store_path):
+    # The Serverless loader models `layers.common` as the CommonLambdaLayer resource it
+    # compiles to, so the function's `Ref: CommonLambdaLayer` reaches the layer's manifests.
     _write(
         tmp_path,
         {
@@ -462,7 +462,18 @@ def test_serverless_layers_are_unknown_until_the_loader_exposes_them(tmp_path, s
     )
     result = _scan(tmp_path, store_path)
     (hello,) = result.dependencies
-    assert (hello.layers, hello.external_layers) == ((), ("!Ref CommonLambdaLayer",))
+    assert (hello.layers, hello.external_layers) == (
+        (
+            LayerDependencies(
+                "CommonLambdaLayer", "layers/common", ("layers/common/requirements.txt",), None
+            ),
+        ),
+        (),
+    )
+    assert hello.manifests == ("layers/common/requirements.txt",)
+    assert _dependency_findings(result) == [
+        ("FG3001", "layers/common/requirements.txt", 1, "hello", "pyyaml", "PYSEC-2021-142")
+    ]
 
 
 CDK = """{

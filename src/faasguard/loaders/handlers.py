@@ -3,10 +3,22 @@
 Lambda's ``Handler`` string means different things per runtime: ``app/handler.main`` or
 ``app.handler.main`` in Python, ``src/index.handler`` in Node.js (``.js``, ``.mjs``, ``.cjs``,
 or ``.ts`` before a bundler). Resolving it once, here, keeps every loader consistent.
+
+Which file names are dependency manifests is decided by the manifest readers' registry
+(:mod:`faasguard.deps.manifests.registry`). This module keeps a copy of its names and patterns
+instead of importing it: every scan imports this module (discovery needs ``BUILD_DIRS``), while
+the registry pulls in every reader and its parsing libraries, which roughly doubles a scan's
+start-up imports (about 70 ms) even when dependencies are not analysed; and a loader should not
+depend on an analyzer. A test asserts that the copy and the registry agree.
+
+One difference is deliberate: the registry can parse pip-compile inputs (``requirements*.in``),
+but they are not what a function ships (the compiled ``requirements.txt`` is), so they are not
+manifests here (see ``docs/dependencies.md``).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 from collections.abc import Iterator
 
@@ -15,6 +27,7 @@ from faasguard.fs import ScanFS
 __all__ = [
     "BUILD_DIRS",
     "MANIFEST_NAMES",
+    "MANIFEST_PATTERNS",
     "find_manifests",
     "is_manifest_name",
     "resolve_handler",
@@ -43,12 +56,13 @@ BUILD_DIRS = frozenset(
     }
 )
 
-#: Dependency manifests and lockfiles attributed to the functions whose code root holds them.
+#: Exact names of the dependency manifests and lockfiles a reader handles (the registry's
+#: ``MANIFEST_FILENAMES``); they are attributed to the functions whose code root holds them.
 MANIFEST_NAMES = frozenset(
     {
+        "requirements.txt",
         "poetry.lock",
         "Pipfile.lock",
-        "Pipfile",
         "uv.lock",
         "pdm.lock",
         "pylock.toml",
@@ -60,6 +74,14 @@ MANIFEST_NAMES = frozenset(
         "package.json",
     }
 )
+#: Lower-case ``fnmatch`` patterns for families of manifest names, matched against the
+#: lower-cased name: the registry's ``MANIFEST_PATTERNS`` except pip-compile inputs.
+MANIFEST_PATTERNS = (
+    "requirements*.txt",
+    "*-requirements.txt",
+    "*_requirements.txt",
+    "pylock.*.toml",
+)
 
 _NODE_EXTENSIONS = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
 #: How deep below a code root manifests are looked for (a function's code root is small).
@@ -67,8 +89,15 @@ _MANIFEST_DEPTH = 2
 
 
 def is_manifest_name(name: str) -> bool:
-    """Return True for a dependency manifest or lockfile name (``requirements*.txt`` too)."""
-    return name in MANIFEST_NAMES or (name.startswith("requirements") and name.endswith(".txt"))
+    """Return True when a manifest reader handles the file ``name`` (a basename).
+
+    Matches as the registry's ``is_manifest`` does: exact names case-sensitively, patterns
+    against the lower-cased name (``Requirements-Dev.txt`` is a requirements file).
+    """
+    if name in MANIFEST_NAMES:
+        return True
+    lowered = name.lower()
+    return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in MANIFEST_PATTERNS)
 
 
 def resolve_handler(

@@ -24,6 +24,7 @@ from faasguard.rules.secrets import (
     SecretMatch,
     detect_secret,
     literal_secret,
+    name_tokens,
 )
 
 __all__ = [
@@ -1164,8 +1165,6 @@ class KinesisStreamWithoutEncryption(ResourceRule):
 
 # --------------------------------------------------------------------------- TTL
 
-_CAMEL_1 = re.compile(r"([a-z0-9])([A-Z])")
-_CAMEL_2 = re.compile(r"([A-Z]+)([A-Z][a-z])")
 # Words that mark short-lived data, with whether the data is a credential (medium) or not (low).
 _EPHEMERAL_WORDS: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(r"^sessions?$"), True),
@@ -1179,8 +1178,7 @@ _EPHEMERAL_WORDS: tuple[tuple[re.Pattern[str], bool], ...] = (
 
 
 def _words(name: str) -> list[str]:
-    spaced = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", name))
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+    return name_tokens(name)  # the same split; it is the faster of two former copies
 
 
 def _ephemeral(name: str) -> tuple[str, bool] | None:

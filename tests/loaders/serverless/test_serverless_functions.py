@@ -48,7 +48,10 @@ def test_function_settings_override_the_provider(sls_app):
         Unknown("!GetAtt FailureQueue.Arn", "deploy-time attribute"),
     )
     assert tuned.description == "Handles payments"
-    assert tuned.package_patterns == ("!tests/**", "src/**", "!src/fixtures/**")
+    # Serverless's order: excludes (the layer's path, the function's `exclude`) before
+    # includes (the service's `patterns`, the function's `include`), so `src/**` re-includes
+    # src/fixtures/.
+    assert tuned.package_patterns == ("!layer/**", "!src/fixtures/**", "!tests/**", "src/**")
     assert tuned.log_group == "/aws/lambda/settings-dev-tuned"
     assert tuned.dependency_manifests == ("requirements.txt", "worker/requirements.txt")
 

@@ -79,6 +79,19 @@ class Context:
         target = ref_target(value)
         return target if target is not None else self.text(value)
 
+    def has_plugin(self, plugin: str) -> bool:
+        """True when ``plugins`` lists ``plugin`` (a list, or v1's ``{modules: [...]}``).
+
+        A ``plugins`` block that cannot be resolved may list it, so it counts as listed.
+        """
+        plugins = self.document.get("plugins")
+        if isinstance(plugins, dict):
+            plugins = plugins.get("modules")
+        if isinstance(plugins, Unknown):
+            return True
+        names = plugins if isinstance(plugins, list) else []
+        return any(isinstance(name, str) and name.endswith(plugin) for name in names)
+
     def issue(self, kind: IssueKind, message: str, location: Location) -> None:
         """Record a problem (each distinct one once)."""
         issue = LoadIssue(kind, message, location)

@@ -8,7 +8,8 @@ defaults Serverless applies on its own (1024 MB, 6 s, its default runtime) are n
 
 The code root is the service directory (the folder of ``serverless.yml``), or ``module`` when a
 function sets it (serverless-python-requirements); handler files are found with the shared
-:func:`~faasguard.loaders.handlers.resolve_handler`.
+:func:`~faasguard.loaders.handlers.resolve_handler`. Package patterns and the plugin's
+requirements file come from :mod:`.packaging`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from faasguard.loaders.interface import IssueKind, issue_from_error
 from faasguard.loaders.serverless.context import Context
 from faasguard.loaders.serverless.events import http_cors
 from faasguard.loaders.serverless.naming import lambda_logical_id
+from faasguard.loaders.serverless.packaging import Packaging
 from faasguard.loaders.serverless.values import EMPTY, as_bool, as_int, as_map, as_text
 from faasguard.model import (
     AuthKind,
@@ -53,8 +55,7 @@ class FunctionBuilder:
         self.application = application
         self.stage = stage
         self._manifests: dict[str, tuple[str, ...]] = {}
-        package = as_map(ctx.document.get("package"))
-        self._service_patterns = _patterns(package)
+        self._packaging = Packaging(ctx)
 
     def build(
         self,
@@ -136,8 +137,8 @@ class FunctionBuilder:
             triggers=(*triggers, url_trigger) if url_trigger else tuple(triggers),
             role=role,
             architectures=(architecture,) if isinstance(architecture, str) else (),
-            dependency_manifests=self._find_manifests(code_root),
-            package_patterns=(*self._service_patterns, *_patterns(as_map(fn.get("package")))),
+            dependency_manifests=self._find_manifests(code_root, runtime),
+            package_patterns=self._packaging.patterns(name, fn),
             referenced_by=referenced_by,
         )
 
@@ -158,10 +159,15 @@ class FunctionBuilder:
             self.ctx.issues.append(issue_from_error(exc))
             return self.ctx.root
 
-    def _find_manifests(self, code_root: str) -> tuple[str, ...]:
+    def _find_manifests(self, code_root: str, runtime: str | Unknown | None) -> tuple[str, ...]:
+        """The manifests under the code root, and the plugin's requirements file when it is set."""
         if code_root not in self._manifests:
             self._manifests[code_root] = find_manifests(self.ctx.fs, code_root)
-        return self._manifests[code_root]
+        found = self._manifests[code_root]
+        requirements = self._packaging.requirements_file(code_root, runtime)
+        if requirements is None or requirements in found:
+            return found
+        return tuple(sorted((*found, requirements)))
 
     def _image(self, image: Any) -> str | Unknown | None:
         """``image: <uri>``, ``image: {uri}`` or ``image: {name}`` (built from provider.ecr)."""
@@ -305,14 +311,3 @@ def _vpc(ctx: Context, value: Any) -> Vpc | None:
         subnet_ids=ctx.text_items(config.get("subnetIds")),
         security_group_ids=ctx.text_items(config.get("securityGroupIds")),
     )
-
-
-def _patterns(package: Mapping[str, Any]) -> tuple[str, ...]:
-    """``patterns``, then v1's ``include`` and ``exclude`` (as ``!`` patterns)."""
-    found: list[str] = []
-    for key, prefix in (("patterns", ""), ("include", ""), ("exclude", "!")):
-        items = package.get(key)
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, str):
-                found.append(prefix + item)
-    return tuple(found)

@@ -156,7 +156,7 @@ class _Roles:
         custom = as_map(as_map(ctx.document.get("custom")).get(PLUGIN))
         self.default_inherit = as_bool(custom.get("defaultInherit")) is True
         self.global_boundary = ctx.text(custom.get("iamGlobalPermissionsBoundary"))
-        self.plugin_active = _plugin_listed(ctx.document.get("plugins"))
+        self.plugin_active = ctx.has_plugin(PLUGIN)
 
     def role_for(self, name: str, config: Mapping[str, Any]) -> _RoleDraft:
         """Return the role function ``name`` assumes, recording the function on it."""
@@ -308,18 +308,6 @@ class _Roles:
                         origin=f"resources.Resources.{logical_id}.Properties.PolicyDocument",
                     )
                 )
-
-
-def _plugin_listed(plugins: Any) -> bool:
-    """True when the per-function roles plugin is listed (or the list cannot be read)."""
-    if isinstance(plugins, Unknown):
-        return True
-    if isinstance(plugins, dict):
-        plugins = plugins.get("modules")
-    if isinstance(plugins, Unknown):
-        return True
-    names: Iterable[Any] = plugins if isinstance(plugins, list) else []
-    return any(isinstance(name, str) and name.endswith(PLUGIN) for name in names)
 
 
 def assign_roles(

@@ -2,9 +2,10 @@
 
 Order of work, each step in its own module: parse safely (:mod:`~faasguard.loaders.yaml_safe`),
 resolve variables (:mod:`.variables`), merge ``resources`` (:mod:`.resources`), assign roles
-(:mod:`.iam`), translate events (:mod:`.events`), build functions (:mod:`.functions`) and the
-implicit APIs (:mod:`.apis`). Bad input never raises: it becomes a
-:class:`~faasguard.loaders.interface.LoadIssue`, and whatever could be read is still returned.
+(:mod:`.iam`), translate events (:mod:`.events`), build functions (:mod:`.functions`, with
+:mod:`.packaging`), the layers (:mod:`.layers`) and the implicit APIs (:mod:`.apis`). Bad input
+never raises: it becomes a :class:`~faasguard.loaders.interface.LoadIssue`, and whatever could
+be read is still returned.
 
 ``serverless.ts``/``.js`` are programs; running the scanned project's code is out of the question,
 so they are reported as unsupported with the command that turns them into YAML.
@@ -36,6 +37,7 @@ from faasguard.loaders.serverless.events import (
 )
 from faasguard.loaders.serverless.functions import FunctionBuilder
 from faasguard.loaders.serverless.iam import assign_roles
+from faasguard.loaders.serverless.layers import build_layers, merge_resources
 from faasguard.loaders.serverless.naming import generated_ids, lambda_logical_id
 from faasguard.loaders.serverless.resources import build_resources, collect_resources, referrers
 from faasguard.loaders.serverless.values import EMPTY, as_map, as_text
@@ -235,7 +237,7 @@ def _application(
         functions=functions,
         roles=roles,
         apis=build_apis(ctx, functions),
-        resources=build_resources(ctx),
+        resources=merge_resources(build_layers(ctx), build_resources(ctx)),
     )
     return app, [*ctx.issues, *cfn.issues]
 
