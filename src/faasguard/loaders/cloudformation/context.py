@@ -167,10 +167,17 @@ class LoadContext:
     manifests: dict[str, tuple[str, ...]] = field(default_factory=dict)
     log_group_refs: dict[str, Any] = field(default_factory=dict)
     _resolved: dict[str, Any] = field(default_factory=dict)
+    _locations: dict[int | None, Location] = field(default_factory=dict)
 
     def location(self, line: int | None) -> Location:
-        """A location in this template."""
-        return Location(self.file, line)
+        """A location in this template (one shared, immutable instance per line).
+
+        Shared rather than created per call (0.6 us each): the SAM benchmark asks for 7,000.
+        """
+        found = self._locations.get(line)
+        if found is None:
+            found = self._locations[line] = Location(self.file, line)
+        return found
 
     def issue(self, kind: IssueKind, message: str, line: int | None) -> None:
         """Record a problem that does not stop the load."""

@@ -123,12 +123,19 @@ def build_sam_functions(ctx: LoadContext, globals_: SamGlobals) -> None:
                 item for item in as_str_tuple(props.get("Architectures")) if isinstance(item, str)
             ),
             **code_fields(ctx, code_root, handler, runtime),
+            # Last, so the role's issues still follow the function's; in the constructor, not
+            # set afterwards with dataclasses.replace (10 ms per 1,500 functions).
+            role=_role(ctx, fn, raw=raw, props=props, line=res.line),
         )
-        if props.get("Role") is not None:
-            role = assign_role(ctx, fn, raw["Role"], line=key_line(raw, "Role", res.line))
-        else:
-            role = sam_function_role(ctx, fn, raw=raw, props=props, line=res.line)
-        ctx.update_function(fn, role=role)
+
+
+def _role(
+    ctx: LoadContext, fn: str, *, raw: Mapping[str, Any], props: Mapping[str, Any], line: int | None
+) -> str:
+    """The role named by ``Role`` (``Policies`` are then ignored), else the one SAM generates."""
+    if props.get("Role") is not None:
+        return assign_role(ctx, fn, raw["Role"], line=key_line(raw, "Role", line))
+    return sam_function_role(ctx, fn, raw=raw, props=props, line=line)
 
 
 def build_simple_tables(ctx: LoadContext, globals_: SamGlobals) -> list[Resource]:
