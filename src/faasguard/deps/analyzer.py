@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from faasguard.deps.artifacts import ArtifactContents, count_code_lines
@@ -127,7 +127,7 @@ class DependencyAnalyzer:
         imported = _imported(raw, closure, top_levels)
         for shipped, parents in raw:
             flag = None if imported is None else shipped.name in imported
-            yield _Shipped(_replace_imported(shipped, flag), shipment.function.name, parents)
+            yield _Shipped(replace(shipped, imported=flag), shipment.function.name, parents)
 
     def _inventory(
         self,
@@ -418,20 +418,6 @@ def _raw_packages(
             )
         )
     return raw
-
-
-def _replace_imported(pkg: ShippedPackage, flag: bool | None) -> ShippedPackage:
-    return ShippedPackage(
-        pkg.name,
-        pkg.version,
-        pkg.ecosystem,
-        pkg.manifest,
-        pkg.line,
-        pkg.direct,
-        flag,
-        pkg.source,
-        pkg.specifier,
-    )
 
 
 def _imported(
