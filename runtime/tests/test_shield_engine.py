@@ -45,6 +45,8 @@ def test_watched_events_follow_the_active_policies() -> None:
             "socket.getaddrinfo",
             "socket.gethostbyname",
             "socket.gethostbyname_ex",
+            "socket.gethostbyaddr",
+            "socket.getnameinfo",
         }
     )
     assert Engine(ShieldPolicy.allow_all(), environ={}).watched == frozenset()
@@ -341,9 +343,21 @@ def test_unmarshalling_code_is_found() -> None:
 
 
 def test_building_a_code_object_is_found() -> None:
-    args = (b"\x97\x00", "/tmp/x.py", "payload", 0, 0, 0, 0, 1, 3)
+    args = (b"\x97\x00", "/var/task/x.py", "payload", 0, 0, 0, 0, 1, 3)
     assert engine().check("code.__new__", args) == Finding(
         "dynamic_code", "compile", "code.__new__", "payload"
+    )
+
+
+def test_code_claiming_a_file_in_a_write_root_is_found_whoever_builds_it() -> None:
+    # Files in /tmp were written after the cold start: code from them is dynamic code even when
+    # the import system (a trusted code generator) compiles it.
+    args = (b"\x97\x00", "/tmp/x.py", "payload", 0, 0, 0, 0, 1, 3)
+    assert engine().check("code.__new__", args) == Finding(
+        "dynamic_code", "compile", "code.__new__", "/tmp/x.py"
+    )
+    assert engine().check("compile", (b"X = 1", "/tmp/../tmp/dropped.py")) == Finding(
+        "dynamic_code", "compile", "compile", "/tmp/dropped.py"
     )
 
 

@@ -18,89 +18,9 @@ import textwrap
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-PROBE = """\
-import json, sys
-from faasguard_runtime import events
-from faasguard_runtime.shield import Mode, ShieldPolicy, ShieldViolation, install, uninstall
-
-events.set_stdout(False)
-captured = []
-events.add_sink(lambda e: captured.append([e.policy, e.action, e.mode, dict(e.detail)]))
-{setup}
-install({policy})
-del captured[:]
-
-def scenario():
-{body}
-
-outcome = {{"result": None, "violation": None}}
-try:
-    outcome["result"] = scenario()
-except ShieldViolation as exc:
-    outcome["violation"] = [exc.policy, exc.event, exc.target]
-outcome["events"] = list(captured)
-sys.__stdout__.write("\\nPROBE " + json.dumps(outcome) + "\\n")
-"""
-
-BLOCK_ALL = (
-    "ShieldPolicy(subprocess=Mode.BLOCK, egress=Mode.BLOCK, file_write=Mode.BLOCK,"
-    " code_read=Mode.BLOCK, dynamic_code=Mode.BLOCK, ctypes=Mode.BLOCK{extra})"
-)
-
-
-def block_all(extra: str = "") -> str:
-    return BLOCK_ALL.format(extra=", " + extra if extra else "")
-
-
-def probe(
-    body: str,
-    *,
-    policy: str = "ShieldPolicy()",
-    setup: str = "",
-    env: dict[str, str] | None = None,
-    cwd: Path | None = None,
-) -> dict[str, Any]:
-    script = PROBE.format(
-        setup=textwrap.dedent(setup),
-        policy=policy,
-        body=textwrap.indent(textwrap.dedent(body), "    "),
-    )
-    child_env = {k: v for k, v in os.environ.items() if not k.startswith("FAASGUARD_SHIELD_")}
-    child_env.pop("LAMBDA_TASK_ROOT", None)
-    # Let imports write bytecode, as on Lambda: the import system's own writes must keep working
-    # under file_write=block, and a sandbox that disables them would hide it.
-    child_env.pop("PYTHONDONTWRITEBYTECODE", None)
-    child_env.update(env or {})
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=child_env,
-        cwd=cwd,
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("PROBE ")]
-    assert done.returncode == 0 and lines, f"probe failed:\n{done.stdout}\n{done.stderr}"
-    outcome: dict[str, Any] = json.loads(lines[-1][len("PROBE ") :])
-    return outcome
-
-
-def blocked(policy: str, event: str, target: str, action: str) -> dict[str, Any]:
-    return {
-        "result": None,
-        "violation": [policy, event, target],
-        "events": [[f"shield.{policy}", action, "block", {"event": event, "target": target}]],
-    }
-
-
-def passed(result: Any, *events: list[Any]) -> dict[str, Any]:
-    return {"result": result, "violation": None, "events": list(events)}
-
+from support.shield_probe import block_all, blocked, detail, passed, probe
 
 # -- child processes ---------------------------------------------------------------------------
 
@@ -144,7 +64,7 @@ def test_child_process_runs_and_is_reported_in_alert_mode() -> None:
             "shield.subprocess",
             "spawn",
             "alert",
-            {"event": "subprocess.Popen", "target": "/bin/echo"},
+            detail("subprocess.Popen", "/bin/echo"),
         ],
     )
 
@@ -289,7 +209,7 @@ def test_alert_mode_reports_once_and_connects(echo_port: int) -> None:
             "shield.egress",
             "resolve",
             "alert",
-            {"event": "socket.getaddrinfo", "target": f"127.0.0.1:{echo_port}"},
+            detail("socket.getaddrinfo", f"127.0.0.1:{echo_port}"),
         ],
     )
 
@@ -372,7 +292,7 @@ def test_refusal_is_an_os_error_to_code_that_copes_with_one(roots: dict[str, Pat
     outcome = probe(body, policy=write_policy(roots))
     assert outcome == passed(
         ["ShieldViolation", 1, f"faasguard shield blocked file_write: open {target}"],
-        ["shield.file_write", "write", "block", {"event": "open", "target": target}],
+        ["shield.file_write", "write", "block", detail("open", target)],
     )
 
 
@@ -433,7 +353,7 @@ def test_write_outside_happens_and_is_reported_in_alert_mode(roots: dict[str, Pa
     target = str(roots["outside"] / "new.txt")
     body = f'open({target!r}, "w").close()\nreturn "written"'
     assert probe(body, policy=write_policy(roots, "ALERT")) == passed(
-        "written", ["shield.file_write", "write", "alert", {"event": "open", "target": target}]
+        "written", ["shield.file_write", "write", "alert", detail("open", target)]
     )
     assert (roots["outside"] / "new.txt").exists()
 
@@ -511,7 +431,7 @@ def test_imports_tracebacks_and_data_files_are_allowed(task: Path, tmp_path: Pat
             table = json.load(config)["table"]
         return [app_handler.API_KEY, 'raise ValueError("boom")' in trace, table]
     """
-    outcome = probe(body, policy=read_policy(task, tmp_path))
+    outcome = probe(body, policy=read_policy(task, tmp_path / "scratch"))
     assert outcome == passed(["sk_live_123", True, "orders"])
 
 
@@ -527,7 +447,9 @@ def test_lambda_task_root_is_protected_by_default(task: Path, tmp_path: Path) ->
 
 # -- dynamic code ------------------------------------------------------------------------------
 
-DYNAMIC = "ShieldPolicy(dynamic_code=Mode.BLOCK)"
+# The write root is moved away from pytest's tmp_path (under /tmp), so that modules the tests import
+# from tmp_path are not "code dropped in a write root".
+DYNAMIC = "ShieldPolicy(dynamic_code=Mode.BLOCK, write_roots=('/nonexistent-scratch',))"
 
 
 @pytest.mark.parametrize(
@@ -584,7 +506,7 @@ def test_dynamic_code_runs_and_is_reported_in_alert_mode() -> None:
             "shield.dynamic_code",
             "compile",
             "alert",
-            {"event": "compile", "target": "<string> (5 bytes)"},
+            detail("compile", "<string> (5 bytes)"),
         ],
     )
 
@@ -666,7 +588,7 @@ def test_install_reads_the_environment_without_a_policy() -> None:
             "shield.subprocess",
             "spawn",
             "alert",
-            {"event": "subprocess.Popen", "target": "/bin/true"},
+            detail("subprocess.Popen", "/bin/true"),
         ]
     ]
 
@@ -747,6 +669,8 @@ def test_a_shield_error_fails_closed_in_block_mode_and_open_in_alert_mode() -> N
             "shield.subprocess",
             "error",
             "alert",
-            {"event": "subprocess.Popen", "target": "shield error"},
+            detail("subprocess.Popen", "shield error"),
         ],
+        # The Popen was never judged, so the fork_exec that starts the program is judged itself.
+        ["shield.subprocess", "spawn", "alert", detail("faasguard.fork_exec", "/bin/true")],
     )

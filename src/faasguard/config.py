@@ -71,6 +71,7 @@ class Config:
     region: str | None = None
     parameters: Mapping[str, str] = field(default_factory=dict)
     max_file_bytes: int = 5 * 1024 * 1024
+    on_unsupported: str = "only"
     sources: tuple[str, ...] = ()
 
 
@@ -83,7 +84,10 @@ _TOP_KEYS = {
     "region",
     "parameters",
     "max-file-bytes",
+    "on-unsupported",
 }
+#: ``on-unsupported``: when applications faasguard cannot read make the scan exit 4.
+ON_UNSUPPORTED = ("only", "any", "never")
 _RULE_KEYS = {"disable", "enable", "naming-pattern", "deprecation-warning-days", "options"}
 _SUPPRESS_KEYS = {"rule", "function", "file", "fingerprint", "application", "reason"}
 
@@ -150,6 +154,14 @@ def _merge(config: Config, table: Mapping[str, Any], source: str) -> Config:
         changes["stage"] = _str(table["stage"], source, "stage")
     if "region" in table:
         changes["region"] = _str(table["region"], source, "region")
+    if "on-unsupported" in table:
+        mode = table["on-unsupported"]
+        if mode not in ON_UNSUPPORTED:
+            raise ConfigError(
+                f"{source}: on-unsupported must be one of {', '.join(ON_UNSUPPORTED)}, "
+                f"not {mode!r}"
+            )
+        changes["on_unsupported"] = mode
     if "max-file-bytes" in table:
         changes["max_file_bytes"] = _int(table["max-file-bytes"], source, "max-file-bytes")
     if "parameters" in table:

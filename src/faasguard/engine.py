@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from faasguard.config import Config
 from faasguard.errors import LoadError
 from faasguard.findings import Finding, Suppressed
+from faasguard.floods import fold_floods
 from faasguard.fs import ScanFS
 from faasguard.loaders.discovery import TemplateRef, classify, discover
 from faasguard.loaders.interface import (
@@ -54,6 +55,8 @@ _ISSUE_RULES = {
     IssueKind.DUPLICATE_KEY: "duplicate-key",
     IssueKind.UNRESOLVED: "unresolved-reference",
     IssueKind.UNSAFE_ARCHIVE: "unsafe-archive",
+    IssueKind.NOT_A_TEMPLATE: "parse-error",
+    IssueKind.UNSUPPORTED_APPLICATION: "unsupported-application",
 }
 _ISSUE_REMEDIATION = {
     IssueKind.PARSE_ERROR: "Fix the file so it parses; until then faasguard cannot check it.",
@@ -67,6 +70,11 @@ _ISSUE_REMEDIATION = {
     IssueKind.UNSAFE_ARCHIVE: "Rebuild the artifact from source with the framework's packaging "
     "(`sam build`, `serverless package`), do not commit build output, and find out where this "
     "archive came from.",
+    IssueKind.NOT_A_TEMPLATE: "Name a template (or scan the folder): this file parses but has "
+    "no template structure (`Resources` mapping logical ids to typed resources).",
+    IssueKind.UNSUPPORTED_APPLICATION: "Produce a format faasguard reads, as the message says "
+    "(for example `cdk synth`), and scan that; until then review this application with a tool "
+    "for its format. `--on-unsupported any` fails the build on it (docs/cli.md).",
 }
 
 
@@ -97,15 +105,23 @@ class ScanResult:
     config_sources: tuple[str, ...] = ()
 
 
+#: Loader name (``TemplateRef.loader``) -> ``module:Class``, imported on use: a scan of SAM
+#: templates never pays for the Serverless, Chalice, Zappa or Terraform loaders.
+_LOADERS = {
+    "cloudformation": "faasguard.loaders.cloudformation.loader:CloudFormationLoader",
+    "serverless": "faasguard.loaders.serverless.loader:ServerlessLoader",
+    "chalice": "faasguard.loaders.chalice.loader:ChaliceLoader",
+    "zappa": "faasguard.loaders.zappa.loader:ZappaLoader",
+    "terraform": "faasguard.loaders.terraform.loader:TerraformLoader",
+}
+
+
 def _loader(name: str) -> Loader:
-    # Imported on use: a scan of SAM templates never pays for the Serverless loader.
-    if name == "serverless":
-        from faasguard.loaders.serverless.loader import ServerlessLoader
+    import importlib
 
-        return ServerlessLoader()
-    from faasguard.loaders.cloudformation.loader import CloudFormationLoader
-
-    return CloudFormationLoader()
+    module, _, cls = _LOADERS[name].partition(":")
+    loader: Loader = getattr(importlib.import_module(module), cls)()
+    return loader
 
 
 def enabled_rules(config: Config) -> tuple[type[Rule], ...]:
@@ -190,7 +206,13 @@ def _scan(
         deprecation_warning_days=config.deprecation_warning_days,
         extra=config.rule_options,
     )
-    work = _Work(fs=fs, load_options=load_options, rules=_plan(rules), options=options)
+    work = _Work(
+        fs=fs,
+        load_options=load_options,
+        rules=_plan(rules),
+        options=options,
+        discovered=target.is_dir(),
+    )
     batch = _process(work, templates, progress)
     apps = list(batch.applications)
     findings = [_issue_finding(issue) for issue in discovery_issues] + list(batch.findings)
@@ -205,7 +227,7 @@ def _scan(
                     inventory.append(item)
                 else:
                     findings.append(item if isinstance(item, Finding) else _issue_finding(item))
-    active, suppressed, baselined = _partition(findings, config, baseline)
+    active, suppressed, baselined = _partition(fold_floods(findings), config, baseline)
     return ScanResult(
         root=str(target),
         applications=tuple(apps),
@@ -252,6 +274,9 @@ class _Work:
     load_options: LoadOptions
     rules: tuple[_Planned, ...]
     options: RuleOptions
+    #: True when templates were found by discovery (not named by the user): a file that is
+    #: not a template by structure is then simply not one, never a parse error.
+    discovered: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +301,11 @@ def _process(
         if progress:
             progress(ref.path)
         result = _load(ref, work.fs, work.load_options)
-        findings.extend(_issue_finding(issue) for issue in result.issues)
+        findings.extend(
+            _issue_finding(issue)
+            for issue in result.issues
+            if not (work.discovered and issue.kind is IssueKind.NOT_A_TEMPLATE)
+        )
         for app in result.applications:
             ctx = RuleContext(app=app, options=work.options, readme_dirs=_readme_dirs(work.fs, app))
             findings.extend(_run_rules(work.rules, app, ctx))

@@ -25,7 +25,9 @@ __all__ = [
     "EnvVar",
     "Function",
     "FunctionUrl",
+    "InlineCode",
     "Location",
+    "RequestValidation",
     "Resource",
     "Role",
     "Statement",
@@ -82,6 +84,8 @@ class AppFormat(str, Enum):
     CLOUDFORMATION = "cloudformation"
     CDK = "cdk"
     TERRAFORM = "terraform"
+    CHALICE = "chalice"
+    ZAPPA = "zappa"
 
 
 class TriggerKind(str, Enum):
@@ -166,6 +170,23 @@ class Cors:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestValidation:
+    """The API Gateway request validator that checks a REST route before the function runs.
+
+    Attributes:
+        body: True when the request body is validated against the route's model.
+        parameters: True when required parameters (query string, headers, path) are checked.
+        validator: the validator's name as written (OpenAPI) or its logical id, when named.
+        location: where the validator is chosen for the route.
+    """
+
+    body: bool | Unknown
+    parameters: bool | Unknown
+    validator: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Trigger:
     """One event source of a function.
 
@@ -181,6 +202,8 @@ class Trigger:
         cors: CORS settings of the HTTP endpoint.
         api: logical id of the API the route belongs to, when known.
         properties: the event's remaining settings (batch size, schedule, filter...), resolved.
+        request_validation: the request validator of a REST route; None when no validator
+            applies (or the format has none), Unknown when it cannot be told statically.
     """
 
     kind: TriggerKind
@@ -193,6 +216,7 @@ class Trigger:
     cors: Cors | None = None
     api: str | None = None
     properties: Mapping[str, Any] = field(default_factory=dict)
+    request_validation: RequestValidation | Unknown | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +264,10 @@ class Role:
         external: True when the role is defined outside the template (an ARN or name): its
             permissions cannot be seen and rules must treat them as unknown.
         permissions_boundary: the boundary ARN, if any.
+        trusted_services: the service principals its trust policy lets assume it
+            (``lambda.amazonaws.com``, ``ecs-tasks.amazonaws.com``), as written; empty when the
+            template does not say (implicit roles, external roles). Rules use it to name what a
+            role no function assumes is for, instead of calling it a function's role.
     """
 
     id: str
@@ -249,6 +277,7 @@ class Role:
     functions: tuple[str, ...] = ()
     external: bool = False
     permissions_boundary: str | Unknown | None = None
+    trusted_services: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +308,20 @@ class FunctionUrl:
     location: Location
     cors: Cors | None = None
     invoke_mode: str | Unknown | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InlineCode:
+    """Handler code written in the template itself (``Code.ZipFile``, SAM ``InlineCode``).
+
+    Attributes:
+        text: the code, as deployed.
+        location: the template file and the line the code's first line is on, so code
+            findings point at template lines.
+    """
+
+    text: str
+    location: Location
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +371,7 @@ class Function:
     dependency_manifests: tuple[str, ...] = ()
     package_patterns: tuple[str, ...] = ()
     referenced_by: tuple[str, ...] = ()
+    inline_code: InlineCode | None = None
 
     def env(self, name: str) -> EnvVar | None:
         """Return the environment variable called ``name``, if the function has it."""

@@ -1,8 +1,9 @@
 from pathlib import Path
 
+from faasguard.code.imports import js_specifiers_of
+from faasguard.code.parse import ts_parser
 from faasguard.deps.reachability import (
     import_closure,
-    js_specifiers,
     npm_package_of,
     python_import_names,
 )
@@ -44,7 +45,7 @@ def test_python_syntax_error_is_recorded_not_raised(tmp_path):
     closure = import_closure(fs, handler_file="h.py", code_root="")
     assert closure.python_modules == frozenset()
     assert closure.errors == (
-        "h.py: cannot parse Python (SyntaxError); its imports are not followed",
+        "h.py:2: Python code does not parse: invalid syntax; it was not analysed",
     )
 
 
@@ -58,7 +59,7 @@ def test_js_and_ts_specifiers():
     const fs = require('node:fs');
     const notAString = require(name);
     """
-    assert sorted(js_specifiers(source, "h.ts")) == [
+    assert sorted(js_specifiers_of(ts_parser("h.ts").parse(source))) == [
         "./types",
         "./util.js",
         "@aws-sdk/client-s3",

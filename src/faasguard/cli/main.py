@@ -5,7 +5,9 @@ Exit codes (documented in docs/cli.md):
     1  at least one finding at or above ``--fail-on``;
     2  usage or configuration error, or vulnerability data that was asked for and could not
        be read (a failed ``--online`` lookup): the scan did not check what it was asked to;
-    3  internal error (a bug: please report it).
+    3  internal error (a bug: please report it);
+    4  nothing was scanned that could be analysed, but applications in unsupported formats
+       were found (``--on-unsupported``): a gate must not pass code it never read.
 
 Only ``argparse`` and the version are imported at start-up; each command imports what it needs,
 so ``faasguard --version`` stays fast.
@@ -19,12 +21,20 @@ from collections.abc import Sequence
 
 from faasguard._version import __version__
 
-__all__ = ["EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_UNSUPPORTED",
+    "EXIT_USAGE",
+    "main",
+]
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_UNSUPPORTED = 4
 
 SEVERITIES = ("critical", "high", "medium", "low", "info", "never")
 
@@ -53,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=SEVERITIES,
         default=None,
         help="exit 1 when a finding is at or above this severity (default: high)",
+    )
+    scan.add_argument(
+        "--on-unsupported",
+        choices=("only", "any", "never"),
+        default=None,
+        help="exit 4 when only (default), any, or never applications in formats faasguard "
+        "does not read were found",
     )
     scan.add_argument(
         "--config",

@@ -42,6 +42,8 @@ def _config(args: argparse.Namespace, target: Path) -> Config:
         changes["disable"] = (*config.disable, *args.disable)
     if args.enable:
         changes["enable"] = (*config.enable, *args.enable)
+    if getattr(args, "on_unsupported", None):
+        changes["on_unsupported"] = args.on_unsupported
     if args.stage:
         changes["stage"] = args.stage
     if args.region:
@@ -147,6 +149,9 @@ def run_scan(args: argparse.Namespace) -> int:
     errors = _analyzer_errors(analyzers)
     if errors:
         result = dataclasses.replace(result, notices=(*result.notices, *errors))
+    unsupported = unsupported_exit(result, config.on_unsupported)
+    if unsupported:
+        result = dataclasses.replace(result, notices=(*result.notices, unsupported))
     _write(args, result)
     if args.write_baseline:
         # Accepted (baselined) findings stay accepted: refreshing a baseline in place keeps them.
@@ -156,10 +161,51 @@ def run_scan(args: argparse.Namespace) -> int:
         for error in errors:
             print(f"faasguard: error: {error}", file=sys.stderr)
         return 2
-    if args.fail_on == "never":
-        return 0
     worst = max((f.severity.rank for f in result.findings), default=-1)
-    return 1 if worst >= config.fail_on.rank else 0
+    if args.fail_on != "never" and worst >= config.fail_on.rank:
+        return 1
+    if unsupported:
+        print(f"faasguard: {unsupported}", file=sys.stderr)
+        return 4
+    return 0
+
+
+def unsupported_exit(result: ScanResult, mode: str) -> str | None:
+    """The notice that makes the scan exit 4, or None (``on-unsupported``, docs/cli.md).
+
+    A scan that read nothing it could analyse, while the folder holds applications in formats
+    faasguard does not read, must not look like a clean pass: by default (``only``) it exits 4.
+    ``any`` exits 4 whenever such an application was found, even beside analysed ones;
+    ``never`` keeps the findings (FG0005, FG0012) and the exit code of the findings alone.
+    Suppressed findings do not count: a suppression with a reason is an accepted decision.
+
+    Args:
+        result: the scan result.
+        mode: ``only``, ``any`` or ``never``.
+    """
+    if mode == "never":
+        return None
+    analysed = [app for app in result.applications if app.provider == "aws"]
+    # FG0005 also marks parts of an application that was read (a custom variable syntax).
+    read = {app.file for app in analysed}
+    skipped = sorted(
+        {
+            f.file
+            for f in result.findings
+            if f.rule_name == "unsupported-application"
+            or (f.rule_name == "unsupported-template" and f.file not in read)
+        }
+    )
+    if not skipped:
+        return None
+    if mode == "only" and analysed:
+        return None
+    shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+    scope = "no application faasguard can analyse was found, and " if not analysed else ""
+    return (
+        f"{scope}{len(skipped)} application(s) in formats faasguard does not read were not "
+        f"scanned ({shown}); exit status 4 (--on-unsupported {mode})"
+    )
 
 
 def _write(args: argparse.Namespace, result: ScanResult) -> None:

@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from faasguard.code.codebase import codebase_for
 from faasguard.deps.artifacts import ArtifactContents, count_code_lines
 from faasguard.deps.attribution import FunctionShipment, ManifestCache, shipment_for
 from faasguard.deps.inventory import FunctionDependencies, LayerDependencies, ShippedPackage
 from faasguard.deps.manifests import Dependency
-from faasguard.deps.reachability import ImportClosure, import_closure, python_import_names
+from faasguard.deps.reachability import ImportClosure, closure_of, python_import_names
 from faasguard.deps.vulns import (
     Affected,
     MatchedVulnerability,
@@ -70,6 +71,17 @@ class DependencyAnalyzer:
         self.source = source
         self._failure: str | None = None
         self._unchecked: list[str] = []
+        self._cache: ManifestCache | None = None
+
+    def _cache_for(self, fs: ScanFS) -> ManifestCache:
+        """One manifest cache per scan: folders, manifests and archives are read once.
+
+        Per application it was once per template, so a monorepo of templates sharing one code
+        folder walked and parsed it again for each.
+        """
+        if self._cache is None or self._cache.fs is not fs:
+            self._cache = ManifestCache(fs)
+        return self._cache
 
     @property
     def errors(self) -> list[str]:
@@ -96,20 +108,21 @@ class DependencyAnalyzer:
         self, app: Application, fs: ScanFS
     ) -> Iterator[Finding | LoadIssue | FunctionDependencies]:
         """Yield the inventory of every function, then findings and load issues."""
-        cache = ManifestCache(fs)
+        cache = self._cache_for(fs)
         shipments = [shipment_for(fs, app, fn, cache) for fn in app.functions]
         shipped: list[_Shipped] = []
         for shipment in shipments:
             fn = shipment.function
+            # The code layer's closure: parsed once per scan, shared with the code analyses.
             closure = (
-                import_closure(fs, handler_file=fn.handler_file, code_root=fn.code_root or "")
-                if fn.handler_file
+                closure_of(codebase_for(fs).function_code(app, fn))
+                if fn.handler_file or fn.inline_code is not None
                 else None
             )
             packages = list(self._packages(shipment, closure))
             shipped.extend(packages)
             yield self._inventory(fs, app, shipment, closure, [p.package for p in packages])
-        yield from cache.issues
+        yield from cache.drain_issues()
         yield from self._unpinned(app, shipments)
         yield from self._vulnerabilities(app, shipped)
 

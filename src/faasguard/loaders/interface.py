@@ -35,6 +35,12 @@ class IssueKind(str, Enum):
     DUPLICATE_KEY = "duplicate-key"
     UNRESOLVED = "unresolved"
     UNSAFE_ARCHIVE = "unsafe-archive"
+    #: The file parsed but is not a template by structure (seed data, a JSON schema, an SDK
+    #: model). Dropped for files discovery found; a parse error for a file the user named.
+    NOT_A_TEMPLATE = "not-a-template"
+    #: A whole application in a format faasguard does not read (Pulumi, an unsynthesised CDK
+    #: app...), reported once per application rather than once per file.
+    UNSUPPORTED_APPLICATION = "unsupported-application"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ __all__ = [
     "UnparsableFile",
     "UnresolvedReference",
     "UnsafeArchive",
+    "UnsupportedApplication",
     "UnsupportedTemplate",
 ]
 
@@ -311,6 +312,52 @@ class UnsafeArchive(ToolRule):
     title = "Unsafe entries refused in a build artifact"
 
 
+class UnsupportedApplication(ToolRule):
+    """A whole application is written in a format faasguard does not read, so it was not scanned.
+
+    ## What it does
+    Reported once per application (not once per file) for a Pulumi program, an Architect or
+    SST app, an AWS CDK app whose `cdk.out` has not been synthesised, or a Terraform root
+    module when this installation has no Terraform loader. The message names the folder and,
+    where one exists, the command that produces a format faasguard reads (`cdk synth`).
+
+    When a scan finds *only* such applications, `faasguard scan` exits with status 4 instead
+    of 0 (docs/cli.md): a security gate must not pass code it never read.
+
+    ## Why is this bad?
+    It is not a vulnerability: it says that part of the project was not checked. faasguard
+    never runs the scanned project's code, and a Pulumi or CDK program only becomes
+    infrastructure when it runs. A clean report would be false reassurance.
+
+    ## Example
+    ```text
+    infra/
+      cdk.json          # {"app": "npx ts-node bin/app.ts"}
+      bin/app.ts
+      lib/stack.ts      # no cdk.out/ folder
+    ```
+
+    ## Use instead
+    ```sh
+    cd infra && npx cdk synth      # writes cdk.out/*.template.json
+    faasguard scan infra
+    ```
+    For formats with no static output, review the application with a tool for its format,
+    and keep faasguard for the parts it reads.
+
+    ## References
+    - AWS CDK `cdk synth`: https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-synth.html
+    - faasguard exit codes: docs/cli.md
+    """
+
+    id = "FG0012"
+    name = "unsupported-application"
+    category = "tool.parse-error"
+    severity = Severity.INFO
+    cwe = None
+    title = "Application in an unsupported format not scanned"
+
+
 RULES: tuple[type[Rule], ...] = (
     UnparsableFile,
     ReferenceOutsideRoot,
@@ -319,4 +366,5 @@ RULES: tuple[type[Rule], ...] = (
     UnsupportedTemplate,
     UnresolvedReference,
     UnsafeArchive,
+    UnsupportedApplication,
 )

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from faasguard_runtime.events import emit
-from faasguard_runtime.shield.engine import Engine, Finding
+from faasguard_runtime.shield.engine import Engine, Finding, origin
 from faasguard_runtime.shield.errors import ShieldViolation
 from faasguard_runtime.shield.policy import Mode, ShieldPolicy
 
@@ -38,13 +38,15 @@ _logger = logging.getLogger("faasguard_runtime.shield")
 class _State:
     """The hook's mutable state, swapped as a whole under ``_install_lock``."""
 
-    __slots__ = ("engine", "hook_added", "original_getaddrinfo", "watched")
+    __slots__ = ("engine", "hook_added", "original_getaddrinfo", "originals", "watched")
 
     def __init__(self) -> None:
         self.engine: Engine | None = None
         self.watched: frozenset[str] = frozenset()
         self.hook_added = False
         self.original_getaddrinfo: Any = None
+        # (module, attribute) -> the original function, for every function wrapped by _wrap.
+        self.originals: dict[tuple[Any, str], Any] = {}
 
 
 _STATE = _State()
@@ -87,10 +89,16 @@ def _internal_error(engine: Engine, event: str) -> Finding | None:
 
 def _report(finding: Finding, mode: Mode) -> None:
     try:
+        module, filename = origin()
         emit(
             policy=f"shield.{finding.policy}",
             action=finding.action,
-            detail={"event": finding.event, "target": finding.target},
+            detail={
+                "event": finding.event,
+                "target": finding.target,
+                "module": module,
+                "file": filename,
+            },
             mode=mode.value,
         )
     except Exception:  # a closed stdout or a broken sink must not turn into a bypass
@@ -135,6 +143,73 @@ def _set_recording(enabled: bool) -> None:
 _patched_getaddrinfo = functools.wraps(socket.getaddrinfo)(_recording_getaddrinfo)
 
 
+def _audited(event: str, original: Any, describe: Any) -> Any:
+    """Wrap ``original`` so that calling it raises the audit event ``event`` first.
+
+    For the few functions CPython does not audit but an attacker can use: starting a program
+    through ``_posixsubprocess.fork_exec`` (spawn-based multiprocessing does), and creating special
+    files with ``os.mkfifo``/``os.mknod``. The event goes through the same hook and engine as
+    every other one, so block, alert and reporting behave the same.
+    """
+
+    @functools.wraps(original)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        sys.audit(event, *describe(args, kwargs))
+        return original(*args, **kwargs)
+
+    wrapper.__faasguard_original__ = original  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _first_two(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(args[:2])
+
+
+def _path_arg(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (args[0] if args else kwargs.get("path"),)
+
+
+def _wrap_targets(engine: Engine) -> list[tuple[Any, str, str, Any]]:
+    """Return ``(module, attribute, event, describe)`` for each function to wrap for ``engine``."""
+    targets: list[tuple[Any, str, str, Any]] = []
+    if engine.active("subprocess"):
+        try:
+            import _posixsubprocess  # POSIX only
+        except ImportError:  # pragma: no cover - not POSIX
+            pass
+        else:
+            targets.append((_posixsubprocess, "fork_exec", "faasguard.fork_exec", _first_two))
+            # subprocess keeps its own alias, taken when it was imported.
+            subprocess_module = sys.modules.get("subprocess")
+            if subprocess_module is not None and hasattr(subprocess_module, "_fork_exec"):
+                targets.append((subprocess_module, "_fork_exec", "faasguard.fork_exec", _first_two))
+    if engine.active("file_write"):
+        for name in ("mkfifo", "mknod"):
+            if hasattr(os, name):
+                targets.append((os, name, f"faasguard.{name}", _path_arg))
+    return targets
+
+
+def _set_wrappers(engine: Engine | None) -> None:
+    """Wrap what ``engine`` needs wrapped and restore everything else."""
+    wanted = _wrap_targets(engine) if engine is not None else []
+    wanted_keys = {(module, attribute) for module, attribute, _, _ in wanted}
+    for key, original in list(_STATE.originals.items()):
+        if key not in wanted_keys:
+            module, attribute = key
+            setattr(module, attribute, original)
+            del _STATE.originals[key]
+    for module, attribute, event, describe in wanted:
+        if (module, attribute) in _STATE.originals:
+            continue
+        original = getattr(module, attribute, None)
+        if original is None:
+            continue
+        original = getattr(original, "__faasguard_original__", original)
+        _STATE.originals[(module, attribute)] = original
+        setattr(module, attribute, _audited(event, original, describe))
+
+
 def install(policy: ShieldPolicy | None = None) -> ShieldPolicy:
     """Turn the shield on, or replace its policy.
 
@@ -157,6 +232,7 @@ def install(policy: ShieldPolicy | None = None) -> ShieldPolicy:
         _STATE.engine = engine
         _STATE.watched = engine.watched
         _set_recording(engine.records_resolutions)
+        _set_wrappers(engine)
         if not _STATE.hook_added:
             sys.addaudithook(_audit_hook)
             _STATE.hook_added = True
@@ -177,6 +253,7 @@ def uninstall() -> None:
         _STATE.watched = frozenset()
         _STATE.engine = None
         _set_recording(False)
+        _set_wrappers(None)
     if was_active:
         _emit_quietly("uninstall", {}, "alert")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -111,6 +111,31 @@ class ManifestResult:
     warnings: tuple[ParseWarning, ...] = ()
 
 
+#: How many include lines one scan follows across all requirements files. Real projects follow a
+#: few dozen; a mesh of files that include each other would otherwise cost N^3 (issue: 200 files
+#: took over five minutes). Past it, includes are not followed and a warning names the file.
+SCAN_INCLUDE_BUDGET = 20_000
+
+
+@dataclass(slots=True)
+class ReaderMemo:
+    """Per-scan state shared by every reader call: work done once, and the include budget.
+
+    A file included by many top-level manifests (``requirements-base.txt``) is parsed once per
+    scan, not once per manifest that includes it; the budget bounds the include edges a whole
+    scan follows, so no shape of include graph costs more than a fixed amount.
+
+    Attributes:
+        plans: parsed form of each included file, keyed by reader-specific keys.
+        resolved: include targets already resolved, ``(including file, target) -> path``.
+        include_budget: include lines the scan may still follow.
+    """
+
+    plans: dict[object, object] = field(default_factory=dict)
+    resolved: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    include_budget: int = SCAN_INCLUDE_BUDGET
+
+
 @dataclass(frozen=True, slots=True)
 class ManifestSource:
     """What a reader gets: the file's text and a way to read files it includes.
@@ -120,12 +145,14 @@ class ManifestSource:
         text: Its decoded content.
         root: The scan root; includes must resolve inside it.
         read: Reads another file inside the scan root (see :data:`ReadFn`).
+        memo: per-scan shared work and budgets; None for a one-off parse.
     """
 
     path: str
     text: str
     root: Path
     read: ReadFn
+    memo: ReaderMemo | None = None
 
 
 class ManifestParseError(Exception):

@@ -17,6 +17,7 @@ from faasguard.deps.manifests.interface import (
     ManifestReader,
     ManifestResult,
     ManifestSource,
+    ReaderMemo,
     ReadFn,
     UnsupportedManifestError,
 )
@@ -84,7 +85,9 @@ def is_manifest(name: str) -> bool:
     return reader_for(name) is not None
 
 
-def parse_manifest(path_rel: str, *, root: Path, read: ReadFn) -> ManifestResult:
+def parse_manifest(
+    path_rel: str, *, root: Path, read: ReadFn, memo: ReaderMemo | None = None
+) -> ManifestResult:
     """Read and parse one manifest inside the scan root.
 
     Args:
@@ -92,6 +95,7 @@ def parse_manifest(path_rel: str, *, root: Path, read: ReadFn) -> ManifestResult
         root: The scan root; includes are confined to it.
         read: Reads a file by root-relative path, refusing anything outside the root (see
             :func:`faasguard.deps.manifests.reading.root_reader`).
+        memo: per-scan shared work and budgets (see :class:`ReaderMemo`); None parses alone.
 
     Returns:
         The dependencies found, with warnings about skipped parts.
@@ -111,4 +115,4 @@ def parse_manifest(path_rel: str, *, root: Path, read: ReadFn) -> ManifestResult
         text = read(path_rel)
     except (OSError, ValueError) as exc:
         raise ManifestParseError(path_rel, None, f"cannot read: {exc}") from exc
-    return reader().parse(ManifestSource(path_rel, text, root, read))
+    return reader().parse(ManifestSource(path_rel, text, root, read, memo))

@@ -33,12 +33,14 @@ from packaging.utils import (
 from faasguard.deps.manifests import _pypi
 from faasguard.deps.manifests._load import check_size
 from faasguard.deps.manifests.interface import (
+    SCAN_INCLUDE_BUDGET,
     Dependency,
     ManifestParseError,
     ManifestReader,
     ManifestResult,
     ManifestSource,
     ParseWarning,
+    ReaderMemo,
     SourceKind,
 )
 
@@ -108,15 +110,16 @@ class RequirementsReader(ManifestReader):
         Raises:
             ManifestParseError: The top-level file is too large.
         """
-        state = _State(source)
+        state = _State(source, source.memo or ReaderMemo())
         state.parse_file(source.path, check_size(source.path, source.text), constraint=False)
+        dependencies = tuple(state.apply_constraints())
         return ManifestResult(
             manifest=source.path,
             ecosystem="PyPI",
             kind=self.kind,
-            dependencies=tuple(state.apply_constraints()),
+            dependencies=dependencies,
             includes=tuple(state.includes),
-            warnings=tuple(state.warnings),
+            warnings=state.finish_warnings(),
         )
 
 
@@ -135,40 +138,53 @@ class _Via:
     parents: tuple[str, ...]
 
 
-@dataclass(slots=True)
-class _State:
-    """Accumulates results across the include tree of one top-level file."""
+@dataclass(frozen=True, slots=True)
+class _IncludeStep:
+    """A ``-r``/``-c`` line, followed when the file is replayed into a closure."""
 
-    source: ManifestSource
-    dependencies: list[Dependency] = field(default_factory=list)
-    pins: dict[str, _Pin] = field(default_factory=dict)
-    includes: list[str] = field(default_factory=list)
-    warnings: list[ParseWarning] = field(default_factory=list)
-    stack: list[str] = field(default_factory=list)
-    done: set[str] = field(default_factory=set)
+    line: int
+    target: str
+    constraint: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _PinStep:
+    name: str
+    pin: _Pin
+
+
+_Step = Dependency | ParseWarning | _IncludeStep | _PinStep
+
+
+@dataclass(slots=True)
+class _FilePlan:
+    """What one file says, parsed once: its lines as steps to replay into a closure.
+
+    A file's own lines mean the same whoever includes it (only ``-c`` changes their meaning, and
+    that is part of the key), so a scan parses each file once (see :class:`ReaderMemo`) and
+    every manifest that includes it replays the steps.
+    """
+
+    path: str
+    constraint: bool
+    steps: list[_Step] = field(default_factory=list)
 
     def warn(self, file: str, line: int | None, code: str, message: str) -> None:
-        self.warnings.append(ParseWarning(file, line, code, message))
+        self.steps.append(ParseWarning(file, line, code, message))
 
-    def parse_file(self, path: str, text: str, *, constraint: bool) -> None:
-        """Parse one file; requirements go to ``dependencies`` or, for constraints, ``pins``."""
-        self.stack.append(path)
-        self.done.add(path)
+    def parse(self, text: str) -> None:
+        """Turn the file's logical lines into steps."""
         raw_lines = text.splitlines()
         logical = list(_logical_lines(raw_lines))
         via = _via_annotations(raw_lines, {number for number, content in logical})
         for number, content in logical:
             if content.startswith("-"):
-                self._option_line(path, number, content, constraint=constraint, via=via.get(number))
+                self._option_line(number, content, via=via.get(number))
             else:
-                self._requirement_line(
-                    path, number, content, constraint=constraint, via=via.get(number)
-                )
-        self.stack.pop()
+                self._requirement_line(number, content, via=via.get(number))
 
-    def _option_line(
-        self, path: str, number: int, content: str, *, constraint: bool, via: _Via | None
-    ) -> None:
+    def _option_line(self, number: int, content: str, *, via: _Via | None) -> None:
+        path = self.path
         try:
             tokens = shlex.split(content, comments=False, posix=True)
         except ValueError as exc:
@@ -181,21 +197,163 @@ class _State:
                 if value is None:
                     self.warn(path, number, "invalid-option", f"{option} needs a file name")
                 else:
-                    self._include(path, number, value, constraint=_INCLUDE_OPTIONS[option])
+                    self.steps.append(_IncludeStep(number, value, _INCLUDE_OPTIONS[option]))
             elif option in _EDITABLE_OPTIONS:
                 if value is None:
                     self.warn(path, number, "invalid-option", f"{option} needs a target")
-                elif not constraint:
-                    self._reference(path, number, value, editable=True, via=via)
+                elif not self.constraint:
+                    self._reference(number, value, editable=True, via=via)
             elif option in _OPTIONS_WITH_VALUE:
                 if value is None:
                     self.warn(path, number, "invalid-option", f"{option} needs a value")
             elif option not in _FLAG_OPTIONS:
                 self.warn(path, number, "unknown-option", f"unknown pip option {option}")
 
+    def _requirement_line(self, number: int, content: str, *, via: _Via | None) -> None:
+        path, constraint = self.path, self.constraint
+        args, options = _break_args_options(content)
+        unknown = _unknown_requirement_options(options)
+        if unknown:
+            self.warn(path, number, "unknown-option", f"unknown requirement option {unknown}")
+        if _is_reference(args):
+            if not constraint:
+                self._reference(number, args, editable=False, via=via)
+            return
+        try:
+            requirement = Requirement(args)
+        except InvalidRequirement as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else "unparseable"
+            self.warn(
+                path, number, "invalid-requirement", f"invalid requirement {args!r}: {reason}"
+            )
+            return
+        dependency = _pypi.from_requirement(
+            requirement,
+            manifest=path,
+            line=number,
+            direct=via.direct if via is not None else True,
+            dev=None,
+            parents=via.parents if via is not None else (),
+        )
+        if constraint:
+            if dependency.version is not None:
+                self.steps.append(_PinStep(dependency.name, _Pin(dependency.version, path, number)))
+        else:
+            self.steps.append(dependency)
+
+    def _reference(self, number: int, reference: str, *, editable: bool, via: _Via | None) -> None:
+        """A URL, VCS or path requirement: name from ``#egg=`` or an archive's file name."""
+        path = self.path
+        location, markers = _split_url_markers(reference)
+        location, extras = _split_path_extras(location)
+        source = _reference_source(location)
+        name, version = _reference_name(location)
+        if name is None:
+            what = "editable " if editable else ""
+            self.warn(
+                path,
+                number,
+                "unnamed-requirement",
+                f"cannot tell the package name of {what}{source} requirement {location!r}",
+            )
+            return
+        self.steps.append(
+            Dependency(
+                name=_pypi.canonical(name),
+                version=version,
+                ecosystem="PyPI",
+                manifest=path,
+                line=number,
+                direct=via.direct if via is not None else True,
+                extras=_pypi.canonical_extras(extras),
+                markers=markers,
+                source=source,
+                unpinned=True,
+                parents=via.parents if via is not None else (),
+            )
+        )
+
+
+#: Warnings one manifest's include tree may report; the rest are counted in one last warning.
+MAX_WARNINGS = 50
+
+
+@dataclass(slots=True)
+class _State:
+    """Accumulates results across the include tree of one top-level file."""
+
+    source: ManifestSource
+    memo: ReaderMemo
+    dependencies: list[Dependency] = field(default_factory=list)
+    pins: dict[str, _Pin] = field(default_factory=dict)
+    includes: list[str] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+    stack: list[str] = field(default_factory=list)
+    done: set[str] = field(default_factory=set)
+    dropped_warnings: int = 0
+
+    def warn(self, file: str, line: int | None, code: str, message: str) -> None:
+        self.add_warning(ParseWarning(file, line, code, message))
+
+    def add_warning(self, warning: ParseWarning) -> None:
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(warning)
+        else:
+            self.dropped_warnings += 1
+
+    def finish_warnings(self) -> tuple[ParseWarning, ...]:
+        """The warnings, with one more saying how many were not listed."""
+        if not self.dropped_warnings:
+            return tuple(self.warnings)
+        more = ParseWarning(
+            self.source.path,
+            None,
+            "too-many-warnings",
+            f"{self.dropped_warnings} more warnings in this file's includes are not listed "
+            f"(at most {MAX_WARNINGS} per file)",
+        )
+        return (*self.warnings, more)
+
+    def parse_file(self, path: str, text: str, *, constraint: bool) -> None:
+        """Replay one file's steps; requirements go to ``dependencies`` or, for ``-c``, ``pins``."""
+        key = ("requirements", path, constraint)
+        plan = self.memo.plans.get(key)
+        if not isinstance(plan, _FilePlan):
+            plan = _FilePlan(path, constraint)
+            plan.parse(text)
+            self.memo.plans[key] = plan
+        self.stack.append(path)
+        self.done.add(path)
+        for step in plan.steps:
+            if isinstance(step, Dependency):
+                self.dependencies.append(step)
+            elif isinstance(step, _IncludeStep):
+                self._include(path, step.line, step.target, constraint=step.constraint)
+            elif isinstance(step, _PinStep):
+                self.pins.setdefault(step.name, step.pin)
+            else:
+                self.add_warning(step)
+        self.stack.pop()
+
     def _include(self, path: str, number: int, target: str, *, constraint: bool) -> None:
         """Follow ``-r``/``-c``: relative to the including file, never outside the root."""
-        resolved = self._resolve_include(path, number, target)
+        if self.memo.include_budget <= 0:
+            self.warn(
+                path,
+                number,
+                "include-budget",
+                f"include not followed: this scan already followed {SCAN_INCLUDE_BUDGET} "
+                "requirements includes (a mesh of files including each other?)",
+            )
+            return
+        self.memo.include_budget -= 1
+        key = (path, target)
+        if key in self.memo.resolved:
+            resolved = self.memo.resolved[key]
+        else:
+            resolved = self._resolve_include(path, number, target)
+            if resolved is not None:
+                self.memo.resolved[key] = resolved
         if resolved is None:
             return
         if resolved in self.stack:
@@ -212,8 +370,9 @@ class _State:
         if len(self.includes) >= MAX_INCLUDED_FILES:
             self.warn(path, number, "too-many-includes", f"more than {MAX_INCLUDED_FILES} includes")
             return
+        cached = ("requirements", resolved, constraint) in self.memo.plans
         try:
-            text = check_size(resolved, self.source.read(resolved))
+            text = "" if cached else check_size(resolved, self.source.read(resolved))
         except (OSError, ValueError, ManifestParseError) as exc:
             self.warn(path, number, "include-unreadable", f"cannot read {resolved}: {exc}")
             return
@@ -238,72 +397,6 @@ class _State:
             self.warn(path, number, "include-outside-root", f"{target} leaves the scan root")
             return None
         return resolved
-
-    def _requirement_line(
-        self, path: str, number: int, content: str, *, constraint: bool, via: _Via | None
-    ) -> None:
-        args, options = _break_args_options(content)
-        unknown = _unknown_requirement_options(options)
-        if unknown:
-            self.warn(path, number, "unknown-option", f"unknown requirement option {unknown}")
-        if _is_reference(args):
-            if not constraint:
-                self._reference(path, number, args, editable=False, via=via)
-            return
-        try:
-            requirement = Requirement(args)
-        except InvalidRequirement as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else "unparseable"
-            self.warn(
-                path, number, "invalid-requirement", f"invalid requirement {args!r}: {reason}"
-            )
-            return
-        dependency = _pypi.from_requirement(
-            requirement,
-            manifest=path,
-            line=number,
-            direct=via.direct if via is not None else True,
-            dev=None,
-            parents=via.parents if via is not None else (),
-        )
-        if constraint:
-            if dependency.version is not None:
-                self.pins.setdefault(dependency.name, _Pin(dependency.version, path, number))
-        else:
-            self.dependencies.append(dependency)
-
-    def _reference(
-        self, path: str, number: int, reference: str, *, editable: bool, via: _Via | None
-    ) -> None:
-        """A URL, VCS or path requirement: name from ``#egg=`` or an archive's file name."""
-        location, markers = _split_url_markers(reference)
-        location, extras = _split_path_extras(location)
-        source = _reference_source(location)
-        name, version = _reference_name(location)
-        if name is None:
-            what = "editable " if editable else ""
-            self.warn(
-                path,
-                number,
-                "unnamed-requirement",
-                f"cannot tell the package name of {what}{source} requirement {location!r}",
-            )
-            return
-        self.dependencies.append(
-            Dependency(
-                name=_pypi.canonical(name),
-                version=version,
-                ecosystem="PyPI",
-                manifest=path,
-                line=number,
-                direct=via.direct if via is not None else True,
-                extras=_pypi.canonical_extras(extras),
-                markers=markers,
-                source=source,
-                unpinned=True,
-                parents=via.parents if via is not None else (),
-            )
-        )
 
     def apply_constraints(self) -> list[Dependency]:
         """Give unpinned requirements the exact version a ``-c`` file pins them to."""

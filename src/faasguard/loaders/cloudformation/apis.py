@@ -7,7 +7,8 @@ API is not reachable from the internet), its CORS settings and its stage throttl
 When an API's auth cannot be seen (``Auth`` is an unresolvable intrinsic, or routes may carry
 ``security`` from an OpenAPI ``DefinitionBody`` this loader does not interpret) a route without
 its own authorizer gets :attr:`AuthKind.UNKNOWN`, never NONE: a guess in either direction would
-be a false finding or a missed one.
+be a false finding or a missed one. A body that is inline or a local file is read
+(:mod:`.openapi`): its operations then say how each route authenticates.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from faasguard.loaders.cloudformation.context import (
     key_line,
 )
 from faasguard.loaders.cloudformation.intrinsics import ref_target, referenced_resources
+from faasguard.loaders.cloudformation.openapi import read_api_body
 from faasguard.loaders.cloudformation.sam_globals import SamGlobals
 from faasguard.model import Api, AuthKind, Cors, Location, Throttling, TriggerKind, Unknown
 
@@ -176,6 +178,10 @@ def _sam_draft(
     )
     auth = props.get("Auth")
     has_body = "DefinitionBody" in props or "DefinitionUri" in props
+    if has_body:
+        draft.openapi = read_api_body(
+            ctx, raw, body_key="DefinitionBody", uri_key="DefinitionUri", line=line
+        )
     if isinstance(auth, Unknown):
         draft.auth_unknown = True
         return draft
@@ -186,7 +192,8 @@ def _sam_draft(
     draft.default_authorizer = default if isinstance(default, (str, Unknown)) else None
     api_key = as_bool(settings.get("ApiKeyRequired")) if rest else False
     draft.api_key_required = api_key if api_key is not None else False
-    draft.auth_unknown = has_body and draft.default_authorizer is None
+    # A body that could be read says how each of its routes authenticates (events.py).
+    draft.auth_unknown = has_body and draft.default_authorizer is None and draft.openapi is None
     return draft
 
 
@@ -272,6 +279,9 @@ def build_cfn_apis(ctx: LoadContext) -> None:
             api=Api(res.id, TriggerKind.REST_API, ctx.location(res.line), properties=props),
             internet_reachable=_reachable(props.get("EndpointConfiguration")),
             auth_unknown=True,
+            openapi=read_api_body(
+                ctx, res.properties, body_key="Body", uri_key="BodyS3Location", line=res.line
+            ),
         )
     for res in ctx.of_type("AWS::ApiGatewayV2::Api"):
         props = ctx.resolved(res)
@@ -288,6 +298,9 @@ def build_cfn_apis(ctx: LoadContext) -> None:
                 line=key_line(res.properties, "CorsConfiguration", res.line),
             ),
             auth_unknown=True,
+            openapi=read_api_body(
+                ctx, res.properties, body_key="Body", uri_key="BodyS3Location", line=res.line
+            ),
         )
     _stage_throttling(ctx)
 

@@ -21,6 +21,7 @@ from faasguard.loaders.cloudformation.intrinsics import (
     render,
 )
 from faasguard.loaders.interface import IssueKind, LoadIssue, LoadOptions, issue_from_error
+from faasguard.loaders.openapi.spec import ApiSpec
 from faasguard.loaders.yaml_safe import YamlMap, line_of
 from faasguard.model import (
     Api,
@@ -85,6 +86,7 @@ class RoleDraft:
     external: bool = False
     permissions_boundary: str | Unknown | None = None
     attached: set[str] = field(default_factory=set)
+    trusted_services: tuple[str, ...] = ()
 
     def add_managed(self, arn: str | Unknown) -> None:
         """Attach a managed policy once (SAM de-duplicates the same way)."""
@@ -101,6 +103,7 @@ class RoleDraft:
             functions=tuple(self.functions),
             external=self.external,
             permissions_boundary=self.permissions_boundary,
+            trusted_services=self.trusted_services,
         )
 
 
@@ -118,6 +121,7 @@ class ApiDraft:
         internet_reachable: False for PRIVATE endpoints, None when unresolvable.
         cors: the API's CORS settings.
         functions: the functions routed to, in order.
+        openapi: the API's OpenAPI body, when it is inline or a local file.
     """
 
     api: Api
@@ -128,6 +132,7 @@ class ApiDraft:
     internet_reachable: bool | None = True
     cors: Cors | None = None
     functions: list[str] = field(default_factory=list)
+    openapi: ApiSpec | None = None
 
     @property
     def kind(self) -> TriggerKind:

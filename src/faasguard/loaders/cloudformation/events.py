@@ -23,6 +23,7 @@ from faasguard.loaders.cloudformation.context import (
     as_str,
 )
 from faasguard.loaders.cloudformation.intrinsics import ref_target
+from faasguard.loaders.cloudformation.openapi import body_route, sam_request_validation
 from faasguard.loaders.cloudformation.sam_globals import SamGlobals
 from faasguard.loaders.interface import IssueKind
 from faasguard.loaders.yaml_safe import line_of
@@ -166,6 +167,18 @@ def _http_trigger(
         method = method.upper()
     elif method is None and kind is TriggerKind.HTTP_API:
         method = "ANY"
+    rest = kind is TriggerKind.REST_API
+    validation = sam_request_validation(props, ctx.location(line)) if rest else None
+    operation = draft.openapi.find(path, method) if draft and draft.openapi else None
+    if draft is not None and operation is not None:
+        # The route is also in the API's OpenAPI body: without an authorizer of its own, the
+        # event's route authenticates as the body's operation says (openapi.py).
+        body_auth, body_validation = body_route(draft, operation)
+        event_auth = props.get("Auth")
+        if not isinstance(event_auth, Unknown) and "Authorizer" not in as_map(event_auth):
+            auth = body_auth if body_auth is not AuthKind.NONE else auth
+        if rest and validation is None:
+            validation = body_validation
     return Trigger(
         kind=kind,
         location=ctx.location(line),
@@ -176,4 +189,5 @@ def _http_trigger(
         cors=draft.cors if draft else None,
         api=api_id,
         properties=_without(props, *_HTTP_KEYS),
+        request_validation=validation,
     )

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from importlib import resources as importlib_resources
 from typing import Any, Final
 
+from faasguard.iam.document import malformed, policy_strings
 from faasguard.loaders.cloudformation.context import (
     LoadContext,
     RawResource,
@@ -126,9 +127,16 @@ def statements_from_document(
     """
     if isinstance(document, Unknown):
         return [_unknown_statement(document, location=Location(file, line), origin=origin)]
+    if document is not None and not isinstance(document, dict):
+        bad = malformed(document, "the policy document is not a mapping")
+        return [_unknown_statement(bad, location=Location(file, line), origin=origin)]
     body = as_map(document).get("Statement")
     if isinstance(body, Unknown):
         return [_unknown_statement(body, location=Location(file, line), origin=origin)]
+    if body is not None and not isinstance(body, (list, dict)):
+        # IAM rejects it; reading it as "no statements" would hide the mistake.
+        bad = malformed(body, f"Statement is {_kind(body)}, not a list of statements")
+        return [_unknown_statement(bad, location=Location(file, line), origin=origin)]
     items = body if isinstance(body, list) else [body] if isinstance(body, dict) else []
     return [
         _statement(item, file=file, origin=origin, line=line_of(items, index) or line)
@@ -140,21 +148,46 @@ def _statement(item: Any, *, file: str, origin: str, line: int | None) -> Statem
     location = Location(file, getattr(item, "line", None) or line)
     if isinstance(item, Unknown):
         return _unknown_statement(item, location=location, origin=origin)
+    if not isinstance(item, dict):
+        bad = malformed(item, f"a statement is {_kind(item)}, not a mapping")
+        return _unknown_statement(bad, location=location, origin=origin)
     stmt = as_map(item)
     effect = as_str(stmt.get("Effect"))
     condition = stmt.get("Condition")
     sid = stmt.get("Sid")
     return Statement(
         effect=effect if effect is not None else Unknown("(missing)", "statement without Effect"),
-        actions=as_str_tuple(stmt.get("Action")),
-        not_actions=as_str_tuple(stmt.get("NotAction")),
-        resources=as_str_tuple(stmt.get("Resource")),
-        not_resources=as_str_tuple(stmt.get("NotResource")),
+        actions=policy_strings(stmt.get("Action"), "Action"),
+        not_actions=policy_strings(stmt.get("NotAction"), "NotAction"),
+        resources=policy_strings(stmt.get("Resource"), "Resource"),
+        not_resources=policy_strings(stmt.get("NotResource"), "NotResource"),
         condition=condition if isinstance(condition, (dict, Unknown)) else None,
         sid=sid if isinstance(sid, str) else None,
         location=location,
         origin=origin,
     )
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a list" if isinstance(value, list) else type(value).__name__
+
+
+def trusted_services(document: Any) -> tuple[str, ...]:
+    """The service principals of a trust policy (``AssumeRolePolicyDocument``), as written."""
+    services: list[str] = []
+    body = as_map(document).get("Statement")
+    for stmt in body if isinstance(body, list) else [body] if isinstance(body, dict) else []:
+        principal = as_map(as_map(stmt).get("Principal"))
+        for service in as_str_tuple(principal.get("Service")):
+            if isinstance(service, str) and service not in services:
+                services.append(service)
+    return tuple(services)
 
 
 # -- template roles and policies ----------------------------------------------------------------
@@ -165,6 +198,7 @@ def build_iam_roles(ctx: LoadContext) -> None:
     for res in ctx.of_type("AWS::IAM::Role"):
         props = ctx.resolved(res)
         role = RoleDraft(res.id, ctx.location(res.line))
+        role.trusted_services = trusted_services(props.get("AssumeRolePolicyDocument"))
         boundary = props.get("PermissionsBoundary")
         role.permissions_boundary = as_str(boundary)
         policies = props.get("Policies")
@@ -282,6 +316,7 @@ def sam_function_role(
         line: the function's line.
     """
     role = RoleDraft(f"{fn}Role", ctx.location(line), functions=[fn])
+    role.trusted_services = ("lambda.amazonaws.com",)
     role.add_managed(BASIC_EXECUTION_ROLE)
     tracing = props.get("Tracing")
     if tracing is not None and tracing != "Disabled":  # SAM adds X-Ray for Active/PassThrough

@@ -29,9 +29,11 @@ from faasguard.loaders.cloudformation.context import LoadContext
 from faasguard.loaders.cloudformation.iam import attach_policy_resources, build_iam_roles
 from faasguard.loaders.cloudformation.intrinsics import Resolver, referenced_resources, render
 from faasguard.loaders.cloudformation.lambda_ import build_lambda_functions
+from faasguard.loaders.cloudformation.openapi import attach_openapi_routes
 from faasguard.loaders.cloudformation.resources import collect_resources, model_resources
 from faasguard.loaders.cloudformation.sam import build_sam_functions, build_simple_tables
 from faasguard.loaders.cloudformation.sam_globals import SamGlobals
+from faasguard.loaders.discovery import template_structure
 from faasguard.loaders.interface import (
     IssueKind,
     LoadIssue,
@@ -143,18 +145,17 @@ def _load(template: str, fs: ScanFS, options: LoadOptions) -> LoadResult:
         for line, message in document.warnings
     ]
     data = document.data
-    if not isinstance(data, dict):
-        raise_at = line_of(data) or 1
-        issues.append(
-            issue_from_error(
-                ParseError(
-                    template,
-                    raise_at,
-                    "not a CloudFormation template: the document is not a mapping",
-                )
-            )
+    reason = template_structure(data)
+    if reason is not None:
+        # Decided by structure, not by a word in the file: seed data, a JSON schema or an SDK
+        # model is not a broken template (the engine drops this for files it discovered).
+        not_template = LoadIssue(
+            IssueKind.NOT_A_TEMPLATE,
+            f"not a CloudFormation template: {reason}",
+            Location(template, line_of(data) or 1),
         )
-        return LoadResult(issues=tuple(issues))
+        return LoadResult(issues=(not_template,))
+    assert isinstance(data, dict)  # template_structure() accepts mappings only
     resources = data.get("Resources")
     if not isinstance(resources, dict):
         detail = (
@@ -236,6 +237,7 @@ def _build(
     build_lambda_functions(ctx)
     build_sam_functions(ctx, globals_)
     attach_policy_resources(ctx)
+    attach_openapi_routes(ctx)  # before permissions: routes first, then what else invokes
     attach_all(ctx)
     order = {logical_id: index for index, logical_id in enumerate(ctx.resources)}
     resources = build_simple_tables(ctx, globals_) + model_resources(

@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from faasguard.iam.document import malformed, policy_strings
+from faasguard.loaders.cloudformation.iam import trusted_services
 from faasguard.loaders.cloudformation.intrinsics import ref_target, render
 from faasguard.loaders.interface import IssueKind
 from faasguard.loaders.serverless.context import Context
@@ -50,6 +52,7 @@ class _RoleDraft:
     functions: list[str] = field(default_factory=list)
     external: bool = False
     boundary: str | Unknown | None = None
+    trusted: tuple[str, ...] = ("lambda.amazonaws.com",)
 
     def freeze(self) -> Role:
         return Role(
@@ -60,6 +63,7 @@ class _RoleDraft:
             functions=tuple(self.functions),
             external=self.external,
             permissions_boundary=self.boundary,
+            trusted_services=() if self.external else self.trusted,
         )
 
 
@@ -80,7 +84,12 @@ def statements_at(
     if isinstance(value, dict):  # one statement written without a list
         return [_statement(ctx, value, location=ctx.loc(container, key), origin=origin)]
     if not isinstance(value, list):
-        unknown = value if isinstance(value, Unknown) else Unknown(str(value), "not a list")
+        # A string or number here is a mistake Serverless rejects at deploy; say so.
+        unknown = (
+            value
+            if isinstance(value, Unknown)
+            else malformed(value, f"{key} is {type(value).__name__}, not a list of statements")
+        )
         return [_unknown_statement(unknown, ctx.loc(container, key), origin)]
     return [
         _statement(ctx, item, location=ctx.loc(value, index), origin=f"{origin}[{index}]")
@@ -90,7 +99,11 @@ def statements_at(
 
 def _statement(ctx: Context, item: Any, *, location: Location, origin: str) -> Statement:
     if not isinstance(item, dict):
-        unknown = item if isinstance(item, Unknown) else Unknown(str(item), "not a statement")
+        unknown = (
+            item
+            if isinstance(item, Unknown)
+            else malformed(item, f"a statement is {type(item).__name__}, not a mapping")
+        )
         return _unknown_statement(unknown, location, origin)
     resolved = as_map(ctx.resolve_cfn(item))
     effect = as_text(resolved.get("Effect"))
@@ -98,10 +111,10 @@ def _statement(ctx: Context, item: Any, *, location: Location, origin: str) -> S
     sid = as_text(resolved.get("Sid"))
     return Statement(
         effect=effect if effect is not None else Unknown("(missing)", "statement without Effect"),
-        actions=as_texts(resolved.get("Action")),
-        not_actions=as_texts(resolved.get("NotAction")),
-        resources=as_texts(resolved.get("Resource")),
-        not_resources=as_texts(resolved.get("NotResource")),
+        actions=policy_strings(plain(resolved.get("Action")), "Action"),
+        not_actions=policy_strings(plain(resolved.get("NotAction")), "NotAction"),
+        resources=policy_strings(plain(resolved.get("Resource")), "Resource"),
+        not_resources=policy_strings(plain(resolved.get("NotResource")), "NotResource"),
         condition=plain(condition) if isinstance(condition, (dict, Unknown)) else None,
         sid=sid if isinstance(sid, str) else None,
         location=location,
@@ -126,6 +139,9 @@ def _document_statements(
     """Statements of a CloudFormation policy document (``{Statement: [...]}``)."""
     if isinstance(document, Unknown):
         return [_unknown_statement(document, location, origin)]
+    if document is not None and not isinstance(document, dict):
+        bad = malformed(document, "the policy document is not a mapping")
+        return [_unknown_statement(bad, location, origin)]
     body = as_map(document)
     if "Statement" not in body:
         return []
@@ -265,6 +281,7 @@ class _Roles:
         ctx = self.ctx
         container, body = ctx.resources[logical_id]
         props = as_map(as_map(body).get("Properties"))
+        draft.trusted = trusted_services(plain(props.get("AssumeRolePolicyDocument")))
         prefix = f"resources.Resources.{logical_id}.Properties"
         policies = props.get("Policies")
         for index, policy in enumerate(policies if isinstance(policies, list) else []):

@@ -1,0 +1,488 @@
+"""AWS SDK calls in JavaScript and TypeScript: aws-sdk v2, ``@aws-sdk/*`` v3 and their helpers.
+
+Same approach as :mod:`faasguard.iam.needed.python_sdk`, on tree-sitter trees: identifiers are
+bound (flow-insensitively) to abstract values from ``require``/``import`` of the SDK packages and
+``new`` of their classes, then every call on such a value is looked up in the SDK table.
+
+Recognised:
+
+* v2: ``require('aws-sdk')`` / ``import AWS from 'aws-sdk'``, ``new AWS.S3()``,
+  ``require('aws-sdk/clients/s3')``, ``new AWS.DynamoDB.DocumentClient()``, method calls
+  (``s3.getObject(params).promise()``), ``getSignedUrl('getObject', params)``;
+* v3: ``new XCommand(input)`` from ``@aws-sdk/client-*`` (counted where the command is built, as
+  that is where its input is written), aggregated clients (``new S3().getObject()``),
+  ``paginateX(config, input)``, and ``@aws-sdk/lib-dynamodb`` / ``@aws-sdk/lib-storage`` helpers.
+
+The whole file counts (JavaScript handlers are rarely split by entry point; conservative means
+the fix never removes a grant the code uses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from faasguard.iam.needed.interface import Name, NameKind, SdkCall, Unresolved
+from faasguard.iam.needed.sdk_map import SdkMap
+
+__all__ = ["JsModule", "calls_in_javascript"]
+
+_V2 = "aws-sdk"
+_V2_CLIENTS = "aws-sdk/clients/"
+_V2_IGNORED = frozenset(
+    {"promise", "send", "on", "config", "makeRequest", "createReadStream", "waitFor", "abort"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _V2Root:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _V2Class:
+    service: str
+    document: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _V2Client:
+    service: str
+    document: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _V3Export:
+    """A name exported by an ``@aws-sdk/*`` package."""
+
+    package: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _V3Aggregated:
+    service: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    name: Name
+
+
+@dataclass(frozen=True, slots=True)
+class _Env:
+    pass
+
+
+_Abstract = _V2Root | _V2Class | _V2Client | _V3Export | _V3Aggregated | _Value | _Env
+
+
+@dataclass(frozen=True, slots=True)
+class JsModule:
+    """A parsed JavaScript/TypeScript file of a function's closure."""
+
+    path: str
+    tree: Any
+    line_offset: int = 0
+
+
+def calls_in_javascript(
+    modules: tuple[JsModule, ...], *, table: SdkMap
+) -> tuple[list[SdkCall], list[Unresolved]]:
+    """Every SDK call in the function's JavaScript/TypeScript files."""
+    calls: list[SdkCall] = []
+    unresolved: list[Unresolved] = []
+    for mod in modules:
+        analysis = _FileAnalysis(mod, table)
+        analysis.bind()
+        analysis.collect(calls, unresolved)
+    calls.sort(key=lambda c: (c.file, c.line, c.code))
+    return calls, unresolved
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.named_children))
+
+
+def _text(node: Any) -> str:
+    return str(node.text.decode("utf-8", "replace"))
+
+
+def _string(node: Any | None) -> str | None:
+    if node is None:
+        return None
+    if node.type == "string":
+        return "".join(_text(c) for c in node.named_children if c.type == "string_fragment")
+    if node.type == "template_string" and not any(
+        c.type == "template_substitution" for c in node.named_children
+    ):
+        return _text(node)[1:-1]
+    return None
+
+
+def _short(node: Any) -> str:
+    text = " ".join(_text(node).split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _unwrap(node: Any) -> Any:
+    while node is not None and node.type in (
+        "await_expression",
+        "parenthesized_expression",
+        "as_expression",
+        "non_null_expression",
+        "satisfies_expression",
+    ):
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+class _FileAnalysis:
+    def __init__(self, mod: JsModule, table: SdkMap) -> None:
+        self.mod = mod
+        self.table = table
+        self.bindings: dict[str, _Abstract] = {}
+
+    # -- binding ------------------------------------------------------------------------
+
+    def bind(self) -> None:
+        root = self.mod.tree.root_node
+        for _ in range(3):
+            before = dict(self.bindings)
+            for node in _walk(root):
+                if node.type == "import_statement":
+                    self._bind_import(node)
+                elif node.type == "variable_declarator":
+                    self._bind_declarator(node.child_by_field_name("name"), node)
+                elif node.type == "assignment_expression":
+                    left = node.child_by_field_name("left")
+                    value = self.eval(node.child_by_field_name("right"))
+                    key = self._key(left)
+                    if key and value is not None:
+                        self.bindings[key] = value
+            if before == self.bindings:
+                break
+
+    def _bind_import(self, node: Any) -> None:
+        source = _string(node.child_by_field_name("source"))
+        if source is None:
+            return
+        base = self._package(source)
+        if base is None:
+            return
+        for clause in node.named_children:
+            if clause.type != "import_clause":
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":  # default import
+                    self.bindings[_text(part)] = base
+                elif part.type == "namespace_import":
+                    ids = [c for c in part.named_children if c.type == "identifier"]
+                    if ids:
+                        self.bindings[_text(ids[0])] = base
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type != "import_specifier":
+                            continue
+                        name = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias") or name
+                        if name is not None and alias is not None:
+                            value = self._member(base, _text(name))
+                            if value is not None:
+                                self.bindings[_text(alias)] = value
+
+    def _bind_declarator(self, name: Any, node: Any) -> None:
+        value_node = node.child_by_field_name("value")
+        if name is None or value_node is None:
+            return
+        value = self.eval(value_node)
+        if value is None:
+            return
+        if name.type == "identifier":
+            self.bindings[_text(name)] = value
+        elif name.type == "object_pattern":
+            for prop in name.named_children:
+                if prop.type == "shorthand_property_identifier_pattern":
+                    member = self._member(value, _text(prop))
+                    if member is not None:
+                        self.bindings[_text(prop)] = member
+                elif prop.type == "pair_pattern":
+                    key = prop.child_by_field_name("key")
+                    local = prop.child_by_field_name("value")
+                    if key is not None and local is not None and local.type == "identifier":
+                        member = self._member(value, _text(key))
+                        if member is not None:
+                            self.bindings[_text(local)] = member
+
+    def _package(self, source: str) -> _Abstract | None:
+        if source == _V2:
+            return _V2Root()
+        if source.startswith(_V2_CLIENTS):
+            svc = self.table.v2_service(source[len(_V2_CLIENTS) :])
+            return _V2Class(svc.name) if svc else None
+        if source.startswith("@aws-sdk/"):
+            return _V3Export(source, "")
+        return None
+
+    def _member(self, base: _Abstract, name: str) -> _Abstract | None:
+        if isinstance(base, _V2Root):
+            svc = self.table.v2_service(name)
+            return _V2Class(svc.name) if svc else None
+        if isinstance(base, _V2Class) and name == "DocumentClient":
+            return _V2Class(base.service, document=True)
+        if isinstance(base, _V3Export) and not base.name:
+            return _V3Export(base.package, name)
+        if isinstance(base, _Env):
+            return _Value(Name(NameKind.ENV, name))
+        return None
+
+    # -- evaluation ---------------------------------------------------------------------
+
+    def _key(self, node: Any) -> str | None:
+        if node is None:
+            return None
+        if node.type == "identifier":
+            return _text(node)
+        if node.type == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            if obj is not None and prop is not None and obj.type in ("this", "identifier"):
+                return f"{_text(obj)}.{_text(prop)}"
+        return None
+
+    def eval(self, node: Any) -> _Abstract | None:  # noqa: C901 - one case per node kind
+        node = _unwrap(node)
+        if node is None:
+            return None
+        kind = node.type
+        if kind in ("identifier", "shorthand_property_identifier"):
+            return self.bindings.get(_text(node))
+        literal = _string(node)
+        if literal is not None:
+            return _Value(Name(NameKind.LITERAL, literal))
+        if kind == "member_expression":
+            key = self._key(node)
+            if key and key in self.bindings:
+                return self.bindings[key]
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            if obj is not None and _text(obj) == "process" and prop is not None:
+                return _Env() if _text(prop) == "env" else None
+            base = self.eval(obj)
+            if base is not None and prop is not None:
+                return self._member(base, _text(prop))
+            return None
+        if kind == "subscript_expression":
+            base = self.eval(node.child_by_field_name("object"))
+            index = _string(node.child_by_field_name("index"))
+            if isinstance(base, _Env) and index:
+                return _Value(Name(NameKind.ENV, index))
+            return None
+        if kind == "call_expression":
+            func = node.child_by_field_name("function")
+            if func is not None and _text(func) == "require":
+                args = node.child_by_field_name("arguments")
+                source = _string(args.named_children[0]) if args and args.named_children else None
+                return self._package(source) if source else None
+            if func is not None and func.type == "member_expression":
+                prop = func.child_by_field_name("property")
+                base = self.eval(func.child_by_field_name("object"))
+                if (
+                    isinstance(base, _V3Export)
+                    and prop is not None
+                    and _text(prop) == "from"
+                    and base.package == "@aws-sdk/lib-dynamodb"
+                ):
+                    return _V3Export(base.package, "DocumentClient")
+            return None
+        if kind == "new_expression":
+            base = self.eval(node.child_by_field_name("constructor"))
+            if isinstance(base, _V2Class):
+                return _V2Client(base.service, base.document)
+            if isinstance(base, _V3Export) and base.name and not base.name.endswith(
+                ("Client", "Command")
+            ):
+                svc = self.table.v3_service(base.package)
+                if svc is not None and base.name[:1].isupper():
+                    return _V3Aggregated(svc.name)
+            return None
+        if kind in ("template_string", "binary_expression"):
+            return _Value(Name(NameKind.UNKNOWN, _short(node)))
+        return None
+
+    # -- calls --------------------------------------------------------------------------
+
+    def collect(self, calls: list[SdkCall], unresolved: list[Unresolved]) -> None:
+        for node in _walk(self.mod.tree.root_node):
+            if node.type == "new_expression":
+                self._new(node, calls)
+            elif node.type == "call_expression":
+                self._call(node, calls, unresolved)
+
+    def _line(self, node: Any) -> int:
+        return int(node.start_point[0]) + 1 + self.mod.line_offset
+
+    def _args(self, node: Any) -> list[Any]:
+        args = node.child_by_field_name("arguments")
+        return list(args.named_children) if args is not None else []
+
+    def _new(self, node: Any, calls: list[SdkCall]) -> None:
+        base = self.eval(node.child_by_field_name("constructor"))
+        if not isinstance(base, _V3Export) or not base.name:
+            return
+        args = self._args(node)
+        library = self.table.js_v3_library(base.package)
+        if library is not None:
+            service, commands = library
+            ops = commands.get(base.name)
+            if ops:
+                params = args[0] if args else None
+                if base.package == "@aws-sdk/lib-storage" and params is not None:
+                    params = self._property(params, "params")
+                target = self._identity(service, params)
+                calls.append(
+                    self._make(service, tuple(ops), node, base.package.split("/")[1], target)
+                )
+            return
+        if not base.name.endswith("Command"):
+            return
+        svc = self.table.v3_service(base.package)
+        if svc is None:
+            return
+        op = base.name.removesuffix("Command")
+        if op in svc.operations:
+            target = self._identity(svc.name, args[0] if args else None)
+            calls.append(self._make(svc.name, (op,), node, "aws-sdk v3", target))
+
+    def _call(self, node: Any, calls: list[SdkCall], unresolved: list[Unresolved]) -> None:
+        func = node.child_by_field_name("function")
+        if func is None:
+            return
+        args = self._args(node)
+        if func.type == "identifier":
+            base = self.bindings.get(_text(func))
+            if isinstance(base, _V3Export) and base.name.startswith("paginate"):
+                op = base.name.removeprefix("paginate")
+                library = self.table.js_v3_library(base.package)
+                if library is not None:
+                    service, commands = library
+                    ops = tuple(commands.get(base.name, ()))
+                else:
+                    svc = self.table.v3_service(base.package)
+                    service = svc.name if svc else ""
+                    ops = (op,) if svc and op in svc.operations else ()
+                if ops:
+                    target = self._identity(service, args[1] if len(args) > 1 else None)
+                    calls.append(self._make(service, ops, node, "aws-sdk v3 paginator", target))
+            return
+        if func.type != "member_expression":
+            return
+        prop = func.child_by_field_name("property")
+        if prop is None:
+            return
+        method = _text(prop)
+        base = self.eval(func.child_by_field_name("object"))
+        if isinstance(base, _V2Client):
+            self._v2_call(base, method, node, args, calls, unresolved)
+        elif isinstance(base, _V3Aggregated):
+            svc = self.table.service(base.service)
+            op = svc.operation(method) if svc else None
+            if svc is not None and op is not None:
+                target = self._identity(svc.name, args[0] if args else None)
+                calls.append(self._make(svc.name, (op,), node, "aws-sdk v3", target))
+
+    def _v2_call(
+        self,
+        base: _V2Client,
+        method: str,
+        node: Any,
+        args: list[Any],
+        calls: list[SdkCall],
+        unresolved: list[Unresolved],
+    ) -> None:
+        if method in _V2_IGNORED:
+            return
+        svc = self.table.service(base.service)
+        if svc is None:
+            return
+        params = args[0] if args else None
+        op: str | None
+        if base.document:
+            op = self.table.js_v2_document_client(method)
+            style = "aws-sdk v2 DocumentClient"
+        elif method in ("getSignedUrl", "getSignedUrlPromise"):
+            name = _string(args[0]) if args else None
+            op = svc.operation(name) if name else None
+            params = args[1] if len(args) > 1 else None
+            style = "aws-sdk v2 presign"
+            if op is None:
+                unresolved.append(
+                    Unresolved(self.mod.path, self._line(node), f"{_short(node)}: operation not a literal")
+                )
+                return
+        else:
+            op = svc.operation(method)
+            style = "aws-sdk v2"
+        if op is None:
+            return
+        target = self._identity(svc.name, params)
+        calls.append(self._make(svc.name, (op,), node, style, target))
+
+    def _property(self, obj: Any, name: str) -> Any | None:
+        obj = _unwrap(obj)
+        if obj is None:
+            return None
+        if obj.type == "identifier":
+            # A params object built earlier: `const params = {...}; s3.getObject(params)`.
+            for node in _walk(self.mod.tree.root_node):
+                if node.type == "variable_declarator":
+                    key = node.child_by_field_name("name")
+                    if key is not None and _text(key) == _text(obj):
+                        value = node.child_by_field_name("value")
+                        if value is not None and _unwrap(value) is not None:
+                            value = _unwrap(value)
+                            if value.type == "object":
+                                return self._property(value, name)
+            return None
+        if obj.type != "object":
+            return None
+        for prop in obj.named_children:
+            if prop.type == "pair":
+                key = prop.child_by_field_name("key")
+                if key is not None and (_string(key) or _text(key)) == name:
+                    return prop.child_by_field_name("value")
+            elif prop.type == "shorthand_property_identifier" and _text(prop) == name:
+                return prop
+        return None
+
+    def _identity(self, service: str, params: Any | None) -> Name | None:
+        svc = self.table.service(service)
+        if svc is None:
+            return None
+        wanted = self.table.identity_parameters(svc)
+        if not wanted:
+            return None
+        if params is None:
+            return Name(NameKind.UNKNOWN, "no resource argument")
+        for param in wanted:
+            value = self._property(params, param)
+            if value is not None:
+                found = self.eval(value)
+                if isinstance(found, _Value):
+                    return found.name
+                return Name(NameKind.UNKNOWN, _short(value))
+        return Name(NameKind.UNKNOWN, _short(params))
+
+    def _make(
+        self, service: str, ops: tuple[str, ...], node: Any, style: str, target: Name | None
+    ) -> SdkCall:
+        code = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+        shown = _short(code) if code is not None else _short(node)
+        if node.type == "new_expression":
+            shown = f"new {shown}"
+        return SdkCall(service, ops, self.mod.path, self._line(node), shown, style, target)

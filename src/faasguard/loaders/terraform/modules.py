@@ -1,0 +1,526 @@
+"""Load a Terraform root module and the local modules it calls into evaluated resources.
+
+Each module instance is a :class:`~.expressions.Scope`: its variables (defaults, ``.tfvars`` for
+the root, the caller's arguments for a child), its ``locals`` (evaluated lazily, cycles reported)
+and its module calls. Local modules (``source = "./..."``) are followed inside the scan root;
+remote ones are reported, except the ``terraform-aws-modules/lambda/aws`` module, whose inputs
+are kept so the model can build its function without downloading anything.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.errors import LoadError
+from faasguard.fs import ScanFS
+from faasguard.loaders.interface import IssueKind, LoadIssue, issue_from_error
+from faasguard.loaders.terraform.expressions import Evaluator
+from faasguard.loaders.terraform.hcl import Attribute, Block, parse_hcl
+from faasguard.loaders.terraform.values import R_ATTRIBUTE, Encoded, JsonText, Ref, TfMap
+from faasguard.loaders.yaml_safe import YamlMap
+from faasguard.model import Location, Unknown
+
+__all__ = ["LAMBDA_MODULE", "Item", "ModuleCall", "Project", "load_project"]
+
+#: The community module whose inputs describe a function (no download needed).
+LAMBDA_MODULE = "terraform-aws-modules/lambda/aws"
+#: Module calls nested deeper than this are not followed.
+MAX_MODULE_DEPTH = 16
+#: A root module with more files than this is read only up to it.
+MAX_FILES = 2000
+
+
+@dataclass(slots=True)
+class Item:
+    """One ``resource`` or ``data`` block instance with its evaluated arguments.
+
+    Attributes:
+        address: Terraform address (``module.api.aws_lambda_function.this``).
+        type: resource type (``aws_lambda_function``).
+        name: the block's name label.
+        module: the module address prefix (``""`` for the root, ``module.api``).
+        location: where the block is written.
+        values: evaluated arguments; nested blocks become lists of maps. Maps are
+            :class:`~faasguard.loaders.yaml_safe.YamlMap` so every key keeps its line.
+        data: True for a ``data`` block.
+    """
+
+    address: str
+    type: str
+    name: str
+    module: str
+    location: Location
+    values: YamlMap
+    data: bool = False
+    module_dir: str = ""
+
+
+@dataclass(slots=True)
+class ModuleCall:
+    """A call of the ``terraform-aws-modules/lambda/aws`` module, its inputs evaluated."""
+
+    address: str
+    name: str
+    location: Location
+    inputs: YamlMap
+    module_dir: str
+
+
+@dataclass(slots=True)
+class Project:
+    """Everything loaded from one root module."""
+
+    root: str
+    files: tuple[str, ...]
+    items: list[Item] = field(default_factory=list)
+    lambda_modules: list[ModuleCall] = field(default_factory=list)
+    issues: list[LoadIssue] = field(default_factory=list)
+    #: Folders of every module instance (root first), to locate code relative to them.
+    module_dirs: dict[str, str] = field(default_factory=dict)
+
+
+class _Instance:
+    """One module instance: the scope its expressions are evaluated in."""
+
+    def __init__(
+        self,
+        project: Project,
+        fs: ScanFS,
+        *,
+        folder: str,
+        prefix: str,
+        blocks: list[Block],
+        inputs: dict[str, Any],
+        stack: tuple[str, ...],
+    ) -> None:
+        self.project, self.fs, self.folder, self.prefix = project, fs, folder, prefix
+        self.stack = stack
+        self.inputs = inputs
+        self.variables: dict[str, Block] = {}
+        self.locals: dict[str, Attribute] = {}
+        self.outputs: dict[str, Attribute] = {}
+        self.modules: dict[str, Block] = {}
+        self.resources: list[Block] = []
+        self.data_blocks: dict[tuple[str, str], Block] = {}
+        for top in blocks:
+            for block in top.blocks:
+                self._index(block)
+        self._local_values: dict[str, Any] = {}
+        self._evaluating: set[str] = set()
+        self._children: dict[str, _Instance | None] = {}
+        self._data_values: dict[tuple[str, str], Any] = {}
+
+    def _index(self, block: Block) -> None:
+        if block.type == "variable" and block.labels:
+            self.variables[block.labels[0]] = block
+        elif block.type == "locals":
+            self.locals.update(block.attributes)
+        elif block.type == "output" and block.labels and "value" in block.attributes:
+            self.outputs[block.labels[0]] = block.attributes["value"]
+        elif block.type == "module" and block.labels:
+            self.modules[block.labels[0]] = block
+        elif block.type == "resource" and len(block.labels) == 2:
+            self.resources.append(block)
+        elif block.type == "data" and len(block.labels) == 2:
+            self.data_blocks[(block.labels[0], block.labels[1])] = block
+
+    # -- Scope -----------------------------------------------------------------------------
+
+    def eval_attr(self, attr: Attribute) -> Any:
+        """Evaluate one attribute in this module's scope."""
+        return Evaluator(self, line=attr.line, file=attr.file).evaluate(attr.expr, attr.text)
+
+    def variable(self, name: str) -> Any:
+        if name in self.inputs:
+            return self.inputs[name]
+        block = self.variables.get(name)
+        if block is not None and "default" in block.attributes:
+            return self.eval_attr(block.attributes["default"])
+        return Unknown(f"var.{name}", "variable without a value")
+
+    def local(self, name: str) -> Any:
+        if name in self._local_values:
+            return self._local_values[name]
+        attr = self.locals.get(name)
+        if attr is None:
+            return Unknown(f"local.{name}", "undefined local")
+        if name in self._evaluating:
+            self.project.issues.append(
+                LoadIssue(
+                    IssueKind.UNRESOLVED,
+                    f"local.{name} refers to itself through a cycle of locals; its value is "
+                    "unknown",
+                    Location(attr.file, attr.line),
+                )
+            )
+            value: Any = Unknown(f"local.{name}", "cyclic local")
+            self._local_values[name] = value
+            return value
+        self._evaluating.add(name)
+        try:
+            value = self.eval_attr(attr)
+        finally:
+            self._evaluating.discard(name)
+        self._local_values.setdefault(name, value)
+        return self._local_values[name]
+
+    def module_output(self, module: str, output: str) -> Any:
+        text = f"module.{module}.{output}"
+        child = self.child(module)
+        if child is None:
+            block = self.modules.get(module)
+            if block is not None and _source(block) == LAMBDA_MODULE:
+                return Ref(text, R_ATTRIBUTE, (f"{self.prefix}module.{module}",))
+            return Unknown(text, "module output not known")
+        attr = child.outputs.get(output)
+        if attr is None:
+            return Unknown(text, "undefined module output")
+        return child.eval_attr(attr)
+
+    def data(self, kind: str, name: str, attr: str) -> Any:
+        address = f"{self.prefix}data.{kind}.{name}"
+        if kind == "aws_iam_policy_document" and attr == "json":
+            key = (kind, name)
+            if key not in self._data_values:
+                block = self.data_blocks.get(key)
+                self._data_values[key] = (
+                    policy_document(self, block)
+                    if block is not None
+                    else Unknown(f"data.{kind}.{name}.json", "undefined data source")
+                )
+            return self._data_values[key]
+        return Ref(f"data.{kind}.{name}.{attr}", R_ATTRIBUTE, (address,))
+
+    def address(self, kind: str, name: str) -> str:
+        return f"{self.prefix}{kind}.{name}"
+
+    def path(self, which: str) -> str | Unknown:
+        if which == "module":
+            return _relative(self.folder, self.project.root)
+        if which in ("root", "cwd"):
+            return "."
+        return Unknown(f"path.{which}", "unknown path")
+
+    def read_file(self, path: str, *, file: str, line: int) -> str | Unknown:
+        try:
+            rel = self.fs.join(self.project.root, path, referrer=file, line=line)
+            return self.fs.read_text(rel)
+        except LoadError as exc:
+            issue = issue_from_error(exc)
+            self.project.issues.append(
+                LoadIssue(
+                    issue.kind,
+                    f"file({path!r}): {exc.detail}",
+                    Location(file, line),
+                )
+            )
+            return Unknown(f"file({path!r})", "file not read")
+
+    # -- modules ---------------------------------------------------------------------------
+
+    def child(self, name: str) -> _Instance | None:
+        if name in self._children:
+            return self._children[name]
+        self._children[name] = None  # a module output read while loading it stays Unknown
+        block = self.modules.get(name)
+        if block is not None:
+            self._children[name] = self._load_child(name, block)
+        return self._children[name]
+
+    def _load_child(self, name: str, block: Block) -> _Instance | None:
+        source = _source(block)
+        where = Location(block.file, block.line)
+        address = f"{self.prefix}module.{name}"
+        if _count_is_zero(self, block):
+            return None
+        if source == LAMBDA_MODULE:
+            self.project.lambda_modules.append(
+                ModuleCall(address, name, where, self.block_values(block), self.folder)
+            )
+            return None
+        if not isinstance(source, str) or not source.startswith(("./", "../")):
+            self.project.issues.append(
+                LoadIssue(
+                    IssueKind.UNSUPPORTED,
+                    f"module `{name}` comes from {source!r}, which is not a local folder: "
+                    "faasguard does not download modules, so its resources are not checked",
+                    where,
+                )
+            )
+            return None
+        try:
+            folder = self.fs.join(self.folder, source, referrer=block.file, line=block.line)
+        except LoadError as exc:
+            self.project.issues.append(
+                LoadIssue(
+                    IssueKind.OUTSIDE_ROOT,
+                    f"module `{name}`: {exc.detail}",
+                    where,
+                )
+            )
+            return None
+        if folder in self.stack:
+            self.project.issues.append(
+                LoadIssue(
+                    IssueKind.UNRESOLVED,
+                    f"module `{name}` ({source}) calls itself through a cycle of modules; it was "
+                    "not followed",
+                    where,
+                )
+            )
+            return None
+        if len(self.stack) >= MAX_MODULE_DEPTH:
+            self.project.issues.append(
+                LoadIssue(
+                    IssueKind.UNSUPPORTED,
+                    f"module `{name}` is nested more than {MAX_MODULE_DEPTH} modules deep; it "
+                    "was not followed",
+                    where,
+                )
+            )
+            return None
+        if not self.fs.is_dir(folder):
+            self.project.issues.append(
+                LoadIssue(
+                    IssueKind.PARSE_ERROR,
+                    f"module `{name}`: folder {source!r} does not exist",
+                    where,
+                )
+            )
+            return None
+        inputs = {
+            key: self.eval_attr(attr)
+            for key, attr in block.attributes.items()
+            if key not in _META_ARGUMENTS
+        }
+        blocks = read_folder(self.fs, folder, self.project)
+        child = _Instance(
+            self.project,
+            self.fs,
+            folder=folder,
+            prefix=f"{address}.",
+            blocks=blocks,
+            inputs=inputs,
+            stack=(*self.stack, folder),
+        )
+        self.project.module_dirs[address] = folder
+        return child
+
+    # -- blocks ----------------------------------------------------------------------------
+
+    def block_values(self, block: Block) -> YamlMap:
+        """Evaluate a block's arguments and nested blocks into a line-keeping map."""
+        out = TfMap(block.line, block.file)
+        for name, attr in block.attributes.items():
+            out[name] = self.eval_attr(attr)
+            out.key_lines[name] = attr.line
+        for nested in block.blocks:
+            if nested.type == "dynamic":
+                continue  # generated blocks: contents known only at plan time
+            out.setdefault(nested.type, [])
+            out.key_lines.setdefault(nested.type, nested.line)
+            value = out[nested.type]
+            if isinstance(value, list):
+                value.append(self.block_values(nested))
+        return out
+
+    def collect(self) -> None:
+        """Evaluate every resource and data block of this instance and of its children."""
+        for block in self.resources:
+            kind, name = block.labels
+            if _count_is_zero(self, block):
+                continue
+            self.project.items.append(
+                Item(
+                    f"{self.prefix}{kind}.{name}",
+                    kind,
+                    name,
+                    self.prefix.rstrip("."),
+                    Location(block.file, block.line),
+                    self.block_values(block),
+                    module_dir=self.folder,
+                )
+            )
+        for (kind, name), block in self.data_blocks.items():
+            if kind in _DATA_KEPT:
+                self.project.items.append(
+                    Item(
+                        f"{self.prefix}data.{kind}.{name}",
+                        kind,
+                        name,
+                        self.prefix.rstrip("."),
+                        Location(block.file, block.line),
+                        self.block_values(block),
+                        data=True,
+                        module_dir=self.folder,
+                    )
+                )
+        for name in self.modules:
+            child = self.child(name)
+            if child is not None:
+                child.collect()
+
+
+#: Data sources the model needs as items (code archives); policy documents are rendered inline.
+_DATA_KEPT = frozenset({"archive_file"})
+_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+
+
+def _source(block: Block) -> Any:
+    attr = block.attributes.get("source")
+    if attr is None:
+        return None
+    text = attr.text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1].split("?")[0].rstrip("/")
+    return Unknown(text, "module source not literal")
+
+
+def _count_is_zero(instance: _Instance, block: Block) -> bool:
+    attr = block.attributes.get("count")
+    return attr is not None and instance.eval_attr(attr) == 0
+
+
+def _relative(folder: str, root: str) -> str:
+    rel = posixpath.relpath(folder or ".", root or ".")
+    return rel
+
+
+def policy_document(instance: _Instance, block: Block) -> Any:
+    """Render an ``aws_iam_policy_document`` data source to a policy (statements keep lines)."""
+    values = instance.block_values(block)
+    statements: list[Any] = []
+    for key in ("source_policy_documents", "source_json"):
+        statements.extend(_statements_of(values.get(key)))
+    for raw in values.get("statement", []) or []:
+        statement = TfMap(raw.line, block.file)
+        statement.key_lines = raw.key_lines
+        for tf, cfn in _STATEMENT_KEYS:
+            if tf in raw:
+                statement[cfn] = raw[tf]
+        statement.setdefault("Effect", "Allow")
+        for tf, cfn in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+            if tf in raw:
+                principal: dict[str, Any] = {}
+                for entry in raw[tf]:
+                    principal.setdefault(str(entry.get("type")), []).extend(
+                        entry.get("identifiers") or []
+                    )
+                statement[cfn] = principal
+        if "condition" in raw:
+            condition: dict[str, Any] = {}
+            for entry in raw["condition"]:
+                test = condition.setdefault(str(entry.get("test")), {})
+                test[str(entry.get("variable"))] = entry.get("values")
+            statement["Condition"] = condition
+        statements.append(statement)
+    for key in ("override_policy_documents", "override_json"):
+        statements.extend(_statements_of(values.get(key)))
+    document = TfMap(block.line, block.file)
+    document["Version"] = "2012-10-17"
+    document["Statement"] = statements
+    from faasguard.loaders.terraform.expressions import is_resolved
+
+    if is_resolved(document):
+        return JsonText.of(document)
+    return Encoded(f"data.aws_iam_policy_document.{block.labels[-1]}.json", R_ATTRIBUTE, document)
+
+
+_STATEMENT_KEYS = (
+    ("sid", "Sid"),
+    ("effect", "Effect"),
+    ("actions", "Action"),
+    ("not_actions", "NotAction"),
+    ("resources", "Resource"),
+    ("not_resources", "NotResource"),
+)
+
+
+def _statements_of(value: Any) -> list[Any]:
+    from faasguard.loaders.terraform.values import decode_json
+
+    docs = value if isinstance(value, list) else [value] if value is not None else []
+    out: list[Any] = []
+    for doc in docs:
+        parsed = decode_json(doc)
+        if isinstance(parsed, dict):
+            stmts = parsed.get("Statement")
+            out.extend(stmts if isinstance(stmts, list) else [stmts] if stmts else [])
+    return out
+
+
+def read_folder(fs: ScanFS, folder: str, project: Project) -> list[Block]:
+    """Parse every ``.tf`` file of ``folder`` (sorted); parse errors become issues."""
+    blocks: list[Block] = []
+    try:
+        names = sorted(
+            entry.name
+            for entry in (fs.root / folder).iterdir()
+            if entry.name.endswith(".tf") and not entry.name.startswith(".")
+        )
+    except OSError:
+        return blocks
+    for name in names[:MAX_FILES]:
+        rel = posixpath.join(folder, name) if folder not in ("", ".") else name
+        try:
+            blocks.append(parse_hcl(fs.read_text(rel), file=rel))
+        except LoadError as exc:
+            project.issues.append(issue_from_error(exc))
+    return blocks
+
+
+def _tfvars(fs: ScanFS, folder: str, project: Project) -> dict[str, Any]:
+    """Values from ``terraform.tfvars``, ``*.auto.tfvars`` and their ``.json`` forms."""
+    values: dict[str, Any] = {}
+    try:
+        names = sorted(entry.name for entry in (fs.root / folder).iterdir())
+    except OSError:
+        return values
+    ordered = [n for n in names if n in ("terraform.tfvars", "terraform.tfvars.json")] + [
+        n for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))
+    ]
+    literal = _Instance(project, fs, folder=folder, prefix="", blocks=[], inputs={}, stack=())
+    for name in ordered:
+        rel = posixpath.join(folder, name) if folder not in ("", ".") else name
+        try:
+            text = fs.read_text(rel)
+            if name.endswith(".json"):
+                data = json.loads(text)
+                if isinstance(data, dict):
+                    values.update(data)
+                continue
+            top = parse_hcl(text, file=rel)
+        except LoadError as exc:
+            project.issues.append(issue_from_error(exc))
+            continue
+        except (ValueError, RecursionError) as exc:
+            project.issues.append(
+                LoadIssue(IssueKind.PARSE_ERROR, f"invalid JSON: {exc}", Location(rel))
+            )
+            continue
+        for key, attr in top.attributes.items():
+            values[key] = literal.eval_attr(attr)
+    return values
+
+
+def load_project(fs: ScanFS, folder: str) -> Project:
+    """Load the root module in ``folder`` (POSIX, relative to the scan root)."""
+    folder = "" if folder in ("", ".") else folder
+    project = Project(root=folder, files=())
+    blocks = read_folder(fs, folder, project)
+    project.files = tuple(block.file for block in blocks)
+    project.module_dirs[""] = folder
+    root = _Instance(
+        project,
+        fs,
+        folder=folder,
+        prefix="",
+        blocks=blocks,
+        inputs=_tfvars(fs, folder, project),
+        stack=(folder,),
+    )
+    root.collect()
+    return project
