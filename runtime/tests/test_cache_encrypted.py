@@ -397,3 +397,74 @@ def test_tamper_event_is_one_json_line(capsys: pytest.CaptureFixture[str]) -> No
         "tamper",
         "bad_format",
     )
+
+
+# -- rollback (issue 10) ---------------------------------------------------------------------------
+
+
+def test_older_record_put_back_is_a_miss_and_a_tamper_event(
+    security_events: list[SecurityEvent],
+) -> None:
+    backend = MemoryBackend()
+    cache = make_cache(backend)
+    stored_key = cache.backend_key("balance:ann")
+    cache.set("balance:ann", b"100")
+    old = backend.get(stored_key)
+    cache.set("balance:ann", b"0")
+    assert old is not None
+    backend.set(stored_key, old, ttl_seconds=60)  # whoever can write the store replays it
+    assert cache.get("balance:ann") is None
+    [event] = security_events
+    assert (event.action, event.mode) == ("tamper", "alert")
+    assert event.detail == tamper_detail(cache, "balance:ann", "replayed", "k1")
+
+
+def test_destroyed_session_put_back_is_refused(security_events: list[SecurityEvent]) -> None:
+    backend = MemoryBackend()
+    cache = make_cache(backend, namespace="sessions")
+    store = SessionStore(cache, ttl=60)
+    session_id = store.create({"user": "ann"})
+    stored_key = cache.backend_key("session:" + session_id)
+    saved = backend.get(stored_key)
+    assert saved is not None
+    store.destroy(session_id)
+    backend.set(stored_key, saved, ttl_seconds=60)
+    assert store.load(session_id) is None
+    assert [e.detail["reason"] for e in security_events] == ["replayed"]
+
+
+def test_a_newer_record_written_elsewhere_is_accepted() -> None:
+    # Another execution environment sharing the store writes a new value: not a replay.
+    backend = MemoryBackend()
+    here, there = make_cache(backend), make_cache(backend)
+    here.set("k", b"v1")
+    assert here.get("k") == b"v1"
+    there.set("k", b"v2")
+    assert here.get("k") == b"v2"
+    there.set("k", b"v3")
+    assert here.get("k") == b"v3"
+
+
+def test_a_forged_record_does_not_retire_the_real_one(security_events: list[SecurityEvent]) -> None:
+    backend = MemoryBackend()
+    cache = make_cache(backend)
+    stored_key = cache.backend_key("k")
+    cache.set("k", b"real")
+    real = backend.get(stored_key)
+    assert real is not None
+    forged = real[:-1] + bytes([real[-1] ^ 1])
+    backend.set(stored_key, forged, ttl_seconds=60)
+    assert cache.get("k") is None  # authentication fails
+    backend.set(stored_key, real, ttl_seconds=60)
+    assert cache.get("k") == b"real"
+    assert [e.detail["reason"] for e in security_events] == ["authentication_failed"]
+
+
+def test_memory_add_is_set_if_absent() -> None:
+    cache = make_cache(MemoryBackend())
+    assert cache.add("lock", b"a", ttl=0.05) is True
+    assert cache.add("lock", b"b") is False
+    assert cache.get("lock") == b"a"
+    time.sleep(0.06)
+    assert cache.add("lock", b"c") is True  # the first one expired
+    assert cache.get("lock") == b"c"

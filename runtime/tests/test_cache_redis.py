@@ -139,3 +139,14 @@ def test_tls_host_name_is_checked(tmp_path: Path, ca: TestCA) -> None:
         backend = RedisBackend.from_url(server.url(), ca_file=str(ca.files.cert))
         with pytest.raises(BackendError, match=r"redis GET failed: ConnectionError.*mismatch"):
             EncryptedCache(backend, KEYRING).get("k")
+
+
+def test_add_stores_only_when_no_record_is_live(redis_plain: RedisServer) -> None:
+    backend = RedisBackend.from_url(redis_plain.url(), allow_plaintext=True)
+    cache = EncryptedCache(backend, KEYRING, namespace="redis-add")
+    assert cache.add("lock:order-1", b"first", ttl=60) is True
+    assert cache.add("lock:order-1", b"second", ttl=60) is False
+    assert cache.get("lock:order-1") == b"first"
+    cache.delete("lock:order-1")
+    assert cache.add("lock:order-1", b"third", ttl=60) is True
+    assert cache.get("lock:order-1") == b"third"

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import types
 
 import faasguard_runtime
 
@@ -35,8 +36,14 @@ def test_all_is_the_documented_api():
     assert faasguard_runtime.__all__ == EXPECTED
     for name in EXPECTED:
         assert hasattr(faasguard_runtime, name), name
-    # Submodules become attributes when imported; ``errors`` is reached through the names above.
-    public = sorted(n for n in vars(faasguard_runtime) if not n.startswith("_") and n != "errors")
+    # Submodules become attributes when imported (``errors``, ``powertools`` by other tests); they
+    # are reached through their own names, not part of the package's flat API.
+    public = sorted(
+        n
+        for n in dir(faasguard_runtime)
+        if not n.startswith("_")
+        and (n in EXPECTED or not isinstance(getattr(faasguard_runtime, n), types.ModuleType))
+    )
     assert public == sorted(n for n in EXPECTED if not n.startswith("_"))
 
 
@@ -58,3 +65,27 @@ def test_import_loads_neither_the_scanner_nor_optional_extras():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_validate_alone_imports_neither_the_http_client_nor_the_cache_nor_the_shield():
+    # Cold start: a function using only @validate pays only for validate (issue 10, section 6).
+    code = (
+        "import sys; from faasguard_runtime.validate import validate; "
+        "import faasguard_runtime; assert faasguard_runtime.validate is validate; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('ssl', 'http', 'email', 'socket', 'decimal', 'urllib')"
+        " or m.startswith(('faasguard_runtime.cache', 'faasguard_runtime.http',"
+        " 'faasguard_runtime.shield'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_package_validate_is_the_decorator_whatever_is_imported_first():
+    code = (
+        "import faasguard_runtime.validate.envelopes, faasguard_runtime; "
+        "from faasguard_runtime.validate.decorator import validate; "
+        "from faasguard_runtime import validate as top; print(top is validate)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -280,6 +281,86 @@ def test_total_timeout(pki: Pki, server: TLSServer) -> None:
     assert caught.value.phase == "total"
 
 
+@pytest.mark.parametrize("path", ["/trickle", "/trickle-headers"])
+def test_total_timeout_holds_while_a_server_trickles_bytes(
+    pki: Pki, server: TLSServer, path: str
+) -> None:
+    # One byte every 0.2 s never trips a 5 s read timeout; the 1 s total deadline must.
+    client = make_client(pki, server.port, read_timeout=5, total_timeout=1.0)
+    started = time.monotonic()
+    with pytest.raises(HttpTimeout) as caught:
+        client.get(server.url(path))
+    elapsed = time.monotonic() - started
+    assert caught.value.phase == "total"
+    assert 0.9 <= elapsed < 2.0, elapsed
+
+
+def test_strict_json_refuses_duplicates_nan_and_deep_nesting() -> None:
+    from faasguard_runtime.http import Response
+
+    def reply(body: bytes) -> Response:
+        return Response(200, "OK", (), body, "https://api.example.com/x")
+
+    assert reply(b'{"qty": 1.0}').json() == {"qty": 1}
+    for body, reason in (
+        (b'{"a": 1, "a": 2}', "invalid JSON: duplicate object key"),
+        (b'{"a": NaN}', "invalid JSON: NaN is not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "JSON nested too deeply"),
+        (b'"\xff"', "not UTF-8"),
+    ):
+        with pytest.raises(ResponseInvalid) as caught:
+            reply(body).json()
+        assert str(caught.value).endswith(reason), str(caught.value)
+
+
+def test_keep_alive_reuses_one_connection_per_origin(pki: Pki) -> None:
+    with serve_tls(pki.valid, keep_alive=True) as server:
+        client = make_client(pki, server.port)
+        for _ in range(3):
+            assert client.get(server.url("/ok")).json() == OK_BODY
+        assert server.accepted == 1
+        # keep_alive=False: one connection per call, as before.
+        plain = make_client(pki, server.port, keep_alive=False)
+        plain.get(server.url("/ok"))
+        plain.get(server.url("/ok"))
+        assert server.accepted == 3
+
+
+def test_connection_closed_while_idle_is_not_reused(pki: Pki) -> None:
+    with serve_tls(pki.valid, keep_alive=True) as server:
+        client = make_client(pki, server.port)
+        client.post(server.url("/echo"), json={"n": 1})
+        # The server drops the idle connection (as servers do after their keep-alive timeout).
+        ((_, connection),) = client._pool.idle.items()
+        connection.sock._sock.shutdown(socket.SHUT_RDWR)
+        assert client.post(server.url("/echo"), json={"n": 2}).json() == {"received": 7}
+        assert server.accepted == 2
+
+
+def test_idempotent_request_is_retried_after_503(
+    pki: Pki, security_events: list[SecurityEvent]
+) -> None:
+    with serve_tls(pki.valid, keep_alive=True) as server:
+        client = make_client(pki, server.port, retry_backoff=0.01)
+        server.fail_next(2)
+        assert client.get(server.url("/flaky")).json() == {"flaky": False}
+        assert [e.detail["attempts"] for e in security_events] == [3]
+        server.fail_next(5)
+        assert client.get(server.url("/flaky")).status == 503  # retries=2: three attempts
+        server.fail_next(1)
+        assert client.post(server.url("/flaky"), json={}).status == 503  # POST: never retried
+        assert [e.detail["attempts"] for e in security_events] == [3, 3, 1]
+
+
+def test_connection_failures_are_retried_within_the_deadline(pki: Pki) -> None:
+    port = free_port()  # nothing listens: every attempt is refused
+    client = make_client(pki, port, retries=3, retry_backoff=0.01)
+    started = time.monotonic()
+    with pytest.raises(ConnectionFailed):
+        client.get(f"https://127.0.0.1:{port}/ok")
+    assert time.monotonic() - started < 1.0
+
+
 def test_connection_refused(pki: Pki) -> None:
     port = free_port()  # nothing listens there
     with pytest.raises(ConnectionFailed, match=f"connection to 127.0.0.1:{port} failed"):
@@ -308,6 +389,25 @@ def test_default_policy_redacts_card_numbers_in_json(pki: Pki, server: TLSServer
     assert json.loads(received.body) == {"order": 7, "card": REDACTED, "ref": "1234567812345678"}
     assert received.headers["content-type"] == "application/json"
     assert received.body == b'{"order":7,"card":"[REDACTED]","ref":"1234567812345678"}'
+
+
+def test_query_params_and_headers_are_minimised_on_the_wire(pki: Pki, server: TLSServer) -> None:
+    rules = DataMinimisation(redact_fields=["email"])
+    make_client(pki, server.port, minimisation=rules).get(
+        server.url("/echo?email=ada%40example.com"),
+        params={"card": "4111 1111 1111 1111", "tags": ["a b", "c"], "n": 2},
+        headers={"X-Card": "4111111111111111"},
+    )
+    [received] = server.requests
+    assert received.path == ("/echo?email=%5BREDACTED%5D&card=%5BREDACTED%5D&tags=a%20b&tags=c&n=2")
+    assert received.headers["x-card"] == REDACTED
+
+
+def test_params_are_encoded_and_appended(pki: Pki, server: TLSServer) -> None:
+    make_client(pki, server.port).get(server.url("/echo?a=1"), params={"q": "x&y=z", "on": True})
+    assert server.requests[0].path == "/echo?a=1&q=x%26y%3Dz&on=true"
+    with pytest.raises(ValueError, match="params"):
+        make_client(pki, server.port).get(server.url("/echo"), params={"q": {"nested": 1}})
 
 
 def test_redacted_fields_never_reach_the_server(pki: Pki, server: TLSServer) -> None:
@@ -394,7 +494,11 @@ def test_schema_accepts_a_matching_response(pki: Pki, server: TLSServer) -> None
     ("path", "message"),
     [
         ("/bad-shape", "response does not match its schema: data must contain ['name'] properties"),
-        ("/not-json", "response from {url} is not valid JSON (21 bytes)"),
+        (
+            "/not-json",
+            "response from {url} is not valid JSON (21 bytes): invalid JSON: Expecting value:"
+            " line 1 column 1 (char 0)",
+        ),
     ],
 )
 def test_schema_rejects_other_shapes(
@@ -438,6 +542,7 @@ def test_every_call_emits_one_event_without_the_body(
         "bytes_sent": len(b'{"secret":"tiger"}'),
         "bytes_received": len(b'{"received": 18}'),
         "redirects": 0,
+        "attempts": 1,
         "outcome": "ok",
     }
 
@@ -470,6 +575,7 @@ def test_tls_failure_event(pki: Pki, security_events: list[SecurityEvent]) -> No
         "bytes_sent": 0,
         "bytes_received": 0,
         "redirects": 0,
+        "attempts": 1,
         "outcome": "CertificateExpired",
     }
 

@@ -122,7 +122,7 @@ def test_policy_has_no_switch_to_disable_verification() -> None:
     assert fields == {
         "allowed_hosts", "connect_timeout", "read_timeout", "total_timeout",
         "max_response_bytes", "follow_redirects", "max_redirects", "minimisation",
-        "ca_file", "ca_data", "user_agent",
+        "ca_file", "ca_data", "user_agent", "keep_alive", "retries", "retry_backoff",
     }  # fmt: skip
     with pytest.raises(TypeError):
         EgressPolicy(["api.example.com"], verify=False)  # type: ignore[call-arg]
@@ -267,3 +267,56 @@ def test_response_schema_does_not_fill_defaults() -> None:
 def test_response_schema_refuses_remote_refs(ref: str) -> None:
     with pytest.raises(ValueError, match="remote \\$ref"):
         ResponseSchema({"$ref": ref})
+
+
+# -- minimisation coverage (issue 10) ------------------------------------------------------------
+
+CARD = "4111111111111111"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "4111.1111.1111.1111",  # dots
+        "4111  1111   1111 1111",  # several spaces
+        "4111\u00a01111\u00a01111\u00a01111",  # no-break spaces
+        "".join(chr(0xFF10 + int(d)) for d in CARD),  # full-width digits
+        "4111 1111-1111.1111",  # mixed
+    ],
+)
+def test_card_numbers_are_found_however_they_are_written(written: str) -> None:
+    rules = DataMinimisation()
+    assert rules.apply({"note": f"paid with {written} today"}) == {
+        "note": f"paid with {REDACTED} today"
+    }
+
+
+def test_card_numbers_sent_as_numbers_are_redacted() -> None:
+    rules = DataMinimisation()
+    assert rules.apply({"a": 4111111111111111, "b": 4111111111111111.0, "c": 1.5, "d": 7.0}) == {
+        "a": REDACTED,
+        "b": REDACTED,
+        "c": 1.5,
+        "d": 7.0,
+    }
+
+
+def test_non_card_numbers_survive() -> None:
+    rules = DataMinimisation()
+    value = {"ref": "1234567812345678", "version": "1.2.3", "when": "2024-01-15 10:30"}
+    assert rules.apply(value) == value
+
+
+def test_query_strings_are_minimised() -> None:
+    rules = DataMinimisation(redact_fields=["email"])
+    assert rules.apply_query("q=shoes&email=ada%40example.com&card=4111+1111+1111+1111") == (
+        "q=shoes&email=%5BREDACTED%5D&card=%5BREDACTED%5D"
+    )
+    assert rules.apply_query("q=shoes&page=2") == "q=shoes&page=2"  # untouched: as written
+
+
+def test_headers_are_minimised() -> None:
+    rules = DataMinimisation(redact_fields=["x-user-email"], redact_emails=True)
+    assert rules.apply_headers(
+        {"X-User-Email": "ada@example.com", "X-Note": "card 4111-1111-1111-1111", "Accept": "*/*"}
+    ) == {"X-User-Email": REDACTED, "X-Note": f"card {REDACTED}", "Accept": "*/*"}

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import glob
 import os
+import py_compile
 import re
 import sqlite3
 import stat
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -41,9 +41,7 @@ def test_own_code_through_dev_fd_dotdot_cwd_is_blocked(tmp_path: Path) -> None:
         f"ShieldPolicy(code_read=Mode.BLOCK, code_roots=({str(task)!r},),"
         f" write_roots=({str(tmp_path / 'scratch')!r},))"
     )
-    outcome = probe(
-        'return open("/dev/fd/../cwd/app_handler.py").read()', policy=policy, cwd=task
-    )
+    outcome = probe('return open("/dev/fd/../cwd/app_handler.py").read()', policy=policy, cwd=task)
     assert outcome == blocked("code_read", "open", str(task / "app_handler.py"), "read")
 
 
@@ -66,9 +64,7 @@ def test_link_to_its_own_ancestor_is_an_escape(roots: dict[str, Path]) -> None:
     link = roots["allowed"] / "x" / "y" / "up"
     body = f"os.symlink({str(roots['allowed'])!r}, {str(link)!r})"
     outcome = probe(body, policy=write_policy(roots), setup="import os")
-    assert outcome == blocked(
-        "file_write", "os.symlink", f"{link} -> {roots['allowed']}", "link"
-    )
+    assert outcome == blocked("file_write", "os.symlink", f"{link} -> {roots['allowed']}", "link")
     assert not os.path.lexists(link)
 
 
@@ -77,8 +73,10 @@ def test_write_through_an_ancestor_link_and_dotdot_is_blocked(roots: dict[str, P
     # judged where the kernel would put it.
     link = roots["allowed"] / "x" / "y" / "up"
     escape = f"{link}/../outside/new.txt"
-    setup = f"import os\nos.symlink({str(roots['allowed'].parent)!r}, {str(link)!r})"
-    outcome = probe(f'open({escape!r}, "w").write("owned")', policy=write_policy(roots), setup=setup)
+    setup = f"import os\nos.symlink({str(roots['allowed'])!r}, {str(link)!r})"
+    outcome = probe(
+        f'open({escape!r}, "w").write("owned")', policy=write_policy(roots), setup=setup
+    )
     assert outcome == blocked("file_write", "open", str(roots["outside"] / "new.txt"), "write")
     assert sorted(p.name for p in roots["outside"].iterdir()) == ["existing.txt"]
 
@@ -97,10 +95,7 @@ def test_spawn_based_multiprocessing_is_blocked(method: str) -> None:
         return process.exitcode
     """
     outcome = probe(body, policy="ShieldPolicy()")
-    assert outcome == blocked(
-        "subprocess", "faasguard.fork_exec", sys.executable, "spawn",
-        module="multiprocessing.util", file=outcome["events"][0][3]["file"],
-    ) or outcome == blocked("subprocess", "faasguard.fork_exec", sys.executable, "spawn")
+    assert outcome == blocked("subprocess", "faasguard.fork_exec", sys.executable, "spawn")
 
 
 def test_fork_based_multiprocessing_still_works() -> None:
@@ -195,27 +190,33 @@ def test_python_module_dropped_in_a_write_root_is_not_imported(tmp_path: Path) -
         import dropped
     """
     outcome = probe(body, policy=scratch_policy(scratch))
-    assert outcome == blocked("dynamic_code", "open", str(scratch / "dropped.py"), "load")
+    pyc = scratch / "__pycache__" / f"dropped.{sys.implementation.cache_tag}.pyc"
+    source = str(scratch / "dropped.py")
+    # The import system tries the cached bytecode first (refused, and it copes), then the source.
+    assert outcome == {
+        "result": None,
+        "violation": ["dynamic_code", "open", source],
+        "events": [
+            ["shield.dynamic_code", "load", "block", detail("open", str(pyc))],
+            ["shield.dynamic_code", "load", "block", detail("open", source)],
+        ],
+    }
 
 
 def test_cached_bytecode_in_a_write_root_is_not_loaded(tmp_path: Path) -> None:
-    # A .pyc is never compiled, so no compile event: it is refused where it is read.
+    # A .pyc is never compiled, so no compile event: it is refused where it is read. A sourceless
+    # module (cached.pyc alone) is loaded from bytecode only.
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    (scratch / "cached.py").write_text("VALUE = 1\n")
-    setup = f"""
-        import sys
-        sys.path.insert(0, {str(scratch)!r})
-        import cached
-        del sys.modules["cached"]
-    """
+    (tmp_path / "cached.py").write_text("VALUE = 1\n")
+    py_compile.compile(str(tmp_path / "cached.py"), cfile=str(scratch / "cached.pyc"), doraise=True)
+    setup = f"import sys\nsys.path.insert(0, {str(scratch)!r})"
     outcome = probe("import cached", policy=scratch_policy(scratch), setup=setup)
-    pyc = scratch / "__pycache__" / f"cached.{sys.implementation.cache_tag}.pyc"
-    assert outcome == blocked("dynamic_code", "open", str(pyc), "load")
+    assert outcome == blocked("dynamic_code", "open", str(scratch / "cached.pyc"), "load")
 
 
 def test_native_extension_dropped_in_a_write_root_is_not_loaded(tmp_path: Path) -> None:
-    dynload = sysconfig.get_path("platstdlib") + "/lib-dynload"
+    dynload = os.path.dirname(os.__file__) + "/lib-dynload"
     found = glob.glob(f"{dynload}/_lsprof.*.so")
     if not found:
         pytest.skip("no _lsprof extension module in this Python build")
@@ -240,7 +241,7 @@ def test_stdlib_code_generator_on_request_data_is_blocked() -> None:
         return typing.ForwardRef(field)._evaluate(globals(), None, frozenset())
     """
     outcome = probe(body, policy="ShieldPolicy(dynamic_code=Mode.BLOCK)")
-    assert outcome["violation"] == ["dynamic_code", "compile", "<string> (24 bytes)"]
+    assert outcome["violation"] == ["dynamic_code", "compile", "<string> (25 bytes)"]
     ((policy, action, mode, found),) = outcome["events"]
     assert (policy, action, mode, found["event"]) == (
         "shield.dynamic_code",
@@ -257,7 +258,9 @@ def test_stdlib_code_generator_on_request_data_is_blocked() -> None:
 
 def test_sqlite_database_outside_the_write_roots_is_blocked(roots: dict[str, Path]) -> None:
     target = str(roots["outside"] / "stolen.db")
-    outcome = probe(f"sqlite3.connect({target!r})", policy=write_policy(roots), setup="import sqlite3")
+    outcome = probe(
+        f"sqlite3.connect({target!r})", policy=write_policy(roots), setup="import sqlite3"
+    )
     assert outcome == blocked("file_write", "sqlite3.connect", target, "write")
     assert not os.path.exists(target)
 
@@ -282,7 +285,9 @@ def test_sqlite_in_memory_read_only_and_inside_the_roots_is_allowed(
     assert probe(body, policy=write_policy(roots)) == passed([1, 42])
 
 
-@pytest.mark.parametrize(("call", "event"), [("mkfifo", "faasguard.mkfifo"), ("mknod", "faasguard.mknod")])
+@pytest.mark.parametrize(
+    ("call", "event"), [("mkfifo", "faasguard.mkfifo"), ("mknod", "faasguard.mknod")]
+)
 def test_special_files_outside_the_write_roots_are_blocked(
     roots: dict[str, Path], call: str, event: str
 ) -> None:

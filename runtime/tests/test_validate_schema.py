@@ -148,7 +148,9 @@ def test_invalid_schema_is_refused_at_decoration_time() -> None:
 def test_non_mapping_schema_is_refused() -> None:
     with pytest.raises(SchemaError) as caught:
         validate(response_schema=["type", "object"])  # type: ignore[arg-type]
-    assert str(caught.value) == "response_schema must be a JSON Schema object, not list"
+    assert str(caught.value) == (
+        "response_schema must be a JSON Schema object or a Pydantic model, not list"
+    )
 
 
 def test_missing_fastjsonschema_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -158,8 +158,7 @@ def _merge(config: Config, table: Mapping[str, Any], source: str) -> Config:
         mode = table["on-unsupported"]
         if mode not in ON_UNSUPPORTED:
             raise ConfigError(
-                f"{source}: on-unsupported must be one of {', '.join(ON_UNSUPPORTED)}, "
-                f"not {mode!r}"
+                f"{source}: on-unsupported must be one of {', '.join(ON_UNSUPPORTED)}, not {mode!r}"
             )
         changes["on_unsupported"] = mode
     if "max-file-bytes" in table:

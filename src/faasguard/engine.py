@@ -43,9 +43,10 @@ from faasguard.rules.interface import (
 from faasguard.rules.registry import all_rules, rule_by_name
 
 if TYPE_CHECKING:
+    from faasguard.code.edge.inventory import FunctionEgress
     from faasguard.deps.inventory import FunctionDependencies
 
-__all__ = ["Analyzer", "ScanResult", "enabled_rules", "gc_paused", "scan"]
+__all__ = ["Analyzer", "Enricher", "ScanResult", "enabled_rules", "gc_paused", "scan"]
 
 #: Which tool rule reports each kind of load issue.
 _ISSUE_RULES = {
@@ -57,6 +58,7 @@ _ISSUE_RULES = {
     IssueKind.UNSAFE_ARCHIVE: "unsafe-archive",
     IssueKind.NOT_A_TEMPLATE: "parse-error",
     IssueKind.UNSUPPORTED_APPLICATION: "unsupported-application",
+    IssueKind.BUDGET: "budget-exceeded",
 }
 _ISSUE_REMEDIATION = {
     IssueKind.PARSE_ERROR: "Fix the file so it parses; until then faasguard cannot check it.",
@@ -75,6 +77,8 @@ _ISSUE_REMEDIATION = {
     IssueKind.UNSUPPORTED_APPLICATION: "Produce a format faasguard reads, as the message says "
     "(for example `cdk synth`), and scan that; until then review this application with a tool "
     "for its format. `--on-unsupported any` fails the build on it (docs/cli.md).",
+    IssueKind.BUDGET: "Remove the generated or hostile construct the message names; if a real "
+    "project reaches a budget, report it with the figures (docs/budgets.md).",
 }
 
 
@@ -83,8 +87,20 @@ class Analyzer(Protocol):
 
     def analyze(
         self, app: Application, fs: ScanFS
-    ) -> Iterator[Finding | LoadIssue | FunctionDependencies]:
-        """Yield findings, load issues and dependency inventories for one application."""
+    ) -> Iterator[Finding | LoadIssue | FunctionDependencies | FunctionEgress]:
+        """Yield findings, load issues and per-function inventories for one application."""
+        ...
+
+
+class Enricher(Protocol):
+    """Adds to an application what only its code can tell, before the rules run.
+
+    The function-to-function call graph is one: a function no trigger starts may be invoked
+    by another function's code, and ``sprawl.unused-function`` must know it.
+    """
+
+    def enrich(self, app: Application, fs: ScanFS) -> Application:
+        """Return ``app``, or a copy with what the code adds."""
         ...
 
 
@@ -101,6 +117,7 @@ class ScanResult:
     notices: tuple[str, ...] = ()
     rules: tuple[str, ...] = field(default=())
     dependencies: tuple[FunctionDependencies, ...] = ()
+    egress: tuple[FunctionEgress, ...] = ()
     disabled_rules: tuple[str, ...] = ()
     config_sources: tuple[str, ...] = ()
 
@@ -152,6 +169,7 @@ def scan(
     analyzers: Sequence[Analyzer] = (),
     notices: Sequence[str] = (),
     progress: Callable[[str], None] | None = None,
+    enrichers: Sequence[Enricher] = (),
 ) -> ScanResult:
     """Scan a folder (every application under it) or one template file.
 
@@ -164,6 +182,7 @@ def scan(
         analyzers: extra analyses run on each loaded application.
         notices: messages to carry into the report (e.g. missing vulnerability data).
         progress: called with each template path as it is loaded.
+        enrichers: run on each loaded application before the rules (code call graph).
     """
     with gc_paused():
         return _scan(
@@ -175,6 +194,7 @@ def scan(
             analyzers=analyzers,
             notices=notices,
             progress=progress,
+            enrichers=enrichers,
         )
 
 
@@ -188,6 +208,7 @@ def _scan(
     analyzers: Sequence[Analyzer],
     notices: Sequence[str],
     progress: Callable[[str], None] | None,
+    enrichers: Sequence[Enricher] = (),
 ) -> ScanResult:
     root = target if target.is_dir() else target.parent
     fs = ScanFS(root, max_file_bytes=config.max_file_bytes)
@@ -212,19 +233,24 @@ def _scan(
         rules=_plan(rules),
         options=options,
         discovered=target.is_dir(),
+        enrichers=tuple(enrichers),
     )
     batch = _process(work, templates, progress)
     apps = list(batch.applications)
     findings = [_issue_finding(issue) for issue in discovery_issues] + list(batch.findings)
     inventory: list[FunctionDependencies] = []
+    egress: list[FunctionEgress] = []
     if analyzers:
         # Imported when used: a scan without dependency analysis does not pay for it (3 ms).
+        from faasguard.code.edge.inventory import FunctionEgress
         from faasguard.deps.inventory import FunctionDependencies
     for app in apps:
         for analyzer in analyzers:
             for item in analyzer.analyze(app, fs):
                 if isinstance(item, FunctionDependencies):
                     inventory.append(item)
+                elif isinstance(item, FunctionEgress):
+                    egress.append(item)
                 else:
                     findings.append(item if isinstance(item, Finding) else _issue_finding(item))
     active, suppressed, baselined = _partition(fold_floods(findings), config, baseline)
@@ -240,6 +266,7 @@ def _scan(
         disabled_rules=disabled_rules(config),
         config_sources=config.sources,
         dependencies=tuple(inventory),
+        egress=tuple(egress),
     )
 
 
@@ -277,6 +304,7 @@ class _Work:
     #: True when templates were found by discovery (not named by the user): a file that is
     #: not a template by structure is then simply not one, never a parse error.
     discovered: bool = False
+    enrichers: tuple[Enricher, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,11 +334,45 @@ def _process(
             for issue in result.issues
             if not (work.discovered and issue.kind is IssueKind.NOT_A_TEMPLATE)
         )
-        for app in result.applications:
+        for loaded in result.applications:
+            app = _enrich(work, loaded, findings)
             ctx = RuleContext(app=app, options=work.options, readme_dirs=_readme_dirs(work.fs, app))
             findings.extend(_run_rules(work.rules, app, ctx))
             apps.append(app)
     return _Batch(tuple(apps), tuple(findings))
+
+
+def _enrich(work: _Work, app: Application, findings: list[Finding]) -> Application:
+    """Run the enrichers on one application; one that raises is reported, the scan goes on."""
+    for enricher in work.enrichers:
+        try:
+            app = enricher.enrich(app, work.fs)
+        except Exception as exc:
+            crash = rule_by_name("rule-crashed")
+            findings.append(
+                Finding.create(
+                    rule_id=crash.id,
+                    rule_name=crash.name,
+                    category=crash.category,
+                    severity=crash.severity,
+                    confidence=crash.confidence,
+                    title=crash.title,
+                    message=(
+                        f"reading the code of {app.name} for calls between functions failed "
+                        f"({type(exc).__name__}: {exc}); rules ran without it"
+                    ),
+                    file=app.file,
+                    line=None,
+                    function=None,
+                    application=app.name,
+                    resource=None,
+                    evidence=f"{type(enricher).__name__} {type(exc).__name__}",
+                    remediation="Report this to the faasguard maintainers with the code; other "
+                    "analyses still ran.",
+                    cwe=crash.cwe,
+                )
+            )
+    return app
 
 
 def _load(ref: TemplateRef, fs: ScanFS, options: LoadOptions) -> LoadResult:

@@ -18,6 +18,8 @@ __all__ = [
     "PackageRef",
     "Severity",
     "Suppressed",
+    "TaintSource",
+    "TraceStep",
     "VulnerabilityRef",
     "make_fingerprint",
 ]
@@ -78,6 +80,37 @@ class VulnerabilityRef:
     fixed_in: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class TraceStep:
+    """One step of a code flow from source to sink (house style 18: a flow shows its path).
+
+    Attributes:
+        file: POSIX path relative to the scan root.
+        line: 1-based line.
+        what: what happened there ("event field `body` read", "passed to `run_query()`").
+    """
+
+    file: str
+    line: int
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaintSource:
+    """Where the attacker-controlled data of a code finding comes from.
+
+    Attributes:
+        trigger: the trigger kind (``rest-api``, ``s3``...), ``unknown`` for a function with no
+            known trigger, or ``third-party-response``.
+        field: the event field or other source (``body``, ``Records[*].s3.object.key``).
+        label: a readable name ("request body", "S3 object key").
+    """
+
+    trigger: str
+    field: str
+    label: str
+
+
 def make_fingerprint(
     *,
     rule_id: str,
@@ -130,6 +163,8 @@ class Finding:
     fingerprint: str
     package: PackageRef | None = None
     vulnerability: VulnerabilityRef | None = None
+    source: TaintSource | None = None
+    trace: tuple[TraceStep, ...] = ()
 
     @classmethod
     def create(
@@ -153,12 +188,16 @@ class Finding:
         package: PackageRef | None = None,
         vulnerability: VulnerabilityRef | None = None,
         fingerprint_extra: str = "",
+        source: TaintSource | None = None,
+        trace: tuple[TraceStep, ...] = (),
     ) -> Finding:
         """Build a finding and its fingerprint.
 
         Args:
             fingerprint_extra: extra text that tells apart two findings of one rule at one place
                 (for example the vulnerability id of a dependency finding).
+            source: for code flows, where the attacker-controlled data comes from.
+            trace: for code flows, the steps from source to sink.
         """
         fingerprint = make_fingerprint(
             rule_id=rule_id,
@@ -187,6 +226,8 @@ class Finding:
             fingerprint=fingerprint,
             package=package,
             vulnerability=vulnerability,
+            source=source,
+            trace=trace,
         )
 
     def sort_key(self) -> tuple[Any, ...]:

@@ -8,6 +8,7 @@ files over a size cap, and decodes UTF-8 strictly with an error naming the file.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import posixpath
@@ -160,6 +161,15 @@ class ScanFS:
         self._modes[rel] = mode
         return mode
 
+    def size(self, rel: str) -> int:
+        """Size in bytes of the regular file ``rel`` inside the root (0 when it is not one)."""
+        if not self.exists(rel):
+            return 0
+        try:
+            return self._check_real(rel, referrer=rel, line=None, ref=rel).stat().st_size
+        except (OutsideRootError, ParseError, OSError):
+            return 0
+
     def read_bytes(self, rel: str) -> bytes:
         """Read a file inside the root, refusing escapes, loops and files over the size cap."""
         real = self._check_real(rel, referrer=rel, line=None, ref=rel)
@@ -189,8 +199,15 @@ class ScanFS:
         return data
 
     def read_text(self, rel: str) -> str:
-        """Read a UTF-8 text file (a BOM is accepted) inside the root."""
+        """Read a UTF-8 text file (a BOM is accepted; UTF-16 with a BOM too) inside the root."""
         data = self.read_bytes(rel)
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            # Windows editors save templates as UTF-16 with a byte order mark; CloudFormation
+            # and Serverless read them, so a scan must too rather than pass over them.
+            try:
+                return data.decode("utf-16")
+            except UnicodeDecodeError as exc:
+                raise ParseError(rel, None, f"not valid UTF-16: {exc.reason}") from exc
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:

@@ -371,7 +371,13 @@ class Function:
     dependency_manifests: tuple[str, ...] = ()
     package_patterns: tuple[str, ...] = ()
     referenced_by: tuple[str, ...] = ()
+    #: A local deployment package (a zip) the template names as the function's code
+    #: (``CodeUri: build/fn.zip``): read as the function's artifact, with the archive caps.
+    package_artifact: str | None = None
     inline_code: InlineCode | None = None
+    #: The customer-managed KMS key that encrypts the environment (``KmsKeyArn``, Serverless
+    #: ``kmsKeyArn``): the role then needs ``kms:Decrypt`` on it. None = AWS's own key.
+    kms_key_arn: str | Unknown | None = None
 
     def env(self, name: str) -> EnvVar | None:
         """Return the environment variable called ``name``, if the function has it."""

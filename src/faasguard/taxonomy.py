@@ -23,6 +23,9 @@ CATEGORIES: Final = MappingProxyType(
         "permissions.data-exfiltration": "A role can read data out of stores in bulk.",
         "permissions.resource-exposure": "A role can make a resource public or shared.",
         "permissions.credentials-exposure": "A role can mint or read credentials.",
+        "permissions.unknown-action": "A policy names an action that does not exist.",
+        "permissions.invalid-policy": "A policy statement is malformed; IAM rejects it.",
+        "permissions.unknown-policy": "A role attaches a policy whose document cannot be read.",
         "code.command-injection": "Event data reaches a shell or process call.",
         "code.sql-injection": "Event data reaches a SQL query string.",
         "code.nosql-injection": "Event data reaches a NoSQL query or expression.",
@@ -50,6 +53,7 @@ CATEGORIES: Final = MappingProxyType(
         "availability.timeout-exceeds-trigger": "The timeout does not fit its trigger's limits.",
         "availability.no-dlq": "Failed asynchronous events are dropped.",
         "availability.no-throttling": "An API stage has no throttling.",
+        "availability.poison-record-stall": "One failing record can stall an ordered source.",
         "platform.deprecated-runtime": "The runtime is deprecated or soon will be.",
         "platform.no-tracing": "Active tracing is off.",
         "platform.no-log-retention": "Logs are kept forever (no retention set).",
@@ -59,6 +63,7 @@ CATEGORIES: Final = MappingProxyType(
         "tool.parse-error": "A file could not be read or parsed.",
         "tool.reference-outside-root": "A file reference points outside the scan root.",
         "tool.rule-crashed": "A rule failed on this input; the scan went on.",
+        "tool.budget-exceeded": "A size or work budget was reached; part was not analysed.",
     }
 )
 

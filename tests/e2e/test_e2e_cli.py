@@ -185,7 +185,7 @@ def test_missing_path_exits_2_naming_it(tmp_path, scan):
         (
             'fail_on = "high"\n',
             "unknown configuration key(s): fail_on (allowed: exclude, fail-on, max-file-bytes, "
-            "parameters, region, rules, stage, suppress)",
+            "on-unsupported, parameters, region, rules, stage, suppress)",
         ),
         (
             '[rules]\ndisabled = ["FG8001"]\n',

@@ -176,3 +176,16 @@ def run_resource(
 
 def run_app(rule: type[Rule], application: Application) -> list[Finding]:
     return list(rule().check(application, ctx(application)))  # type: ignore[attr-defined]
+
+
+def run_family(r: Role, **kw: Any) -> list[Finding]:
+    """Run every permission rule on one role, in id order (the order of the family's RULES)."""
+    from faasguard.rules.interface import RoleRule
+    from faasguard.rules.permissions import RULES
+
+    context = ctx(app(roles=[r], fmt=kw.pop("fmt", AppFormat.SERVERLESS)), **kw)
+    found: list[Finding] = []
+    for rule in sorted(RULES, key=lambda rule: rule.id):
+        if issubclass(rule, RoleRule):  # FG1040 unused-grant comes from the code analyzer
+            found.extend(rule().check(r, context))
+    return found

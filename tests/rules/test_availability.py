@@ -315,3 +315,99 @@ def test_api_without_throttling_remediation_by_api_kind(kind: TriggerKind, key: 
 def test_api_with_throttling_or_unknown_passes(throttling: Any) -> None:
     a = api(throttling=throttling)
     assert list(ApiWithoutThrottling().check(a, context(application(apis=[a])))) == []
+
+
+# --- FG7006 ordered-source-without-failure-limit ----------------------------------------------
+
+
+def _ordered_findings(
+    *triggers: Any, fmt: AppFormat = AppFormat.SAM, resources: tuple[Any, ...] = ()
+) -> list[Any]:
+    from faasguard.rules.availability import OrderedSourceWithoutFailureLimit
+
+    fn = function("consumer", line=12, triggers=triggers)
+    app = application([fn], fmt=fmt, resources=resources)
+    return list(OrderedSourceWithoutFailureLimit().check(fn, context(app)))
+
+
+@pytest.mark.parametrize("kind", [TriggerKind.KINESIS, TriggerKind.DYNAMODB_STREAM])
+@pytest.mark.parametrize(
+    "props",
+    [
+        {"StartingPosition": "LATEST"},
+        {"MaximumRetryAttempts": -1, "BisectBatchOnFunctionError": True},
+    ],
+)
+def test_stream_with_unlimited_retries_and_no_destination_fails(
+    kind: TriggerKind, props: dict[str, Any]
+) -> None:
+    findings = _ordered_findings(trigger(kind, line=40, source="OrderStream", properties=props))
+    assert briefs(findings) == [
+        Brief("FG7006", "consumer", "consumerFn", FILE, 40, Severity.MEDIUM)
+    ]
+    assert findings[0].category == "availability.poison-record-stall"
+    assert findings[0].message == (
+        f"Function `consumer`'s {kind.value} source retries a failing batch without limit and "
+        "has no on-failure destination: one record the function keeps refusing stalls its shard "
+        "or message group until it expires."
+    )
+    assert "`MaximumRetryAttempts: 3`, `BisectBatchOnFunctionError: true` and " in (
+        findings[0].remediation
+    )
+
+
+def test_serverless_stream_remediation_uses_serverless_keys() -> None:
+    findings = _ordered_findings(
+        trigger(TriggerKind.KINESIS, line=40, properties={"batchSize": 100}),
+        fmt=AppFormat.SERVERLESS,
+    )
+    assert briefs(findings) == [
+        Brief("FG7006", "consumer", "consumerFn", FILE, 40, Severity.MEDIUM)
+    ]
+    assert "`maximumRetryAttempts: 3`" in findings[0].remediation
+
+
+@pytest.mark.parametrize(
+    "props",
+    [
+        {"MaximumRetryAttempts": 3},
+        {"maximumRetryAttempts": 0},
+        {"MaximumRetryAttempts": Unknown("!Ref Retries", "parameter")},
+        {"DestinationConfig": {"OnFailure": {"Destination": "arn:aws:sqs:eu-west-1:1:dlq"}}},
+        {"DestinationConfig": Unknown("!If [...]", "condition")},
+        {"destinations": {"onFailure": "arn:aws:sns:eu-west-1:1:failures"}},
+    ],
+)
+def test_stream_with_a_retry_limit_or_a_destination_passes(props: dict[str, Any]) -> None:
+    assert _ordered_findings(trigger(TriggerKind.KINESIS, properties=props)) == []
+
+
+def _fifo(rid: str = "OrdersQueue", **props: Any) -> Any:
+    return resource(rid, "AWS::SQS::Queue", properties={"FifoQueue": True, **props})
+
+
+def test_fifo_queue_without_redrive_policy_fails() -> None:
+    findings = _ordered_findings(
+        trigger(TriggerKind.SQS, line=44, source="OrdersQueue"), resources=(_fifo(),)
+    )
+    assert briefs(findings) == [
+        Brief("FG7006", "consumer", "consumerFn", FILE, 44, Severity.MEDIUM)
+    ]
+    assert "reads FIFO queue `OrdersQueue`, which has no redrive policy" in findings[0].message
+    assert "`RedrivePolicy: {deadLetterTargetArn: ..., maxReceiveCount: 3}`" in (
+        findings[0].remediation
+    )
+
+
+@pytest.mark.parametrize(
+    "queue",
+    [
+        _fifo(RedrivePolicy={"deadLetterTargetArn": "arn:aws:sqs:eu-west-1:1:dlq.fifo"}),
+        _fifo(RedrivePolicy=Unknown("!Ref Redrive", "parameter")),
+        resource("OrdersQueue", "AWS::SQS::Queue", properties={}),  # standard queue
+        _fifo(rid="OtherQueue"),  # not the queue the trigger reads
+    ],
+)
+def test_fifo_with_redrive_standard_queue_or_unknown_queue_passes(queue: Any) -> None:
+    found = _ordered_findings(trigger(TriggerKind.SQS, source="OrdersQueue"), resources=(queue,))
+    assert found == []

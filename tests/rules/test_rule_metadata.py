@@ -31,8 +31,10 @@ from faasguard.taxonomy import CATEGORIES
 FAMILY_MODULES: dict[str, str] = {
     "faasguard.rules.tool": "FG0",
     "faasguard.rules.permissions": "FG1",
+    "faasguard.rules.code": "FG2",
     "faasguard.rules.dependencies": "FG3",
     "faasguard.rules.data": "FG4",
+    "faasguard.rules.third_party": "FG5",
     "faasguard.rules.surface": "FG6",
     "faasguard.rules.availability": "FG7",
     "faasguard.rules.platform": "FG8",
@@ -90,7 +92,8 @@ def test_rule_metadata_is_well_formed(entry: tuple[str, type[Rule]]) -> None:
         assert rule.id.startswith(prefix), f"{rule.id} outside the {module} range {prefix}xxx"
     assert NAME.fullmatch(rule.name), rule.name
     assert rule.category in CATEGORIES, rule.category
-    assert rule.category.split(".", 1)[0] == module.rsplit(".", 1)[1], "category of another family"
+    family = module.rsplit(".", 1)[1].replace("_", "-")
+    assert rule.category.split(".", 1)[0] == family, "category of another family"
     assert isinstance(rule.severity, Severity)
     assert isinstance(rule.confidence, Confidence)
     assert rule.cwe is None or CWE.fullmatch(rule.cwe), rule.cwe
@@ -126,7 +129,7 @@ def test_docstring_has_every_section_in_order(entry: tuple[str, type[Rule]]) -> 
     "module", [m for m, prefix in FAMILY_MODULES.items() if prefix is not None and m in MODULES]
 )
 def test_family_docs_list_every_rule(module: str) -> None:
-    family = module.rsplit(".", 1)[1]
+    family = module.rsplit(".", 1)[1].replace("_", "-")
     text = (DOCS / f"{family}.md").read_text(encoding="utf-8")
     for rule in MODULES[module].RULES:
         assert rule.id in text and f"`{rule.name}`" in text, f"{rule.id} missing in {family}.md"

@@ -8,6 +8,7 @@ import boto3
 import yaml
 
 TABLE = boto3.resource("dynamodb").Table(os.environ["ORDERS_TABLE"])
+RECEIPT_SIGNING_KEY = "q7Vd2LxK9mP4sT8wZ3nB6hJ1"
 
 
 def get_order(event, context):

@@ -12,6 +12,8 @@ and serves a few fixed routes:
 ``/big``           200 with ``Content-Length`` of ``BIG_BODY_BYTES``
 ``/stream``        200 without ``Content-Length``, streaming until the client hangs up
 ``/slow``          waits ``SLOW_SECONDS`` before answering
+``/trickle``       200 whose 40-byte body comes one byte every 0.2 s
+``/trickle-headers`` a status line and headers sent one byte every 0.2 s
 ``/redirect``      ``?status=302&to=<url>``: a redirect to ``to``
 """
 
@@ -35,6 +37,8 @@ BIG_BODY_BYTES = 2 * 1024 * 1024
 STREAM_CHUNK = 64 * 1024
 STREAM_MAX_BYTES = 256 * 1024 * 1024
 SLOW_SECONDS = 3.0
+TRICKLE_BYTES = 40
+TRICKLE_INTERVAL = 0.2
 OK_BODY = {"id": 1, "name": "widget"}
 
 
@@ -51,14 +55,15 @@ class RecordedRequest:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, context: ssl.SSLContext) -> None:
+    def __init__(self, context: ssl.SSLContext, handler: type[BaseHTTPRequestHandler]) -> None:
         self.context = context
         self.requests: list[RecordedRequest] = []
         self.accepted = 0
         self.stream_sent = 0
         self.stream_aborted = threading.Event()
         self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), _Handler)
+        self.flaky = 0  # how many more /flaky requests answer 503
+        super().__init__(("127.0.0.1", 0), handler)
 
     def get_request(self) -> tuple[socket.socket, Any]:
         raw, address = self.socket.accept()
@@ -133,6 +138,21 @@ class _Handler(BaseHTTPRequestHandler):
         elif route == "/slow":
             time.sleep(SLOW_SECONDS)
             self._send_json(200, OK_BODY)
+        elif route == "/trickle":
+            # A body of 40 bytes sent one byte every 0.2 s (8 s in all): each byte resets a
+            # socket timeout, so only a deadline over the whole read stops it.
+            self.send_response(200)
+            self.send_header("Content-Length", str(TRICKLE_BYTES))
+            self.end_headers()
+            self.wfile.flush()
+            self._trickle(b"x" * TRICKLE_BYTES)
+        elif route == "/trickle-headers":
+            self._trickle(b"HTTP/1.1 200 OK\r\n" + b"X-Pad: " + b"a" * TRICKLE_BYTES + b"\r\n\r\n")
+        elif route == "/flaky":
+            with self.server.lock:
+                failing = self.server.flaky > 0
+                self.server.flaky -= 1
+            self._send_json(503 if failing else 200, {"flaky": failing})
         elif route == "/redirect":
             self.send_response(int(query.get("status", ["302"])[0]))
             self.send_header("Location", query["to"][0])
@@ -140,6 +160,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
         else:
             self._send_json(404, {"error": "no such route"})
+
+    def _trickle(self, data: bytes) -> None:
+        try:
+            for index in range(len(data)):
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+                time.sleep(TRICKLE_INTERVAL)
+        except OSError:
+            return
 
     def _stream(self) -> None:
         self.send_response(200)
@@ -194,6 +223,11 @@ class TLSServer:
         """Bytes ``/stream`` managed to write before the client hung up."""
         return self._server.stream_sent
 
+    def fail_next(self, count: int) -> None:
+        """Make the next ``count`` requests to ``/flaky`` answer 503."""
+        with self._server.lock:
+            self._server.flaky = count
+
     def reset(self) -> None:
         """Forget recorded requests and counters."""
         with self._server.lock:
@@ -203,12 +237,22 @@ class TLSServer:
             self._server.stream_aborted.clear()
 
 
+class _KeepAliveHandler(_Handler):
+    # HTTP/1.1: connections stay open between requests (every route but /stream and the trickles
+    # sends a Content-Length).
+    protocol_version = "HTTP/1.1"
+
+
 @contextmanager
-def serve_tls(cert: CertFiles) -> Iterator[TLSServer]:
-    """Serve HTTPS with ``cert`` on 127.0.0.1 and a free port until the block ends."""
+def serve_tls(cert: CertFiles, *, keep_alive: bool = False) -> Iterator[TLSServer]:
+    """Serve HTTPS with ``cert`` on 127.0.0.1 and a free port until the block ends.
+
+    ``keep_alive`` answers in HTTP/1.1 and keeps connections open; by default the server speaks
+    HTTP/1.0 and closes each connection after its response.
+    """
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(certfile=str(cert.cert), keyfile=str(cert.key))
-    server = _Server(context)
+    server = _Server(context, _KeepAliveHandler if keep_alive else _Handler)
     thread = threading.Thread(target=server.serve_forever, name="tls-test-server", daemon=True)
     thread.start()
     try:

@@ -161,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="path to an OSV all.zip")
     imp.add_argument("--ecosystem", choices=("PyPI", "npm"), help="ecosystem of the export")
     db_commands.add_parser("status", help="show the store's age and record counts")
+
+    from faasguard.cli.permissions_cmd import add_parser as add_permissions
+
+    add_permissions(commands)  # the module imports only the standard library at start-up
     return parser
 
 
@@ -181,6 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from faasguard.cli.db_cmd import run_db
 
             return run_db(args, parser)
+        if args.command == "permissions":
+            from faasguard.cli.permissions_cmd import run_permissions
+
+            return run_permissions(args)
         parser.print_help()
         return EXIT_USAGE
     except KeyboardInterrupt:

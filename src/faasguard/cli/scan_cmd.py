@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from faasguard.cli.lazy import LazyAnalyzer, LazyEnricher
 from faasguard.config import Config, load_config
-from faasguard.engine import Analyzer, ScanResult, scan
+from faasguard.engine import Analyzer, Enricher, ScanResult, scan
 from faasguard.errors import ConfigError
 from faasguard.findings import Severity
 from faasguard.loaders.interface import LoadOptions
@@ -88,27 +89,69 @@ def _today(value: str | None) -> _dt.date | None:
         raise ConfigError(f"--today {value!r}: expected a date as YYYY-MM-DD") from None
 
 
-def _analyzers(args: argparse.Namespace) -> tuple[list[Analyzer], list[str]]:
-    """The dependency analyzer (unless --no-deps) and the notices it has up front."""
-    if args.no_deps:
-        return [], []
+def _analyzers(args: argparse.Namespace) -> list[LazyAnalyzer]:
+    """The dependency analyzer (unless --no-deps), code-edge, needed permissions, taint.
+
+    The taint analyzer runs last: it reports the code layer's parse and budget issues, including
+    those met by the analyzers before it. Each is built on first use (cli/lazy.py), so a scan
+    that finds no application imports none of them.
+    """
+    lazies = [] if args.no_deps else [LazyAnalyzer(lambda: _dependency_analyzer(args))]
+    lazies += [
+        LazyAnalyzer(_code_edge_analyzer),
+        LazyAnalyzer(_needed_permissions_analyzer),
+        LazyAnalyzer(_taint_analyzer),
+    ]
+    return lazies
+
+
+def _dependency_analyzer(args: argparse.Namespace) -> tuple[Analyzer, list[str]]:
     from faasguard.deps.analyzer import build_dependency_analyzer
 
-    analyzer, notices = build_dependency_analyzer(
+    return build_dependency_analyzer(
         db_path=Path(args.osv_db) if args.osv_db else None,
         online=args.online,
         api_url=args.osv_url,
     )
-    return [analyzer], notices
 
 
-def _analyzer_errors(analyzers: list[Analyzer]) -> list[str]:
+def _code_edge_analyzer() -> tuple[Analyzer, list[str]]:
+    from faasguard.code.edge.analyzer import CodeEdgeAnalyzer
+
+    return CodeEdgeAnalyzer(), []
+
+
+def _needed_permissions_analyzer() -> tuple[Analyzer, list[str]]:
+    from faasguard.iam.needed.analyzer import NeededPermissionsAnalyzer
+
+    return NeededPermissionsAnalyzer(), []
+
+
+def _taint_analyzer() -> tuple[Analyzer, list[str]]:
+    from faasguard.code.analyzer import CodeAnalyzer
+
+    return CodeAnalyzer(), []
+
+
+def _enrichers() -> list[Enricher]:
+    """What reads the code before the rules run: the function-to-function call graph."""
+    return [LazyEnricher(_call_graph_enricher)]
+
+
+def _call_graph_enricher() -> Enricher:
+    from faasguard.code.edge.calls import CallGraphEnricher
+
+    return CallGraphEnricher()
+
+
+def _analyzer_errors(analyzers: list[LazyAnalyzer]) -> list[str]:
     """What the analyzers could not do (a failed vulnerability lookup), for the notices."""
-    if not analyzers:
+    built = [a.inner for a in analyzers if a.inner is not None]
+    if not built:
         return []
     from faasguard.deps.analyzer import DependencyAnalyzer
 
-    return [e for a in analyzers if isinstance(a, DependencyAnalyzer) for e in a.errors]
+    return [e for a in built if isinstance(a, DependencyAnalyzer) for e in a.errors]
 
 
 def _use_color(mode: str, to_file: bool) -> bool:
@@ -134,7 +177,7 @@ def run_scan(args: argparse.Namespace) -> int:
         env=dict(os.environ) if args.resolve_env else {},
         parameters=config.parameters,
     )
-    analyzers, notices = _analyzers(args)
+    analyzers = _analyzers(args)
     result = scan(
         target,
         config,
@@ -142,8 +185,12 @@ def run_scan(args: argparse.Namespace) -> int:
         baseline=baseline,
         today=_today(args.today),
         analyzers=analyzers,
-        notices=notices,
+        enrichers=_enrichers(),
     )
+    # What building the analyzers had to say (no vulnerability data...), first as before.
+    built_notices = [notice for a in analyzers for notice in a.notices]
+    if built_notices:
+        result = dataclasses.replace(result, notices=(*built_notices, *result.notices))
     # A failed lookup is stated in every format, and fails the run: a CI gate must not pass
     # because the vulnerability data could not be reached (docs/cli.md, exit codes).
     errors = _analyzer_errors(analyzers)
@@ -186,14 +233,20 @@ def unsupported_exit(result: ScanResult, mode: str) -> str | None:
     if mode == "never":
         return None
     analysed = [app for app in result.applications if app.provider == "aws"]
-    # FG0005 also marks parts of an application that was read (a custom variable syntax).
+    # FG0005 also marks parts of an application that was read (a custom variable syntax, a
+    # remote Terraform module): those inside an analysed application's folder are not apps.
+    roots = tuple(f"{app.root}/" for app in analysed if app.root not in ("", "."))
     read = {app.file for app in analysed}
     skipped = sorted(
         {
             f.file
             for f in result.findings
             if f.rule_name == "unsupported-application"
-            or (f.rule_name == "unsupported-template" and f.file not in read)
+            or (
+                f.rule_name == "unsupported-template"
+                and f.file not in read
+                and not f.file.startswith(roots)
+            )
         }
     )
     if not skipped:

@@ -171,7 +171,7 @@ class CodeBase:
                 if len(files) >= MAX_CLOSURE_FILES:
                     self.note(
                         LoadIssue(
-                            IssueKind.UNSUPPORTED,
+                            IssueKind.BUDGET,
                             f"the import closure of function {fn.name} has more than "
                             f"{MAX_CLOSURE_FILES} own-code files; the rest were not analysed",
                             Location(handler.path, None),
@@ -205,6 +205,12 @@ class CodeBase:
                 for module, level, member in python_imports_of(source.tree):
                     target = resolver.python(source.path, module, level)
                     if target is not None:
+                        # Importing a.b.c runs a/__init__.py and a/b/__init__.py first.
+                        parts = module.split(".")
+                        for cut in range(1, len(parts)):
+                            parent = resolver.python(source.path, ".".join(parts[:cut]), level)
+                            if parent is not None and parent.endswith("__init__.py"):
+                                edges.local.append(parent)
                         edges.local.append(target)
                     elif not level and not member:
                         top = Resolver.is_third_party_python(module)

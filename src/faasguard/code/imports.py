@@ -185,8 +185,13 @@ class Resolver:
         if not module:
             return False
         rel = "/".join(module.split("."))
+        top = module.split(".")[0]
         bases = (*self.python_roots, posixpath.dirname(from_file) or ".")
-        return any(self.fs.is_dir(posixpath.normpath(posixpath.join(b, rel))) for b in bases)
+        return any(
+            top not in self._vendored_names(b)
+            and self.fs.is_dir(posixpath.normpath(posixpath.join(b, rel)))
+            for b in bases
+        )
 
     def _module_file(self, base: str, module: str) -> str | None:
         if not module:

@@ -61,8 +61,8 @@ def language_of(path: str) -> Language | None:
 
 
 def _notice(path: str, line: int | None, message: str) -> LoadIssue:
-    # UNSUPPORTED marks "not analysed" notices; the code analyzer reports them as FG2029.
-    return LoadIssue(IssueKind.UNSUPPORTED, message, Location(path, line))
+    # Reported as FG0020 budget-exceeded: a part of the project that was not analysed.
+    return LoadIssue(IssueKind.BUDGET, message, Location(path, line))
 
 
 def skip_reason(path: str, text: str) -> LoadIssue | None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from faasguard.code.codebase import codebase_for
 from faasguard.deps.artifacts import ArtifactContents, count_code_lines
@@ -22,9 +24,7 @@ from faasguard.deps.reachability import ImportClosure, closure_of, python_import
 from faasguard.deps.vulns import (
     Affected,
     MatchedVulnerability,
-    OsvApiSource,
     PackageQuery,
-    RetryPolicy,
     SeverityLevel,
     StoreSource,
     VulnerabilityDataError,
@@ -36,6 +36,9 @@ from faasguard.fs import ScanFS
 from faasguard.loaders.interface import LoadIssue
 from faasguard.model import Application
 from faasguard.rules.registry import rule_by_name
+
+if TYPE_CHECKING:
+    from faasguard.deps.vulns import RetryPolicy
 
 __all__ = ["DependencyAnalyzer", "build_dependency_analyzer"]
 
@@ -89,8 +92,11 @@ class DependencyAnalyzer:
         if self._failure is None:
             return []
         apps = ", ".join(f"`{name}`" for name in self._unchecked)
-        if isinstance(self.source, OsvApiSource):
-            where = f"OSV API at {self.source.base_url}"
+        # The OSV API client, tested by its attribute: importing its class would load the
+        # network stack into every offline scan.
+        api_url = getattr(self.source, "base_url", None)
+        if isinstance(api_url, str):
+            where = f"OSV API at {api_url}"
             advice = (
                 "Scan again when the API is reachable, or scan offline from a local store "
                 "(`faasguard db update`, then without `--online`)."
@@ -486,11 +492,13 @@ def build_dependency_analyzer(
         timeout: seconds for connecting and each read online; None for the client's default.
         retry: retries of transient failures online; None for the client's default.
     """
-    from faasguard.deps.vulns import DEFAULT_API_URL, Store, default_db_path
+    from faasguard.deps.vulns import Store, default_db_path
 
     path = db_path or default_db_path()
     notices: list[str] = []
     if online:
+        from faasguard.deps.vulns import DEFAULT_API_URL, OsvApiSource
+
         store = Store(path) if path.exists() else None
         client = (
             OsvApiSource(base_url=api_url or DEFAULT_API_URL, store=store, retry=retry)
@@ -504,17 +512,18 @@ def build_dependency_analyzer(
         notices.append(_no_data(path))
         return DependencyAnalyzer(None), notices
     store = Store(path)
-    status = store.status()
-    if status.total_records == 0:
+    updates = store.last_updates()
+    if updates is None:
         store.close()
         notices.append(_no_data(path))
         return DependencyAnalyzer(None), notices
-    for eco in status.ecosystems:
-        age = status.age(eco.ecosystem)
-        if age is not None and age.days >= 7:
+    now = datetime.now(timezone.utc)
+    for ecosystem, last_update in sorted(updates.items()):
+        age = now - last_update
+        if age.days >= 7:
             notices.append(
-                f"{eco.ecosystem} vulnerability data is {age.days} days old (last "
-                f"update {eco.last_update:%Y-%m-%d}); refresh it with "
+                f"{ecosystem} vulnerability data is {age.days} days old (last "
+                f"update {last_update:%Y-%m-%d}); refresh it with "
                 "`faasguard db update` (or `faasguard db import FILE.zip` offline)."
             )
     return DependencyAnalyzer(StoreSource(store)), notices

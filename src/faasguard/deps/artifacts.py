@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 import stat
 import zipfile
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from faasguard.fs import ScanFS
 __all__ = [
     "ArchiveProblem",
     "ArtifactContents",
+    "InflateBudget",
     "InstalledPackage",
     "count_code_lines",
     "read_build_dir",
@@ -37,7 +39,12 @@ __all__ = [
 MAX_ENTRIES = 100_000
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # 1 GiB uncompressed, far above Lambda's 250 MB limit
 MAX_RATIO = 200  # uncompressed / compressed, for entries over MIN_RATIO_BYTES
-MIN_RATIO_BYTES = 1024 * 1024
+#: Entries smaller than this cannot be a bomb alone; larger ones must not compress over
+#: MAX_RATIO. It was 1 MiB, so a thousand entries of exactly 1 MiB of one byte each passed.
+MIN_RATIO_BYTES = 64 * 1024
+#: Decompressed bytes one scan reads from all archives to count code lines. Four zips of a
+#: thousand 1 MiB entries once took over two minutes; past this budget lines are not counted.
+MAX_SCAN_INFLATED_BYTES = 512 * 1024 * 1024
 MAX_METADATA_BYTES = 1024 * 1024
 MAX_COUNTED_FILE_BYTES = 8 * 1024 * 1024
 CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts")
@@ -57,7 +64,7 @@ class InstalledPackage:
 class ArchiveProblem:
     """Why an archive, or one entry of it, was refused."""
 
-    kind: str  # "bomb", "path-escape", "symlink", "corrupt", "too-many-entries"
+    kind: str  # "bomb", "path-escape", "symlink", "corrupt", "too-many-entries", "budget"
     archive: str
     entry: str | None
     message: str
@@ -85,8 +92,19 @@ def _normalise_pypi(name: str) -> str:
     )
 
 
+@dataclass(slots=True)
+class InflateBudget:
+    """Decompressed bytes a scan may still read from archives (one per scan, shared)."""
+
+    remaining: int = MAX_SCAN_INFLATED_BYTES
+
+
+_NON_BLANK = re.compile(rb"^[ \t\f\v\r]*[^\s]", re.MULTILINE)
+
+
 def _lines(data: bytes) -> int:
-    return sum(1 for line in data.splitlines() if line.strip())
+    """Non-blank lines, counted without splitting the data into a list of lines."""
+    return sum(1 for _ in _NON_BLANK.finditer(data))
 
 
 def count_code_lines(fs: ScanFS, files: tuple[str, ...]) -> int:
@@ -141,8 +159,14 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> byte
     return None if len(data) > limit else data
 
 
-def read_zip(fs: ScanFS, rel: str) -> ArtifactContents:
-    """Read packages and line counts from a zip inside the scan root, refusing hostile entries."""
+def read_zip(fs: ScanFS, rel: str, budget: InflateBudget | None = None) -> ArtifactContents:
+    """Read packages and line counts from a zip inside the scan root, refusing hostile entries.
+
+    Args:
+        fs: the confined scan file system.
+        rel: the zip, relative to the scan root.
+        budget: decompressed bytes the scan may still read for line counts (shared per scan).
+    """
     try:
         raw_path = fs.root / rel
         if not fs.exists(rel):
@@ -191,14 +215,18 @@ def read_zip(fs: ScanFS, rel: str) -> ArtifactContents:
         refused = {p.entry for p in problems}
         safe = [i for i in infos if i.filename not in refused and not i.is_dir()]
         try:
-            return _contents(rel, safe, zf, problems)
+            return _contents(rel, safe, zf, problems, budget or InflateBudget())
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             problems.append(ArchiveProblem("corrupt", rel, None, f"corrupt archive: {exc}"))
             return ArtifactContents(rel, problems=tuple(problems))
 
 
 def _contents(
-    rel: str, infos: list[zipfile.ZipInfo], zf: zipfile.ZipFile, problems: list[ArchiveProblem]
+    rel: str,
+    infos: list[zipfile.ZipInfo],
+    zf: zipfile.ZipFile,
+    problems: list[ArchiveProblem],
+    budget: InflateBudget,
 ) -> ArtifactContents:
     packages: list[InstalledPackage] = []
     top_levels: dict[str, tuple[str, ...]] = {}
@@ -225,11 +253,26 @@ def _contents(
             pkg = _npm_metadata(data, name) if data is not None else None
             if pkg:
                 packages.append(pkg)
-        if name.endswith(CODE_SUFFIXES):
+        if name.endswith(CODE_SUFFIXES) and info.file_size <= MAX_COUNTED_FILE_BYTES:
+            if info.file_size > budget.remaining:
+                if not any(p.kind == "budget" for p in problems):
+                    problems.append(_budget_problem(rel))
+                continue
+            budget.remaining -= info.file_size
             data = _read_member(zf, info, MAX_COUNTED_FILE_BYTES)
             if data is not None:
                 code.append((name, _lines(data)))
     return _assemble(rel, packages, top_levels, code, problems)
+
+
+def _budget_problem(rel: str) -> ArchiveProblem:
+    return ArchiveProblem(
+        "budget",
+        rel,
+        None,
+        f"this scan already decompressed {MAX_SCAN_INFLATED_BYTES} bytes of archives to count "
+        "code lines; the line counts of this archive are incomplete",
+    )
 
 
 def _assemble(

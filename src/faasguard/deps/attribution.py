@@ -28,7 +28,12 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from faasguard.deps.artifacts import ArtifactContents, read_build_dir, read_zip
+from faasguard.deps.artifacts import (
+    ArtifactContents,
+    InflateBudget,
+    read_build_dir,
+    read_zip,
+)
 from faasguard.deps.manifests import (
     Dependency,
     ManifestParseError,
@@ -100,6 +105,12 @@ def ecosystems_of(runtime: object) -> frozenset[str]:
     return frozenset({"PyPI", "npm"})
 
 
+#: Manifest warnings that are not unresolved references.
+_WARNING_KINDS = {
+    "include-outside-root": IssueKind.OUTSIDE_ROOT,
+    "include-budget": IssueKind.BUDGET,
+}
+
 # ---- caches -----------------------------------------------------------------------------------
 
 
@@ -131,6 +142,7 @@ class ManifestCache:
         self._trees: dict[str, list[str]] = {}
         self._found: dict[str, tuple[str, ...]] = {}
         self._memo = ReaderMemo()
+        self._inflate = InflateBudget()
         self.issues: list[LoadIssue] = []
         self._seen: set[LoadIssue] = set()
 
@@ -158,11 +170,7 @@ class ManifestCache:
             result = None
         else:
             for warning in result.warnings:
-                kind = (
-                    IssueKind.OUTSIDE_ROOT
-                    if warning.code == "include-outside-root"
-                    else IssueKind.UNRESOLVED
-                )
+                kind = _WARNING_KINDS.get(warning.code, IssueKind.UNRESOLVED)
                 self.issue(
                     LoadIssue(
                         kind, warning.message, Location(warning.file, warning.line), application
@@ -176,14 +184,17 @@ class ManifestCache:
         contents = self._artifacts.get(rel)
         if contents is None:
             contents = (
-                read_zip(self._fs, rel) if rel.endswith(".zip") else read_build_dir(self._fs, rel)
+                read_zip(self._fs, rel, self._inflate)
+                if rel.endswith(".zip")
+                else read_build_dir(self._fs, rel)
             )
             self._artifacts[rel] = contents
             for problem in contents.problems:
+                budget = problem.kind == "budget"
                 self.issue(
                     LoadIssue(
-                        IssueKind.UNSAFE_ARCHIVE,
-                        f"{problem.message}; refused",
+                        IssueKind.BUDGET if budget else IssueKind.UNSAFE_ARCHIVE,
+                        problem.message if budget else f"{problem.message}; refused",
                         Location(problem.archive),
                         application,
                     )
@@ -384,6 +395,8 @@ def _relative(path: str, root: str) -> str:
 def _artifact(
     fs: ScanFS, app: Application, fn: Function, cache: ManifestCache
 ) -> ArtifactContents | None:
+    if fn.package_artifact:
+        return cache.artifact(fn.package_artifact, app.name)
     base = _base(app)
     for name in (fn.resource_id, fn.name):
         if name and fs.is_dir(f"{base}.aws-sam/build/{name}"):

@@ -20,11 +20,10 @@ import gzip
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from enum import Enum
 from importlib import resources
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "AccessLevel",
@@ -48,8 +47,7 @@ class AccessLevel(str, Enum):
     PERMISSIONS_MANAGEMENT = "Permissions management"
 
 
-@dataclass(frozen=True, slots=True)
-class ActionInfo:
+class ActionInfo(NamedTuple):
     """One IAM action.
 
     Attributes:
@@ -94,19 +92,36 @@ class ActionDB:
         self.header: Mapping[str, Any] = MappingProxyType(dict(header))
         self._actions: dict[str, ActionInfo] = {}
         self._by_service: dict[str, tuple[ActionInfo, ...]] = {}
+        # Per service: (lower-cased name without the prefix, AWS spelling), for prefix patterns.
+        self._names: dict[str, tuple[tuple[str, str], ...]] = {}
         self._arns: dict[str, Mapping[str, str]] = {}
         self._service_names: dict[str, str] = {}
         levels = {level.value: level for level in AccessLevel}
+        by_level: dict[AccessLevel, list[str]] = {level: [] for level in AccessLevel}
+        # AWS's spelling -> entry: rules look up the canonical names the database returned.
+        self._exact: dict[str, ActionInfo] = {}
+        # One pass, tuples rather than objects with __init__: this runs on every scan (~22,000
+        # actions), and its cost is most of the database's load time.
         for prefix, service in services.items():
+            key = prefix.lower()
             infos = []
+            names = []
             for name, level, kinds in service["actions"]:
-                info = ActionInfo(f"{prefix}:{name}", levels[level], tuple(kinds))
+                full = f"{prefix}:{name}"
+                access = levels[level]
+                info = ActionInfo(full, access, tuple(kinds))
                 infos.append(info)
-                self._actions[info.name.lower()] = info
-            self._by_service[prefix.lower()] = tuple(infos)
-            self._arns[prefix.lower()] = MappingProxyType(dict(service.get("resources", {})))
-            self._service_names[prefix.lower()] = str(service.get("name", prefix))
-        self._all = frozenset(info.name for info in self._actions.values())
+                low = name.lower()
+                names.append((low, full))
+                self._actions[f"{key}:{low}"] = info
+                self._exact[full] = info
+                by_level[access].append(full)
+            self._by_service[key] = tuple(infos)
+            self._names[key] = tuple(names)
+            self._arns[key] = MappingProxyType(dict(service.get("resources", {})))
+            self._service_names[key] = str(service.get("name", prefix))
+        self._all = frozenset(self._exact)
+        self._levels = {level: frozenset(items) for level, items in by_level.items()}
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -118,7 +133,8 @@ class ActionDB:
 
     def info(self, action: str) -> ActionInfo | None:
         """Return the action's entry, or None when AWS has no such action."""
-        return self._actions.get(action.strip().lower())
+        found = self._exact.get(action)
+        return found if found is not None else self._actions.get(action.strip().lower())
 
     def is_known(self, action: str) -> bool:
         """Return True when ``action`` (no wildcards, any case) is a real IAM action."""
@@ -140,6 +156,10 @@ class ActionDB:
     def service_actions(self, prefix: str) -> tuple[ActionInfo, ...]:
         """Return every action of one service."""
         return self._by_service.get(prefix.strip().lower(), ())
+
+    def at_level(self, level: AccessLevel) -> frozenset[str]:
+        """Every action of one access level, in AWS's spelling."""
+        return self._levels[level]
 
     def access_level(self, action: str) -> AccessLevel | None:
         """Return the action's access level, or None for an unknown action."""
@@ -198,6 +218,10 @@ class ActionDB:
         infos = self._by_service.get(service, ())
         if name.strip("*") == "":
             return frozenset(info.name for info in infos)
+        stem = name[:-1]
+        if name.endswith("*") and not has_wildcard(stem):
+            # ``ec2:Describe*``, most wildcards in managed policies: a prefix test, no regex.
+            return frozenset(n for low, n in self._names.get(service, ()) if low.startswith(stem))
         regex = pattern_regex(name)
         prefix_len = len(service) + 1
         return frozenset(info.name for info in infos if regex.fullmatch(info.name[prefix_len:]))

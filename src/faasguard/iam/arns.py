@@ -32,7 +32,16 @@ __all__ = ["ResourcePattern", "Scope", "resource_pattern", "resource_scope"]
 #: Stands for one unresolved, specific value inside a pattern (never in a real ARN).
 _HOLE: Final = "\x00"
 _PSEUDO_WILDCARDS: Final = frozenset(
-    {"AWS::Region", "AWS::AccountId", "AWS::Partition", "AWS::URLSuffix"}
+    {
+        "AWS::Region",
+        "AWS::AccountId",
+        "AWS::Partition",
+        "AWS::URLSuffix",
+        # The Serverless Framework's spellings of the same deploy-time values.
+        "aws:region",
+        "aws:accountId",
+        "aws:partition",
+    }
 )
 _SUB_VARIABLE: Final = re.compile(r"\$\{([^}]*)\}")
 _ARN_TYPE_PREFIX: Final = re.compile(r"^[A-Za-z0-9_.-]+[/:]")
@@ -135,6 +144,7 @@ def _from_sub(text: str) -> tuple[str, bool]:
     return _SUB_VARIABLE.sub(replace, text), exact
 
 
+@functools.lru_cache(maxsize=16384)
 def resource_pattern(value: str | Unknown) -> ResourcePattern | None:
     """Turn a ``Resource`` entry into a pattern, or None when nothing of its shape is known.
 
@@ -159,6 +169,10 @@ def resource_pattern(value: str | Unknown) -> ResourcePattern | None:
         if body.startswith(("[", "{")):  # the variable-map form, rendered: too loose to shape
             return None
         shape, exact = _from_sub(body)
+        return ResourcePattern(expression, shape, resource_scope(_holed(shape)), exact)
+    if expression.startswith("arn:") and "${" in expression:
+        # A Serverless value with deploy-time variables (``arn:aws:sqs:${aws:region}:...``).
+        shape, exact = _from_sub(expression)
         return ResourcePattern(expression, shape, resource_scope(_holed(shape)), exact)
     if expression.startswith(("!GetAtt ", "!Ref ")) and " " not in expression.split(" ", 1)[1]:
         return ResourcePattern(expression, "${" + expression + "}", Scope.SPECIFIC, exact=False)

@@ -16,6 +16,7 @@ from faasguard.model import Location, Statement, Unknown
 __all__ = [
     "R_MALFORMED",
     "PolicyDocument",
+    "json_document",
     "malformed",
     "parse_policy_document",
     "policy_strings",
@@ -43,6 +44,10 @@ class PolicyDocument:
 def _strings(value: Any, key: str, problems: list[str], where: str) -> tuple[str | Unknown, ...]:
     if value is None:
         return ()
+    if type(value) is str:
+        return (value,)
+    if type(value) is list and all(type(item) is str for item in value):
+        return tuple(value)  # the common case, without a check per item
     items = value if isinstance(value, list) else [value]
     out: list[str | Unknown] = []
     for item in items:
@@ -172,3 +177,20 @@ def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return type(value).__name__
+
+
+def json_document(value: Any) -> Any:
+    """A policy document given as a JSON string (CloudFormation accepts one) as a mapping.
+
+    Returns the decoded mapping, or ``value`` unchanged when it is not a string holding a JSON
+    object, for the caller to report.
+    """
+    if not isinstance(value, str):
+        return value
+    import json  # only for templates that write documents as strings
+
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return value
+    return decoded if isinstance(decoded, dict) else value

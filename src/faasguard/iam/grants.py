@@ -19,10 +19,10 @@ whose document cannot be read leaves the grants as they are and sets ``boundary_
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from types import MappingProxyType
 
 from faasguard.iam.actions import ActionDB, action_db, has_wildcard
 from faasguard.iam.arns import ResourcePattern, Scope, resource_pattern
@@ -36,6 +36,7 @@ __all__ = [
     "RoleGrants",
     "UnknownAction",
     "Verdict",
+    "applies_to",
     "effect_of",
     "evaluate_role",
     "statement_actions",
@@ -43,15 +44,17 @@ __all__ = [
 
 
 def effect_of(stmt: Statement) -> str | None:
-    """Return ``allow`` or ``deny`` for a valid effect, None for anything else.
+    """Return ``allow`` or ``deny`` for an Allow or Deny effect (any case), else None.
 
-    IAM accepts exactly ``Allow`` and ``Deny``; the loaders keep other spellings as written so a
-    rule can report them, and no grant is derived from them.
+    The loaders keep every spelling as written so a rule can report the invalid ones; no grant
+    is derived from an effect that is neither.
     """
     if isinstance(stmt.effect, Unknown):
         return None
-    effect = stmt.effect.strip()
-    return {"Allow": "allow", "Deny": "deny"}.get(effect)
+    # Read case-insensitively, so a risk in `Effect: allow` is still judged; the
+    # invalid-policy-statement rule reports the spelling itself.
+    effect = stmt.effect.strip().lower()
+    return effect if effect in ("allow", "deny") else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +98,12 @@ class Grant:
     unresolved_resources: int = 0
     conditional: bool = False
     via_not_action: bool = False
+    attached_at: Location | None = None
 
     @property
     def location(self) -> Location:
-        """Where a finding about this grant should point."""
-        return self.statement.location
+        """Where a finding should point: the statement, or the role for a managed policy."""
+        return self.attached_at or self.statement.location
 
     @property
     def source(self) -> str:
@@ -108,10 +112,15 @@ class Grant:
 
     @property
     def scope(self) -> Scope | None:
-        """The widest scope of its resources; None when no resource has a known shape."""
+        """The widest scope of the resources that can apply to the action.
+
+        A resource of another service (``lambda:AddPermission`` on ``arn:aws:s3:::*``) reaches
+        nothing for this action and is left out. None when no resource has a known shape, or
+        none applies.
+        """
         if self.not_resources:
             return Scope.EVERYTHING
-        scopes = [p.scope for p in self.resources]
+        scopes = [p.scope for p in self.resources if applies_to(p, self.action)]
         return max(scopes) if scopes else None
 
     def covers(self, resource: str) -> bool | None:
@@ -203,6 +212,35 @@ def statement_actions(
     return db.all_actions() - excluded, complete, True
 
 
+@functools.lru_cache(maxsize=65536)
+def _arn_services(action: str) -> frozenset[str] | None:
+    templates = action_db().resource_arn_patterns(action)
+    if not templates:
+        return None
+    return frozenset(t.split(":")[2].lower() for t in templates if t.count(":") >= 5)
+
+
+def applies_to(pattern: ResourcePattern, action: str) -> bool:
+    """Whether a resource pattern can name a resource of ``action`` (its ARN service matches).
+
+    ``*``, wildcard or unresolved service parts, and actions without resource types always
+    apply; ``arn:aws:s3:::bucket`` does not apply to ``dynamodb:GetItem``.
+    """
+    return _applies(pattern.pattern, action)
+
+
+@functools.lru_cache(maxsize=65536)
+def _applies(pattern: str, action: str) -> bool:
+    parts = pattern.split(":", 3)
+    if len(parts) < 4 or parts[0] != "arn":
+        return True
+    service = parts[2].lower()
+    if has_wildcard(service) or "${" in service:
+        return True
+    services = _arn_services(action)
+    return services is None or service in services
+
+
 def _patterns(entries: Iterable[str | Unknown]) -> tuple[tuple[ResourcePattern, ...], int]:
     patterns, unresolved = [], 0
     for entry in entries:
@@ -285,8 +323,21 @@ def _compile(stmt: Statement, policy: str | None) -> _Compiled:
     return compiled
 
 
+@functools.lru_cache(maxsize=16384)
+def _expansion(
+    actions: tuple[str | Unknown, ...], not_actions: tuple[str | Unknown, ...]
+) -> tuple[frozenset[str], bool, bool]:
+    """Expand ``Action``/``NotAction`` lists, keyed by content.
+
+    Identical lists share one frozenset object, which lets a role index 1,000 copies of
+    ``Action: "*"`` as one group (see :class:`_GrantMap`).
+    """
+    probe = Statement("Allow", actions, Location(""), "", not_actions=not_actions)
+    return statement_actions(probe)
+
+
 def _compile_now(stmt: Statement, policy: str | None) -> _Compiled:
-    actions, complete, via_not = statement_actions(stmt)
+    actions, complete, via_not = _expansion(stmt.actions, stmt.not_actions)
     resources, unresolved_r = _patterns(stmt.resources)
     not_resources, unresolved_n = _patterns(stmt.not_resources)
     return _Compiled(
@@ -321,6 +372,18 @@ class RoleGrants:
     boundary: PolicySource | None = None
     boundary_unknown: bool = False
     _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def memo(self) -> dict[str, object]:
+        """A scratch dict living as long as this evaluation, for callers' derived results.
+
+        The permission rules keep per-role results there (which statements are admin-level),
+        computed once instead of once per rule. Keys are the caller's; values never leak out.
+        """
+        return self._memo
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_memo", {})
 
     # -- statements ----------------------------------------------------------------------------
 
@@ -372,7 +435,12 @@ class RoleGrants:
         denied: list[Statement] = []
         hard_deny = False
         for comp in self._compiled():
-            if comp.effect != "deny" or canonical not in comp.actions:
+            if comp.effect != "deny":
+                continue
+            if canonical not in comp.actions:
+                if not comp.complete and comp.covers(resource) is not False:
+                    notes.append(f"an unresolved Deny may apply ({comp.statement.origin})")
+                    undecided = True
                 continue
             covered = comp.covers(resource)
             if covered is False:
@@ -449,17 +517,12 @@ class RoleGrants:
             unresolved_resources=comp.unresolved,
             conditional=comp.conditional,
             via_not_action=comp.via_not_action,
+            attached_at=self.role.location if comp.policy is not None else None,
         )
 
-    def granted_actions(self) -> Mapping[str, tuple[Grant, ...]]:
-        """Every action the role is granted on some resource, with the grants behind each.
-
-        An action is left out when an unconditional ``Deny`` on ``Resource: "*"`` removes it,
-        or when a readable permissions boundary allows it nowhere. Conditions, Denies on some
-        resources only, and unreadable boundaries narrow a grant without removing it: each
-        :class:`Grant` says which applies.
-        """
-        cached = self._cache.get("granted")
+    def _effective(self) -> tuple[tuple[_Compiled, frozenset[str]], ...]:
+        """Each valid Allow statement with the actions left after Denies and the boundary."""
+        cached = self._cache.get("effective")
         if cached is not None:
             return cached  # type: ignore[return-value]
         denied: set[str] = set()
@@ -476,18 +539,58 @@ class RoleGrants:
                 elif comp.effect == "deny" and not comp.conditional and comp.on_everything:
                     removed_b |= comp.actions
             bounded = frozenset(allowed_b - removed_b)
-        grants: dict[str, list[Grant]] = {}
+        result = []
+        # Keyed by the expansion's identity: duplicated statements share their expansion, so
+        # each distinct set is narrowed once (1,000 copies of `*` are one 22,000-action set).
+        narrowed: dict[int, frozenset[str]] = {}
         for comp in self._compiled():
             if comp.effect != "allow":
                 continue
-            actions = comp.actions - denied
-            if bounded is not None:
-                actions &= bounded
-            for action in actions:
-                grants.setdefault(action, []).append(self._grant(comp, action))
-        result = MappingProxyType({a: tuple(grants[a]) for a in sorted(grants)})
+            actions = narrowed.get(id(comp.actions))
+            if actions is None:
+                actions = comp.actions - denied if denied else comp.actions
+                if bounded is not None:
+                    actions = actions & bounded
+                narrowed[id(comp.actions)] = actions
+            result.append((comp, actions))
+        effective = tuple(result)
+        self._cache["effective"] = effective
+        return effective
+
+    def granted_actions(self) -> Mapping[str, tuple[Grant, ...]]:
+        """Every action the role is granted on some resource, with the grants behind each.
+
+        An action is left out when an unconditional ``Deny`` on ``Resource: "*"`` removes it,
+        or when a readable permissions boundary allows it nowhere. Conditions, Denies on some
+        resources only, and unreadable boundaries narrow a grant without removing it: each
+        :class:`Grant` says which applies. Keys are sorted; the grants of an action are built
+        when it is first looked up (an admin role grants 22,000 actions, and most callers ask
+        about a few).
+        """
+        cached = self._cache.get("granted")
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        groups: dict[int, tuple[frozenset[str], list[_Compiled]]] = {}
+        for comp, actions in self._effective():
+            group = groups.get(id(actions))
+            if group is None:
+                groups[id(actions)] = (actions, [comp])
+            else:
+                group[1].append(comp)
+        keys: set[str] = set()
+        for actions, _ in groups.values():
+            keys |= actions
+        result = _GrantMap(self, tuple(groups.values()), sorted(keys))
         self._cache["granted"] = result
         return result
+
+    def statement_grants(self) -> tuple[tuple[Statement, str | None, frozenset[str]], ...]:
+        """Each valid Allow statement, its managed policy (None inline), and what it grants.
+
+        The actions are those left after unconditional Denies on ``*`` and the permissions
+        boundary: a statement whose every action is denied grants nothing.
+        """
+        return tuple((c.statement, c.policy, actions) for c, actions in self._effective())
 
     def statements(self) -> tuple[tuple[Statement, str | None], ...]:
         """Every statement of the role with its managed policy's name (None for inline)."""
@@ -502,8 +605,72 @@ class RoleGrants:
             for entry in (*stmt.actions, *stmt.not_actions):
                 if isinstance(entry, Unknown) or db.expand(entry):
                     continue
-                found.append(UnknownAction(entry, stmt, comp.policy, _suggest(db, entry)))
+                found.append(UnknownAction(entry, stmt, comp.policy, _suggest_cached(entry)))
         return tuple(found)
+
+
+#: How many statements a lookup names per action. A role whose every statement grants ``*``
+#: would otherwise hand back a thousand grants for each of 22,000 actions.
+MAX_GRANTS_PER_ACTION = 16
+
+
+class _GrantMap(Mapping[str, tuple[Grant, ...]]):
+    """Action -> grants, with each action's Grant objects built on first lookup.
+
+    Statements are grouped by what they grant (duplicates share one set), so building the map
+    is linear in distinct statements plus actions, and a lookup tests each group once. A lookup
+    names at most :data:`MAX_GRANTS_PER_ACTION` statements, in policy order.
+    """
+
+    def __init__(
+        self,
+        grants: RoleGrants,
+        groups: tuple[tuple[frozenset[str], list[_Compiled]], ...],
+        order: list[str],
+    ) -> None:
+        self._grants = grants
+        self._groups = groups
+        self._order = order
+        self._keys = frozenset(order)
+        self._built: dict[str, tuple[Grant, ...]] = {}
+        self._position: dict[int, int] | None = None
+
+    def __getitem__(self, action: str) -> tuple[Grant, ...]:
+        built = self._built.get(action)
+        if built is None:
+            if action not in self._keys:
+                raise KeyError(action)
+            comps: list[_Compiled] = []
+            for actions, members in self._groups:
+                if action in actions:
+                    comps.extend(members[: MAX_GRANTS_PER_ACTION - len(comps)])
+                    if len(comps) >= MAX_GRANTS_PER_ACTION:
+                        break
+            # Back in policy order: groups are ordered by their first statement only.
+            if self._position is None:
+                self._position = {id(c): i for i, (c, _) in enumerate(self._grants._effective())}
+            position = self._position
+            comps.sort(key=lambda c: position[id(c)])
+            built = tuple(self._grants._grant(comp, action) for comp in comps)
+            self._built[action] = built
+        return built
+
+    def __contains__(self, action: object) -> bool:
+        return action in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __repr__(self) -> str:
+        return f"<granted actions: {len(self._order)}>"
+
+
+@functools.lru_cache(maxsize=4096)
+def _suggest_cached(entry: str) -> str | None:
+    return _suggest(action_db(), entry)
 
 
 def _suggest(db: ActionDB, entry: str) -> str | None:
@@ -545,9 +712,11 @@ def _evaluate(role: Role) -> RoleGrants:
     sources = [PolicySource("inline", role.statements, role.location)]
     unknown: list[str | Unknown] = []
     for arn in role.managed_policies:
-        policy = None if isinstance(arn, Unknown) else managed_policy(arn, location=role.location)
+        # Parsed once per policy, not per role: its statements (and their expansions) are
+        # shared by every role that attaches it; grants point at the role (Grant.attached_at).
+        policy = None if isinstance(arn, Unknown) else managed_policy(arn)
         if policy is None and isinstance(arn, Unknown) and (named := _unknown_managed_name(arn)):
-            policy = managed_policy(named, location=role.location)
+            policy = managed_policy(named)
         if policy is None:
             unknown.append(arn)
             continue
@@ -559,7 +728,7 @@ def _evaluate(role: Role) -> RoleGrants:
     if role.permissions_boundary is not None:
         value = role.permissions_boundary
         name = value if isinstance(value, str) else (_unknown_managed_name(value) or "")
-        policy = managed_policy(name, location=role.location) if name else None
+        policy = managed_policy(name) if name else None
         if policy is not None and aws_managed_name(name) is not None:
             boundary = PolicySource(
                 policy.name, policy.document.statements, role.location, managed=True

@@ -22,13 +22,16 @@ over code it did not look at.
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
+import functools
 import importlib.util
 import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final
 
 from faasguard.fs import ScanFS
@@ -91,7 +94,7 @@ _TF_LOCAL_SOURCE: Final = re.compile(rb'\bsource\s*=\s*"(\.{1,2}/[^"\n]*)"')
 #: ``service:`` and ``provider:`` as object keys, as a Serverless config program has them.
 _SLS_SERVICE_KEY: Final = re.compile(rb"\bservice\s*:")
 _SLS_PROVIDER_KEY: Final = re.compile(rb"\bprovider\s*:")
-_TERRAFORM_LOADER: Final = "faasguard.loaders.terraform.loader"
+_TERRAFORM_PACKAGE: Final = "faasguard.loaders.terraform"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -276,7 +279,9 @@ def _local_modules(fs: ScanFS, rel: str, folder: str) -> set[str]:
     called = set()
     for match in _TF_LOCAL_SOURCE.finditer(head):
         target = posixpath.normpath(posixpath.join(folder, match.group(1).decode(errors="replace")))
-        if not target.startswith(".."):
+        # A folder calling itself is a module cycle the loader reports, not a module of another
+        # root: excluding it would drop the whole root module unseen.
+        if not target.startswith("..") and target != posixpath.normpath(folder or "."):
             called.add(target)
     return called
 
@@ -302,11 +307,19 @@ def _terraform_refs(walk: _Walk) -> list[TemplateRef]:
     return []
 
 
+@functools.cache
 def _terraform_available() -> bool:
+    """Whether the Terraform loader is installed, without importing it (start-up time).
+
+    ``find_spec`` of the package imports only ``faasguard.loaders``; asking for the loader
+    module itself would run the package's ``__init__`` (and its imports) on every scan.
+    """
     try:
-        return importlib.util.find_spec(_TERRAFORM_LOADER) is not None
+        spec = importlib.util.find_spec(_TERRAFORM_PACKAGE)
     except (ImportError, ValueError):
         return False
+    folders = spec.submodule_search_locations if spec is not None else None
+    return any((Path(folder) / "loader.py").is_file() for folder in folders or ())
 
 
 def _unsupported_cdk(walk: _Walk) -> list[LoadIssue]:
@@ -407,14 +420,21 @@ def _serverless_program(fs: ScanFS, rel: str) -> bool:
 
 
 def _head(fs: ScanFS, rel: str, *, limit: int = _SNIFF_BYTES) -> bytes:
-    """The first ``limit`` bytes of a regular file inside the root, or nothing."""
+    """The first ``limit`` bytes of a regular file inside the root (as UTF-8), or nothing.
+
+    A UTF-16 file (with its byte-order mark) is re-encoded so the sniffing sees its words:
+    ``ScanFS.read_text`` reads such templates, so discovery must not skip them silently.
+    """
     if not fs.exists(rel):  # outside the root, or not a regular file (a FIFO would block)
         return b""
     try:
         with (fs.root / rel).open("rb") as handle:
-            return handle.read(limit)
+            head = handle.read(limit)
     except OSError:
         return b""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="ignore").encode("utf-8")
+    return head
 
 
 def _looks_like_cfn(head: bytes) -> bool:

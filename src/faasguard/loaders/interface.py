@@ -41,6 +41,8 @@ class IssueKind(str, Enum):
     #: A whole application in a format faasguard does not read (Pulumi, an unsynthesised CDK
     #: app...), reported once per application rather than once per file.
     UNSUPPORTED_APPLICATION = "unsupported-application"
+    #: A size or work budget was reached (docs/budgets.md); the part over it is unknown.
+    BUDGET = "budget"
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from cyclonedx.model import Property, XsUri
 from cyclonedx.model.bom import Bom
 from cyclonedx.model.component import Component, ComponentType
+from cyclonedx.model.dependency import Dependency
 from cyclonedx.model.vulnerability import (
     BomTarget,
     Vulnerability,
@@ -213,28 +214,53 @@ def _bom(
     )
     for notice in notices:
         bom.metadata.properties.add(Property(name="faasguard:notice", value=notice))
+    # The dependency graph is built here in one pass: Bom.register_dependency searches every
+    # registered node on each call, which made 2,400 applications take 14 minutes.
+    graph: list[tuple[Component, list[Component]]] = []
     app_children: list[Component] = []
     for app_component, functions in apps:
         fn_components = []
         for deps in functions:
             fn, libs = _function_component(deps, refs)
             fn_components.append(fn)
-            bom.register_dependency(fn, libs)
+            graph.append((fn, libs))
         if app_component is subject:
             for fn in fn_components:
                 bom.components.add(fn)
-            bom.register_dependency(subject, fn_components)
+            graph.append((subject, fn_components))
         else:
             for fn in fn_components:
                 app_component.components.add(fn)
             bom.components.add(app_component)
-            bom.register_dependency(app_component, fn_components)
+            graph.append((app_component, fn_components))
             app_children.append(app_component)
     if app_children:
-        bom.register_dependency(subject, app_children)
+        graph.append((subject, app_children))
+    bom.dependencies.update(_dependency_nodes(graph))
     for vuln in _vulnerabilities(findings, refs):
         bom.vulnerabilities.add(vuln)
     return bom
+
+
+def _dependency_nodes(graph: list[tuple[Component, list[Component]]]) -> list[Dependency]:
+    """One node per component named in ``graph``, with the edges of each, as CycloneDX lists them.
+
+    Every component that something depends on gets a node too (empty when it depends on
+    nothing), as ``Bom.register_dependency`` would have added.
+    """
+    edges: dict[str, tuple[Component, dict[str, Component]]] = {}
+    for target, depends_on in graph:
+        _, children = edges.setdefault(target.bom_ref.value or "", (target, {}))
+        for child in depends_on:
+            children[child.bom_ref.value or ""] = child
+            edges.setdefault(child.bom_ref.value or "", (child, {}))
+    return [
+        Dependency(
+            ref=target.bom_ref,
+            dependencies=[Dependency(ref=child.bom_ref) for child in children.values()],
+        )
+        for target, children in edges.values()
+    ]
 
 
 def _serialise(bom: Bom) -> str:
@@ -262,11 +288,18 @@ def render_cyclonedx_boms(result: ScanResult) -> dict[str, str]:
     a name (two SAM templates in folders of the same name).
     """
     boms: dict[str, str] = {}
+    findings_of: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        findings_of.setdefault(finding.application, []).append(finding)
+    deps_of: dict[str, list[FunctionDependencies]] = {}
+    for deps in result.dependencies:
+        deps_of.setdefault(deps.application, []).append(deps)
     for app in result.applications:
         refs = _Refs()
         subject = _app_component(app, refs)
-        findings = [f for f in result.findings if f.application == app.name]
-        functions = _functions_of(result, app)
+        findings = findings_of.get(app.name, [])
+        names = {fn.name for fn in app.functions}
+        functions = [d for d in deps_of.get(app.name, []) if d.function in names]
         bom = _bom(subject, [(subject, functions)], findings, result.notices, refs)
         key, n = app.name, 1
         while key in boms:

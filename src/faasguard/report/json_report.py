@@ -47,10 +47,24 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
             "disabled": list(result.disabled_rules),
             "config": list(result.config_sources),
         },
-        "applications": [application_json(a) for a in result.applications],
+        "applications": [_with_egress(application_json(a), result) for a in result.applications],
         "dependencies": [{**to_json(d), "summary": d.summary} for d in result.dependencies],
         "notices": list(result.notices),
     }
+
+
+def _with_egress(app: dict[str, Any], result: ScanResult) -> dict[str, Any]:
+    """Each function's egress inventory (hosts its code talks to) inside its function object.
+
+    ``null`` when no egress inventory was made (code not analysed, or no code to read).
+    """
+    hosts = {(e.application, e.function): e for e in result.egress}
+    for fn in app["functions"]:
+        found = hosts.get((app["name"], fn["name"]))
+        fn["egress"] = (
+            [to_json(h) for h in found.hosts] if found is not None and found.code_read else None
+        )
+    return app
 
 
 def render_json(result: ScanResult, *, indent: int | None = None) -> str:

@@ -113,9 +113,37 @@ def _result(
             "aliases": list(finding.vulnerability.aliases),
             "fixed_in": list(finding.vulnerability.fixed_in),
         }
+    if finding.source is not None:
+        result["properties"]["source"] = {
+            "trigger": finding.source.trigger,
+            "field": finding.source.field,
+            "label": finding.source.label,
+        }
+    if finding.trace:
+        result["codeFlows"] = [_code_flow(finding)]
     if suppression is not None:
         result["suppressions"] = [{"kind": "external", "justification": suppression}]
     return result
+
+
+def _code_flow(finding: Finding) -> dict[str, Any]:
+    """A code finding's trace as one SARIF thread flow, source first, sink last."""
+    steps = []
+    last = len(finding.trace) - 1
+    for i, step in enumerate(finding.trace):
+        steps.append(
+            {
+                "location": {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": quote(step.file), "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": step.line},
+                    },
+                    "message": {"text": step.what},
+                },
+                "kinds": ["source"] if i == 0 else ["sink"] if i == last else ["taint"],
+            }
+        )
+    return {"threadFlows": [{"locations": steps}]}
 
 
 def sarif_dict(result: ScanResult) -> dict[str, Any]:

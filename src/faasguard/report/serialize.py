@@ -116,6 +116,8 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "fingerprint": finding.fingerprint,
         "package": to_json(finding.package),
         "vulnerability": to_json(finding.vulnerability),
+        "source": to_json(finding.source),
+        "trace": [{"file": s.file, "line": s.line, "what": s.what} for s in finding.trace],
     }
 
 
@@ -134,6 +136,9 @@ def _function_json(fn: Function) -> dict[str, Any]:
     for var in data["environment"]:
         if isinstance(var["value"], str):
             var["value"] = REDACTED
+    if data.get("inline_code") is not None:
+        # Where the inline code is, not the code: it may hold the very secret a finding is about.
+        data["inline_code"] = {"location": data["inline_code"]["location"]}
     return data
 
 

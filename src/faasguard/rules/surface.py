@@ -31,6 +31,7 @@ from faasguard.rules.interface import (
     ResourceRule,
     Rule,
     RuleContext,
+    ToolRule,
 )
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "CorsAllowsAnyOrigin",
     "FunctionUrlWithoutAuth",
     "HttpTriggerWithoutAuth",
+    "NoInputValidation",
     "PublicInvokePermission",
     "PublicLayerPermission",
     "ServiceInvokePermissionWithoutSource",
@@ -778,6 +780,62 @@ def _allows_any_origin(cors: Cors) -> bool:
     )
 
 
+class NoInputValidation(ToolRule):
+    """A function reachable from an untrusted trigger uses event fields without validating them.
+
+    ## What it does
+    For each function triggered by an HTTP API, function URL, load balancer, WebSocket, queue,
+    topic, bucket, stream, event bus, Cognito or IoT rule (the triggers whose event an attacker
+    can shape), reads which event fields the handler uses (`pathParameters.id`, `body`,
+    `Records[].s3.object.key`...) and looks for a validator anywhere on the function's code
+    path: Powertools `@validator`/`validate`/`@event_parser`/`parse`, pydantic models,
+    jsonschema, marshmallow, the `faasguard_runtime.validate` decorator, Middy's validator
+    middleware, ajv, zod, joi or yup, or an API Gateway request validator on every route. When
+    none is found, the finding names the fields used. AWS request metadata (`requestContext`,
+    `httpMethod`, `eventName`...) does not count. The findings come from the code-edge
+    analyzer: medium for internet-reachable HTTP triggers, low otherwise.
+
+    ## Why is this bad?
+    Every injection finding starts with input nobody checked. A schema at the entry point
+    rejects malformed and oversized input before it reaches a query, a path or a shell, and
+    documents what the function accepts; without one, each use of a field has to be safe on
+    its own.
+
+    ## Example
+    ```python
+    def handler(event, context):
+        order = json.loads(event["body"])
+        return save(order["id"], order["qty"])
+    ```
+
+    ## Use instead
+    ```python
+    from aws_lambda_powertools.utilities.parser import event_parser, BaseModel
+
+    class Order(BaseModel):
+        id: UUID
+        qty: conint(gt=0, le=100)
+
+    @event_parser(model=Order, envelope=envelopes.ApiGatewayEnvelope)
+    def handler(order: Order, context):
+        return save(order.id, order.qty)
+    ```
+
+    ## References
+    - Powertools for AWS Lambda, Parser:
+      https://docs.powertools.aws.dev/lambda/python/latest/utilities/parser/
+    - OWASP Serverless Top 10, SAS-1: Function event-data injection
+    - CWE-20: Improper Input Validation
+    """
+
+    id = "FG6007"
+    name = "no-input-validation"
+    category = "surface.no-input-validation"
+    severity = Severity.MEDIUM
+    cwe = "CWE-20"
+    title = "Event data used without input validation"
+
+
 RULES: tuple[type[Rule], ...] = (
     FunctionUrlWithoutAuth,
     HttpTriggerWithoutAuth,
@@ -785,4 +843,5 @@ RULES: tuple[type[Rule], ...] = (
     ServiceInvokePermissionWithoutSource,
     PublicLayerPermission,
     CorsAllowsAnyOrigin,
+    NoInputValidation,
 )

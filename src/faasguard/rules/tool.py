@@ -358,6 +358,47 @@ class UnsupportedApplication(ToolRule):
     title = "Application in an unsupported format not scanned"
 
 
+class BudgetExceeded(ToolRule):
+    """A size or work budget was reached, so part of the input was not analysed.
+
+    ## What it does
+    Reported when a scanned file makes faasguard do more work than its budgets allow: a string
+    built by intrinsic functions past one million characters, more requirements includes than
+    one scan follows, more decompressed archive bytes than one scan reads, more files or calls
+    than the code analysis follows for one function. The message names the file and the budget;
+    the part over the budget is treated as unknown and the rest of the scan goes on.
+
+    ## Why is this bad?
+    Budgets keep a scan in CI fast and small whatever a pull request contains: a few kilobytes
+    of crafted template once cost gigabytes. Real projects stay far below every budget, so
+    reaching one usually means generated or hostile input, and the part not analysed may hide
+    something.
+
+    ## Example
+    ```yaml
+    Value:
+      Fn::Sub:
+        - "${A}${A}"
+        - A: {Fn::Sub: ["${A}${A}", {A: ...}]}   # thirty levels: 2^33 characters
+    ```
+
+    ## Use instead
+    Remove the generated or hostile construct. If a real project reaches a budget, report it
+    with the figures in the message: the budgets are documented in docs/budgets.md.
+
+    ## References
+    - CWE-400: Uncontrolled Resource Consumption
+    - docs/budgets.md
+    """
+
+    id = "FG0020"
+    name = "budget-exceeded"
+    category = "tool.budget-exceeded"
+    severity = Severity.MEDIUM
+    cwe = "CWE-400"
+    title = "Analysis budget reached; part of the input not analysed"
+
+
 RULES: tuple[type[Rule], ...] = (
     UnparsableFile,
     ReferenceOutsideRoot,
@@ -367,4 +408,5 @@ RULES: tuple[type[Rule], ...] = (
     UnresolvedReference,
     UnsafeArchive,
     UnsupportedApplication,
+    BudgetExceeded,
 )

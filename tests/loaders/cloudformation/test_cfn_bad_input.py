@@ -28,10 +28,6 @@ def issues(result: LoadResult) -> list[tuple[IssueKind, str, int | None]]:
     ("template", "expected"),
     [
         (
-            "bad/not_a_mapping.yaml",
-            (1, "not a CloudFormation template: the document is not a mapping"),
-        ),
-        (
             "bad/no_resources.yaml",
             (1, "not a CloudFormation template: it has no Resources section"),
         ),
@@ -57,6 +53,20 @@ def test_unreadable_templates_are_parse_errors(
     assert result.applications == ()
     assert result.issues == (
         LoadIssue(IssueKind.PARSE_ERROR, expected[1], Location(template, expected[0])),
+    )
+
+
+def test_a_document_without_template_structure_is_not_a_template(load: Load) -> None:
+    """Decided by structure (discovery drops it; a file the user named is a parse error)."""
+    template = "bad/not_a_mapping.yaml"
+    result = load(template)
+    assert result.applications == ()
+    assert result.issues == (
+        LoadIssue(
+            IssueKind.NOT_A_TEMPLATE,
+            "not a CloudFormation template: the document is not a mapping",
+            Location(template, 1),
+        ),
     )
 
 

@@ -85,6 +85,7 @@ def test_function_role_policy_url_and_log_retention(app: Application) -> None:
         ),
         managed_policies=("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",),
         functions=("MyFnA1B2C3D4",),
+        trusted_services=("lambda.amazonaws.com",),
     )
     assert fn.url == FunctionUrl(auth_type="NONE", location=at(113))
     assert fn.triggers == (

@@ -95,6 +95,7 @@ def test_shared_role_collects_every_source(app: Application) -> None:
         permissions_boundary=Unknown(
             "!Sub arn:aws:iam::${AWS::AccountId}:policy/boundary", "deploy-time pseudo parameter"
         ),
+        trusted_services=("lambda.amazonaws.com",),
     )
     assert app.role("arn:aws:iam::123456789012:role/image-role") == Role(
         id="arn:aws:iam::123456789012:role/image-role",

@@ -282,6 +282,7 @@ def test_implicit_roles_and_managed_policies(app: Application) -> None:
             "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole",
         ),
         functions=("OrdersFunction",),
+        trusted_services=("lambda.amazonaws.com",),
     )
     worker_role = app.role("WorkerFunctionRole")
     assert worker_role is not None

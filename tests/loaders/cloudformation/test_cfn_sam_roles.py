@@ -153,6 +153,7 @@ def test_generated_role_gathers_every_sam_addition(tmp_path: Path) -> None:
         permissions_boundary=Unknown(
             "!Sub arn:aws:iam::${AWS::AccountId}:policy/boundary", "deploy-time pseudo parameter"
         ),
+        trusted_services=("lambda.amazonaws.com",),
     )
     assert app.function("Fn").referenced_by == ()  # type: ignore[union-attr]
     assert app.function("Next").referenced_by == ("Fn",)  # type: ignore[union-attr]

@@ -105,6 +105,7 @@ def test_role_property_wins_over_policies(load_app: Loader) -> None:
         id="AuthorizerRole",
         location=Location("private_api/template.yaml", 78),
         functions=("AuthorizerFunction",),
+        trusted_services=("lambda.amazonaws.com",),
     )
     # The authorizer is referenced by the API that uses it.
     assert authorizer.referenced_by == ("InternalApi",)
@@ -170,4 +171,5 @@ def test_serverless_resources_without_transform_are_sam(load_app: Loader) -> Non
         location=Location("no_transform/template.yaml", 4),
         managed_policies=("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",),
         functions=("HelloFunction",),
+        trusted_services=("lambda.amazonaws.com",),
     )

@@ -66,6 +66,7 @@ def test_v3_statements_shared_by_three_functions(sls_app):
             ),
             functions=("create-order", "get_order", "listOrders"),
             permissions_boundary="arn:aws:iam::123456789012:policy/boundary",
+            trusted_services=("lambda.amazonaws.com",),
         ),
     )
 
@@ -88,6 +89,7 @@ def test_legacy_iam_role_statements_and_managed_policies(sls_app):
             managed_policies=("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",),
             functions=("worker",),
             permissions_boundary="arn:aws:iam::123456789012:policy/legacy-boundary",
+            trusted_services=("lambda.amazonaws.com",),
         ),
     )
 
@@ -121,6 +123,7 @@ def test_per_function_roles_plugin(sls_app):
                 ),
             ),
             functions=("reader",),
+            trusted_services=("lambda.amazonaws.com",),
         ),
         Role(
             id="IsolatedIamRoleLambdaExecution",
@@ -136,12 +139,14 @@ def test_per_function_roles_plugin(sls_app):
             ),
             functions=("isolated",),
             permissions_boundary="arn:aws:iam::123456789012:policy/fn-boundary",
+            trusted_services=("lambda.amazonaws.com",),
         ),
         Role(
             id="IamRoleLambdaExecution",
             location=Location(F, 11),
             statements=(provider_xray,),
             functions=("plain",),
+            trusted_services=("lambda.amazonaws.com",),
         ),
     )
 
@@ -208,6 +213,7 @@ def test_function_level_named_and_external_roles(sls_load):
             ),
             managed_policies=("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",),
             functions=("custom", "getatt"),
+            trusted_services=("lambda.amazonaws.com",),
         ),
         Role(
             id="arn:aws:iam::123456789012:role/other",

@@ -102,6 +102,31 @@ class DynamoDBBackend:
         except self._errors as exc:
             raise BackendError(f"dynamodb PutItem failed: {aws_error_code(exc)}") from None
 
+    def add(self, key: str, value: bytes, *, ttl_seconds: float) -> bool:
+        """Put the item only when absent or past its TTL attribute (a conditional write).
+
+        DynamoDB deletes expired items lazily (up to days later), so "absent" includes an item
+        whose TTL attribute is in the past.
+        """
+        now = time.time()
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item={
+                    self._key: {"S": key},
+                    self._value: {"B": value},
+                    self._ttl: {"N": str(math.ceil(now + ttl_seconds))},
+                },
+                ConditionExpression="attribute_not_exists(#k) OR #t <= :now",
+                ExpressionAttributeNames={"#k": self._key, "#t": self._ttl},
+                ExpressionAttributeValues={":now": {"N": str(math.floor(now))}},
+            )
+        except self._errors as exc:
+            if aws_error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise BackendError(f"dynamodb PutItem failed: {aws_error_code(exc)}") from None
+        return True
+
     def delete(self, key: str) -> None:
         """Delete the item."""
         try:

@@ -8,16 +8,24 @@ Threats answered:
   life: each of these fails authentication and reads as a miss, with a ``tamper`` event.
 * Leaked or stale entries die young: TTLs are short by default, and a longer one must be allowed
   explicitly where the cache is built.
+* Whoever can write to it could put back an *older* record of the same key, or a record this
+  cache deleted (a destroyed session), which would still decrypt until its sealed expiry. Each
+  cache remembers the records it has seen replaced or deleted (by their random nonce, bounded);
+  such a record read again is a miss with a ``tamper`` event (reason ``replayed``). The memory is
+  per process: a replay to another execution environment, or after a cold start, is not seen.
 
 The record format is documented in :mod:`faasguard_runtime.cache.record`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import re
+import threading
 import time
+from collections import OrderedDict
 from typing import Any
 
 from faasguard_runtime.cache.interface import CacheBackend, TTLTooLong
@@ -38,6 +46,9 @@ DEFAULT_TTL_SECONDS = 300.0
 #: Longest TTL accepted unless the cache is built with a larger ``max_ttl`` (15 minutes).
 DEFAULT_MAX_TTL_SECONDS = 900.0
 _NAMESPACE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# How many keys' current records, and how many replaced or deleted records, a cache remembers.
+_MAX_TRACKED_KEYS = 4096
+_MAX_RETIRED = 16384
 _CRYPTO_EXTRA_HINT = "pip install faasguard-runtime[crypto]"
 
 
@@ -98,6 +109,12 @@ class EncryptedCache:
         aesgcm, self._invalid_tag = _load_aesgcm()
         self._current_id = keyring.current_id
         self._aeads: dict[str, Any] = {key_id: aesgcm(key) for key_id, key in keyring.items()}
+        # Rollback memory: the nonce of the live record of each key seen, and the nonces of
+        # records replaced or deleted since. A nonce is random per record, so a retired nonce
+        # read again can only be the old record put back.
+        self._live: OrderedDict[str, bytes] = OrderedDict()
+        self._retired: OrderedDict[tuple[str, bytes], None] = OrderedDict()
+        self._memory_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return (
@@ -135,6 +152,10 @@ class EncryptedCache:
         try:
             record = parse_record(stored)
             key_id = record.key_id
+            with self._memory_lock:
+                replayed = (stored_key, record.nonce) in self._retired
+            if replayed:
+                raise RecordUnreadable("replayed", record.key_id)
             aead = self._aeads.get(record.key_id)
             if aead is None:
                 raise RecordUnreadable("unknown_key_id", record.key_id)
@@ -159,6 +180,8 @@ class EncryptedCache:
                 },
             )
             return None
+        # Only an authentic record updates the memory: a forged one must not retire the real one.
+        self._observe(stored_key, record.nonce)
         expires_at_ms, value = split_plaintext(plaintext)
         if _now_ms() >= expires_at_ms:
             # The backend kept it past its life (DynamoDB's lazy TTL, a clock ahead of ours).
@@ -188,14 +211,78 @@ class EncryptedCache:
             value=bytes(value),
         )
         self.backend.set(stored_key, record, ttl_seconds=lifetime)
+        self._observe(stored_key, parse_record(record).nonce)
+
+    def add(self, key: str, value: bytes, *, ttl: float | None = None) -> bool:
+        """Store ``value`` only when ``key`` holds no live record; return whether it was stored.
+
+        The check and the write are one conditional write in the backend, so of two concurrent
+        callers exactly one succeeds (what an idempotency lock needs). A record that is present
+        but unreadable (tampered) still counts as present: it expires on its own.
+
+        Raises:
+            TypeError: the backend has no atomic ``add`` (MemoryBackend, RedisBackend and
+                DynamoDBBackend all have one), or ``value`` is not bytes.
+            TTLTooLong: ``ttl`` above ``max_ttl``.
+            BackendError: the backend failed.
+        """
+        add = getattr(self.backend, "add", None)
+        if add is None:
+            raise TypeError(f"{type(self.backend).__name__} has no atomic add()")
+        if not isinstance(value, (bytes, bytearray, memoryview)):
+            raise TypeError(f"cache values are bytes, got {type(value).__name__}")
+        lifetime = self.default_ttl if ttl is None else self.check_ttl(ttl)
+        record = seal_record(
+            self._aeads[self._current_id],
+            key_id=self._current_id,
+            namespace=self.namespace,
+            cache_key=key,
+            expires_at_ms=_now_ms() + round(lifetime * 1000),
+            value=bytes(value),
+        )
+        stored_key = self.backend_key(key)
+        added = bool(add(stored_key, record, ttl_seconds=lifetime))
+        if added:
+            self._observe(stored_key, parse_record(record).nonce)
+        return added
 
     def delete(self, key: str) -> None:
-        """Remove ``key``.
+        """Remove ``key``, and remember its record so that it cannot be put back.
+
+        The record is read first (one more backend call) to learn which one is being deleted:
+        destroying a session must not leave it replayable for the rest of its life.
 
         Raises:
             BackendError: the backend failed.
         """
-        self.backend.delete(self.backend_key(key))
+        stored_key = self.backend_key(key)
+        stored = self.backend.get(stored_key)
+        self.backend.delete(stored_key)
+        with self._memory_lock:
+            live = self._live.pop(stored_key, None)
+            if live is not None:
+                self._retire(stored_key, live)
+            if stored is not None:
+                with contextlib.suppress(RecordUnreadable):  # not ours: nothing to remember
+                    self._retire(stored_key, parse_record(stored).nonce)
+
+    def _observe(self, stored_key: str, nonce: bytes) -> bool:
+        """Note that ``nonce`` is the record now under ``stored_key``; False if it was retired."""
+        with self._memory_lock:
+            if (stored_key, nonce) in self._retired:
+                return False
+            previous = self._live.pop(stored_key, None)
+            if previous is not None and previous != nonce:
+                self._retire(stored_key, previous)  # replaced by a newer record
+            self._live[stored_key] = nonce
+            if len(self._live) > _MAX_TRACKED_KEYS:
+                self._live.popitem(last=False)
+            return True
+
+    def _retire(self, stored_key: str, nonce: bytes) -> None:
+        self._retired[(stored_key, nonce)] = None
+        if len(self._retired) > _MAX_RETIRED:
+            self._retired.popitem(last=False)
 
     def check_ttl(self, ttl: float) -> float:
         """Return ``ttl`` as a float if this cache accepts it.

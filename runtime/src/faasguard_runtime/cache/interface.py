@@ -62,3 +62,15 @@ class CacheBackend(Protocol):
     def delete(self, key: str) -> None:
         """Remove ``key``; a missing key is not an error."""
         ...
+
+
+class AtomicCacheBackend(CacheBackend, Protocol):
+    """A backend that can also create a record only when none is live (for locks, idempotency)."""
+
+    def add(self, key: str, value: bytes, *, ttl_seconds: float) -> bool:
+        """Store ``value`` only if ``key`` holds no live record; return whether it was stored.
+
+        Atomic in the store itself (a conditional write), so two concurrent callers cannot both
+        succeed.
+        """
+        ...

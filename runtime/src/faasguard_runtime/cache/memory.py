@@ -83,6 +83,21 @@ class MemoryBackend:
                 oldest = next(iter(self._entries))
                 self._remove(oldest)
 
+    def add(self, key: str, value: bytes, *, ttl_seconds: float) -> bool:
+        """Store ``value`` only when ``key`` holds no live record (atomic under the lock)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and time.monotonic() < entry[1]:
+                return False
+        # set() takes the lock again: another add may slip in between, so re-check under it.
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and time.monotonic() < entry[1]:
+                return False
+            self._remove(key)
+        self.set(key, value, ttl_seconds=ttl_seconds)
+        return True
+
     def delete(self, key: str) -> None:
         """Remove ``key`` if present."""
         with self._lock:

@@ -117,6 +117,16 @@ class RedisBackend:
         except self._errors as exc:
             raise BackendError(f"redis SET failed: {type(exc).__name__}: {exc}") from None
 
+    def add(self, key: str, value: bytes, *, ttl_seconds: float) -> bool:
+        """``SET NX PX``: store only when the key is absent (Redis expires keys itself)."""
+        try:
+            stored = self._client.set(
+                self._prefix + key, value, px=max(1, math.ceil(ttl_seconds * 1000)), nx=True
+            )
+        except self._errors as exc:
+            raise BackendError(f"redis SET NX failed: {type(exc).__name__}: {exc}") from None
+        return bool(stored)
+
     def delete(self, key: str) -> None:
         """Remove ``key``."""
         try:

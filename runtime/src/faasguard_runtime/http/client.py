@@ -10,15 +10,20 @@ security event in the function's log.
 from __future__ import annotations
 
 import http.client
+import io
 import json as _json
+import random
+import select
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
+from faasguard_runtime import strict_json
 from faasguard_runtime.events import emit
 from faasguard_runtime.http.errors import (
     CertificateExpired,
@@ -45,6 +50,10 @@ _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
 # the request (smuggling) or point the Host header away from the host that was allowlisted.
 _MANAGED_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Methods that may be sent twice without changing the outcome (RFC 9110, 9.2.2).
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# Answers that say "try again shortly" (a gateway or the service overloaded or restarting).
+_RETRY_STATUSES = frozenset({502, 503, 504})
 _READ_CHUNK = 64 * 1024
 
 # OpenSSL X509_V_ERR_* codes, grouped by the exception that names them.
@@ -116,16 +125,21 @@ class Response:
         return self.body.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        """Parse the body as JSON.
+        """Parse the body as strict JSON (see :mod:`faasguard_runtime.strict_json`).
+
+        A third party's body is parsed like an event: UTF-8 only, no duplicate keys, no
+        ``NaN``/``Infinity``, no numbers overflowing to infinity, and nesting too deep for the
+        stack is a refusal, never a ``RecursionError`` escaping into the handler.
 
         Raises:
-            ResponseInvalid: the body is not valid JSON (the message does not include it).
+            ResponseInvalid: the body is not strict JSON (the message does not include it).
         """
         try:
-            return _json.loads(self.body)
-        except ValueError:
+            return strict_json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, strict_json.StrictJSONError) as exc:
+            reason = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else str(exc)
             raise ResponseInvalid(
-                f"response from {self.url} is not valid JSON ({len(self.body)} bytes)"
+                f"response from {self.url} is not valid JSON ({len(self.body)} bytes): {reason}"
             ) from None
 
 
@@ -145,6 +159,7 @@ class _CallStats:
     bytes_sent: int = 0
     bytes_received: int = 0
     redirects: int = 0
+    attempts: int = 0
 
 
 class SafeHttpClient:
@@ -169,16 +184,22 @@ class SafeHttpClient:
         """
         self.policy = policy
         self._ssl_context = build_ssl_context(ca_file=policy.ca_file, ca_data=policy.ca_data)
+        # Pooled connections per thread, by (host, port): a connection is never shared between
+        # threads, so the client stays safe to share.
+        self._pool = threading.local()
 
     def get(
         self,
         url: str,
         *,
         headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
         response_schema: ResponseSchema | None = None,
     ) -> Response:
         """Send a GET request; see :meth:`request`."""
-        return self.request("GET", url, headers=headers, response_schema=response_schema)
+        return self.request(
+            "GET", url, headers=headers, params=params, response_schema=response_schema
+        )
 
     def post(
         self,
@@ -207,6 +228,7 @@ class SafeHttpClient:
         url: str,
         *,
         headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
         json: Any = None,
         body: bytes | None = None,
         response_schema: ResponseSchema | None = None,
@@ -221,7 +243,9 @@ class SafeHttpClient:
             method: an HTTP method (``GET``, ``POST``, ...).
             url: an ``https://`` URL whose host and port are in the allowlist.
             headers: extra request headers (not Host, Content-Length, Transfer-Encoding,
-                Connection, which the client manages).
+                Connection, which the client manages). Minimised like the body's values.
+            params: query parameters, URL-encoded and appended to the URL's own query (a list
+                value repeats the name); then minimised with the URL's query.
             json: a JSON-compatible body, minimised then sent as ``application/json``.
             body: raw bytes to send instead; refused when the minimisation policy names fields,
                 since they cannot be found in opaque bytes.
@@ -243,14 +267,16 @@ class SafeHttpClient:
             ValueError: a programming error (unknown method, managed header, both bodies).
         """
         verb = _check_method(method)
-        request_headers = self._build_headers(headers)
+        rules = minimisation if minimisation is not None else self.policy.minimisation
+        request_headers = rules.apply_headers(self._build_headers(headers))
         started = time.monotonic()
         stats = _CallStats()
         action, mode, outcome = "request", "info", "ok"
         try:
-            target = self._resolve(url, stats)
-            payload = self._encode_body(json, body, minimisation, request_headers)
-            response = self._exchange(verb, target, payload, request_headers, started, stats)
+            target = self._resolve(_with_params(url, params), stats)
+            target = _minimised(target, rules)
+            payload = self._encode_body(json, body, rules, request_headers)
+            response = self._attempts(verb, target, payload, request_headers, started, stats)
             if response_schema is not None and 200 <= response.status < 300:
                 response_schema.validate(response.json())
             return response
@@ -275,6 +301,7 @@ class SafeHttpClient:
                     "bytes_received": stats.bytes_received,
                     "duration_ms": round((time.monotonic() - started) * 1000.0, 3),
                     "redirects": stats.redirects,
+                    "attempts": stats.attempts,
                     "outcome": outcome,
                 },
             )
@@ -325,10 +352,9 @@ class SafeHttpClient:
         self,
         data: Any,
         body: bytes | None,
-        minimisation: DataMinimisation | None,
+        rules: DataMinimisation,
         headers: dict[str, str],
     ) -> bytes | None:
-        rules = minimisation if minimisation is not None else self.policy.minimisation
         if data is not None and body is not None:
             raise ValueError("pass either json= or body=, not both")
         if body is not None:
@@ -348,6 +374,37 @@ class SafeHttpClient:
 
     # -- the exchange ---------------------------------------------------------------------------
 
+    def _attempts(
+        self,
+        method: str,
+        target: _Target,
+        payload: bytes | None,
+        headers: dict[str, str],
+        started: float,
+        stats: _CallStats,
+    ) -> Response:
+        """Run the exchange, again after transient failures when the method is idempotent."""
+        deadline = started + self.policy.total_timeout
+        retries = self.policy.retries if method in _IDEMPOTENT else 0
+        attempt = 0
+        while True:
+            stats.attempts = attempt + 1
+            try:
+                response = self._exchange(method, target, payload, dict(headers), started, stats)
+            except (ConnectionFailed, HttpTimeout) as exc:
+                transient = isinstance(exc, ConnectionFailed) or exc.phase == "connect"
+                if not transient or attempt >= retries:
+                    raise
+            else:
+                if response.status not in _RETRY_STATUSES or attempt >= retries:
+                    return response
+            # Full jitter: concurrent functions retrying after one outage do not retry in step.
+            pause = random.uniform(0, self.policy.retry_backoff * 2**attempt)  # noqa: S311
+            if time.monotonic() + pause >= deadline:
+                raise HttpTimeout(f"total deadline passed retrying {target.host}", phase="total")
+            time.sleep(pause)
+            attempt += 1
+
     def _exchange(
         self,
         method: str,
@@ -360,6 +417,7 @@ class SafeHttpClient:
         deadline = started + self.policy.total_timeout
         while True:
             connection, reply = self._send(method, target, payload, headers, deadline, stats)
+            reusable = False
             try:
                 stats.status = reply.status
                 location = reply.getheader("Location")
@@ -383,6 +441,9 @@ class SafeHttpClient:
                     continue
                 data = self._read_body(connection, reply, deadline, target)
                 stats.bytes_received = len(data)
+                if self.policy.keep_alive and not reply.will_close:
+                    self._release(target, connection)  # fully read: reusable
+                    reusable = True
                 return Response(
                     status=reply.status,
                     reason=reply.reason,
@@ -391,7 +452,33 @@ class SafeHttpClient:
                     url=target.url,
                 )
             finally:
-                connection.close()
+                if not reusable:
+                    connection.close()
+
+    def _pooled(self, target: _Target) -> http.client.HTTPSConnection | None:
+        """Take this thread's idle connection to the target's origin, if it is still open."""
+        idle = getattr(self._pool, "idle", None)
+        if not idle:
+            return None
+        connection: http.client.HTTPSConnection | None = idle.pop((target.host, target.port), None)
+        if connection is None:
+            return None
+        sock = connection.sock
+        if sock is None or _dropped(sock):
+            # The server closed it while idle (Lambda freezes between invocations, servers time
+            # idle connections out): discard it before sending anything on it.
+            connection.close()
+            return None
+        return connection
+
+    def _release(self, target: _Target, connection: http.client.HTTPSConnection) -> None:
+        idle = getattr(self._pool, "idle", None)
+        if idle is None:
+            idle = self._pool.idle = {}
+        previous = idle.pop((target.host, target.port), None)
+        if previous is not None:
+            previous.close()
+        idle[(target.host, target.port)] = connection
 
     def _send(
         self,
@@ -402,15 +489,24 @@ class SafeHttpClient:
         deadline: float,
         stats: _CallStats,
     ) -> tuple[http.client.HTTPSConnection, http.client.HTTPResponse]:
-        connection = http.client.HTTPSConnection(
-            target.host,
-            target.port,
-            timeout=_bounded(self.policy.connect_timeout, deadline, target),
-            context=self._ssl_context,
-        )
+        connection = self._pooled(target) if self.policy.keep_alive else None
+        if connection is not None:
+            sock = connection.sock
+            if isinstance(sock, _DeadlineSocket):
+                sock.rearm(deadline)  # this call's deadline, not the previous one's
+        else:
+            connection = http.client.HTTPSConnection(
+                target.host,
+                target.port,
+                timeout=_bounded(self.policy.connect_timeout, deadline, target),
+                context=self._ssl_context,
+            )
         phase = "connect"
         try:
-            connection.connect()
+            if connection.sock is None:
+                connection.connect()
+                connected = cast("socket.socket", connection.sock)  # set by connect()
+                connection.sock = _DeadlineSocket(connected, deadline, self.policy.read_timeout)
             phase = "read"
             _set_timeout(connection, _bounded(self.policy.read_timeout, deadline, target))
             connection.request(method, target.path, body=payload, headers=dict(headers))
@@ -475,6 +571,104 @@ class SafeHttpClient:
             if error is None:
                 raise
             raise error from None
+
+
+class _DeadlineSocket:
+    """A connected socket whose every receive and send ends by the call's total deadline.
+
+    A socket timeout bounds one ``recv``; a server that trickles a byte at a time resets it at
+    each byte, and ``http.client`` reads status lines, headers and bodies in loops of ``recv``.
+    Bounding each ``recv`` by ``min(read_timeout, time left)`` makes ``total_timeout`` hold in
+    every phase, however the server paces its bytes. Everything else is delegated.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float, read_timeout: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+        self._read_timeout = read_timeout
+
+    def rearm(self, deadline: float) -> None:
+        """Bind a pooled connection to the deadline of the call now using it."""
+        self._deadline = deadline
+
+    def _arm(self) -> None:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("total deadline passed")
+        self._sock.settimeout(min(self._read_timeout, remaining))
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        self._arm()
+        return self._sock.recv_into(buffer, nbytes, flags)
+
+    def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        self._arm()
+        return self._sock.recv(bufsize, flags)
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        self._arm()
+        self._sock.sendall(data, flags)
+
+    def makefile(self, mode: str = "r", buffering: int | None = None, **_: Any) -> Any:
+        # http.client reads the response through makefile("rb"): route it through recv_into.
+        # Count the file as socket.makefile does, so that closing the connection (which
+        # http.client does right after the headers of a "Connection: close" response) keeps the
+        # descriptor open until the response is read.
+        self._sock._io_refs += 1  # type: ignore[attr-defined]
+        raw = socket.SocketIO(self, "rb")  # type: ignore[arg-type]
+        return io.BufferedReader(raw, buffering or io.DEFAULT_BUFFER_SIZE)
+
+    def settimeout(self, value: float | None) -> None:
+        self._sock.settimeout(value)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+def _with_params(url: str, params: Mapping[str, Any] | None) -> str:
+    """Append ``params`` to ``url``'s query string, URL-encoded (a list repeats the name)."""
+    if not params:
+        return url
+    from urllib.parse import quote, urlencode
+
+    pairs: list[tuple[str, str]] = []
+    for name, value in params.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for item in values:
+            if item is None or isinstance(item, (dict, list, tuple, bytes)):
+                raise ValueError(f"params[{name!r}] must be a scalar or a list of scalars")
+            text = ("true" if item else "false") if isinstance(item, bool) else str(item)
+            pairs.append((str(name), text))
+    base, _, fragment = url.partition("#")
+    separator = "&" if "?" in base else "?"
+    if base.endswith(("?", "&")):
+        separator = ""
+    joined = base + separator + urlencode(pairs, quote_via=quote)
+    return f"{joined}#{fragment}" if fragment else joined
+
+
+def _minimised(target: _Target, rules: DataMinimisation) -> _Target:
+    """Apply the minimisation rules to the query string of the request target."""
+    path, mark, query = target.path.partition("?")
+    if not mark:
+        return target
+    cleaned = rules.apply_query(query)
+    if cleaned == query:
+        return target
+    return _Target(url=target.url, host=target.host, port=target.port, path=f"{path}?{cleaned}")
+
+
+def _dropped(sock: Any) -> bool:
+    """Say whether an idle connection was closed (or sent something unasked) by the server.
+
+    An idle HTTP/1.1 connection has nothing to read; readable means end of file or stray data,
+    and either way it must not carry the next request.
+    """
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 def _check_method(method: str) -> str:

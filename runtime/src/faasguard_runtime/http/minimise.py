@@ -11,9 +11,15 @@ Three rules, applied in this order:
    walked through transparently; a path that names an object keeps its whole subtree.
 2. ``redact_fields``: replace the value of any key with one of these names, at any depth,
    compared case-insensitively (``Email`` and ``EMAIL`` are the same field).
-3. value patterns: card numbers (13 to 19 digits, spaces or dashes allowed, Luhn-checked so order
-   numbers and timestamps survive) and, if asked, e-mail addresses, inside any string; integers
-   that are Luhn-valid card numbers are replaced too.
+3. value patterns: card numbers (13 to 19 digits, Luhn-checked so order numbers and timestamps
+   survive) and, if asked, e-mail addresses, inside any string; integers, and floats holding an
+   integer, that are Luhn-valid card numbers are replaced too. A card number is found however it
+   is written: digits of any script (full-width ``U+FF14``, Arabic-Indic...), separated by
+   spaces (several, or non-breaking), dashes or dots.
+
+The same rules cover what leaves in the URL's query string and in request headers: a parameter or
+header named in ``redact_fields`` is redacted, and values are searched for card numbers (and
+e-mail addresses). ``allow_fields`` applies to JSON bodies only.
 """
 
 from __future__ import annotations
@@ -28,7 +34,9 @@ __all__ = ["REDACTED", "DataMinimisation", "luhn_valid"]
 #: What a redacted value is replaced with.
 REDACTED = "[REDACTED]"
 
-_CARD = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])")
+# \d is any Unicode decimal digit; \s includes no-break and figure spaces. At most three
+# separators between digits keeps matching linear and prose ("1 of 2 ... 3") out.
+_CARD = re.compile(r"(?<!\d)\d(?:[\s.\-]{0,3}\d){12,18}(?!\d)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _CARD_MIN_DIGITS = 13
 _CARD_MAX_DIGITS = 19
@@ -138,15 +146,34 @@ class DataMinimisation:
             return [self._redact(item) for item in value]
         if isinstance(value, str):
             return self._redact_text(value)
-        if (
-            self.redact_card_numbers
-            and isinstance(value, int)
-            and not isinstance(value, bool)
-            and _CARD_MIN_DIGITS <= len(str(abs(value))) <= _CARD_MAX_DIGITS
-            and luhn_valid(str(abs(value)))
-        ):
+        if self.redact_card_numbers and _is_card_number(value):
             return self.placeholder
         return value
+
+    def apply_query(self, query: str) -> str:
+        """Return ``query`` (a URL's query string) with named and pattern-matched values redacted.
+
+        The string is only rebuilt when something was redacted, so an untouched URL is sent
+        exactly as written.
+        """
+        if not query:
+            return query
+        from urllib.parse import parse_qsl, quote, urlencode
+
+        pairs = parse_qsl(query, keep_blank_values=True)
+        redacted = [(name, self._redact_parameter(name, value)) for name, value in pairs]
+        if redacted == pairs:
+            return query
+        return urlencode(redacted, quote_via=quote)
+
+    def apply_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        """Return ``headers`` with named and pattern-matched values redacted."""
+        return {name: self._redact_parameter(name, value) for name, value in headers.items()}
+
+    def _redact_parameter(self, name: str, value: str) -> str:
+        if name.lower() in self.redact_fields:
+            return self.placeholder
+        return self._redact_text(value)
 
     def _redact_text(self, text: str) -> str:
         if self.redact_card_numbers:
@@ -156,8 +183,27 @@ class DataMinimisation:
         return text
 
     def _card_replacement(self, match: re.Match[str]) -> str:
-        digits = re.sub(r"[ -]", "", match.group(0))
+        digits = _ascii_digits(match.group(0))
         return self.placeholder if luhn_valid(digits) else match.group(0)
+
+
+def _ascii_digits(text: str) -> str:
+    """Keep the decimal digits of ``text``, as ASCII (full-width U+FF14 U+FF12 -> ``"42"``)."""
+    return "".join(str(int(char)) for char in text if char.isdecimal())
+
+
+def _is_card_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, float):
+        # A card number that went through a float (a JSON number parsed as double) is still one.
+        if not value.is_integer() or abs(value) >= 10**_CARD_MAX_DIGITS:
+            return False
+        value = int(value)
+    if not isinstance(value, int):
+        return False
+    digits = str(abs(value))
+    return _CARD_MIN_DIGITS <= len(digits) <= _CARD_MAX_DIGITS and luhn_valid(digits)
 
 
 def _keep(value: Any, tree: _PathTree) -> Any:

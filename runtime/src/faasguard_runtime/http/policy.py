@@ -21,6 +21,8 @@ __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MINIMISATION",
     "DEFAULT_READ_TIMEOUT",
+    "DEFAULT_RETRIES",
+    "DEFAULT_RETRY_BACKOFF",
     "DEFAULT_TOTAL_TIMEOUT",
     "HTTPS_PORT",
     "EgressPolicy",
@@ -42,6 +44,10 @@ DEFAULT_MAX_REDIRECTS = 3
 HTTPS_PORT = 443
 #: Card numbers in JSON bodies are redacted unless a call says otherwise.
 DEFAULT_MINIMISATION = DataMinimisation()
+#: Times an idempotent request is sent again after a transient failure.
+DEFAULT_RETRIES = 2
+#: Seconds: base of the jittered exponential backoff between attempts.
+DEFAULT_RETRY_BACKOFF = 0.1
 
 _LABEL = re.compile(r"^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$")
 
@@ -172,6 +178,14 @@ class EgressPolicy:
         ca_file: path of a PEM CA bundle to trust instead of the system store.
         ca_data: PEM text of CA certificates to trust instead of the system store.
         user_agent: the ``User-Agent`` header sent.
+        keep_alive: reuse a connection to the same host and port for the next call from the same
+            thread (the TLS handshake is most of a short call's latency). A pooled connection
+            found closed by the server is discarded before it is used.
+        retries: how many times an idempotent request (GET, HEAD, OPTIONS, PUT, DELETE) is sent
+            again after a connection failure, a connect timeout or a 502/503/504 answer; POST
+            and PATCH are never retried. Every attempt stays within ``total_timeout``.
+        retry_backoff: base of the exponential backoff between attempts, in seconds (full
+            jitter: attempt ``n`` waits a random time up to ``retry_backoff * 2**n``).
     """
 
     allowed_hosts: tuple[HostPattern, ...]
@@ -185,6 +199,9 @@ class EgressPolicy:
     ca_file: str | None = None
     ca_data: str | None = field(default=None, repr=False)
     user_agent: str = "faasguard-runtime"
+    keep_alive: bool = True
+    retries: int = DEFAULT_RETRIES
+    retry_backoff: float = DEFAULT_RETRY_BACKOFF
 
     def __init__(
         self,
@@ -200,6 +217,9 @@ class EgressPolicy:
         ca_file: str | None = None,
         ca_data: str | None = None,
         user_agent: str = "faasguard-runtime",
+        keep_alive: bool = True,
+        retries: int = DEFAULT_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
     ) -> None:
         """Build and validate a policy.
 
@@ -225,6 +245,10 @@ class EgressPolicy:
                 raise ValueError(f"{name} must be positive, got {value!r}")
         if max_redirects < 0:
             raise ValueError(f"max_redirects must be >= 0, got {max_redirects!r}")
+        if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 10:
+            raise ValueError(f"retries must be an int from 0 to 10, got {retries!r}")
+        if retry_backoff < 0:
+            raise ValueError(f"retry_backoff must be >= 0, got {retry_backoff!r}")
         # A frozen dataclass with a custom __init__ sets its fields through object.__setattr__.
         values: dict[str, object] = {
             "allowed_hosts": patterns,
@@ -238,6 +262,9 @@ class EgressPolicy:
             "ca_file": ca_file,
             "ca_data": ca_data,
             "user_agent": user_agent,
+            "keep_alive": bool(keep_alive),
+            "retries": retries,
+            "retry_backoff": float(retry_backoff),
         }
         for key, field_value in values.items():
             object.__setattr__(self, key, field_value)

@@ -97,6 +97,8 @@ _INET_FAMILIES = frozenset({int(socket.AF_INET), int(socket.AF_INET6)})
 _RAW_FAMILY = _socket.socket.family
 _ENVIRON_FILE = re.compile(r"/proc/(?:self|thread-self|\d+)(?:/task/\d+)?/environ")
 _CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pyw")
+# What the import system opens to load code: sources, bytecode, and archives on sys.path.
+_IMPORTABLE_SUFFIXES = (*_CODE_SUFFIXES, ".zip", ".egg", ".whl", ".pyz")
 # Paths that are links the kernel follows even where the text does not look like one: every alias
 # of /proc (/dev/fd, /dev/stdin, /proc/self/cwd, /proc/self/root) and relative components.
 _KERNEL_ALIASES = ("/proc/", "/dev/")
@@ -200,19 +202,6 @@ def _needs_kernel_view(path: str, lexical: str) -> bool:
     path into /proc or /dev (whose entries are links into the file system), is resolved.
     """
     return ".." in path or lexical.startswith(_KERNEL_ALIASES)
-
-
-def _kernel_path(path: str) -> tuple[str, str]:
-    """Return ``(resolved, shown)``: where an access to ``path`` lands, and how to name it.
-
-    ``shown`` is the path as normalised text when that is faithful (no ``..``), else where it
-    really lands, so an event never names a harmless-looking path for an escape.
-    """
-    lexical = _normalise(path)
-    if _needs_kernel_view(path, lexical):
-        resolved = os.path.realpath(path)
-        return resolved, (resolved if ".." in path else lexical)
-    return lexical, lexical
 
 
 def _is_bytecode_cache(path: str) -> bool:
@@ -383,7 +372,8 @@ class Engine:
                     owners.setdefault(event, policy_name)
                     checks[event] = check
         if "open" in checks:
-            # One open event serves both file policies; the open check tells reads from writes.
+            # One open event serves the file policies and dynamic code (modules loaded from a
+            # write root); the open check tells reads from writes.
             checks["open"] = self._check_open
         for event in _LINK_EVENTS:
             if event in checks:
@@ -511,7 +501,7 @@ class Engine:
             writing = isinstance(mode, str) and any(c in mode for c in "wax+")
         if writing:
             return self._write_finding(event, path) if self._file_write_on else None
-        if self._dynamic_code_on:
+        if self._dynamic_code_on and path.endswith(_IMPORTABLE_SUFFIXES):
             finding = self._code_load_finding(event, path)
             if finding is not None:
                 return finding
@@ -535,7 +525,7 @@ class Engine:
 
     def _write_finding(self, event: str, path: str) -> Finding | None:
         lexical = _normalise(path)
-        kernel_view = _needs_kernel_view(path, lexical)
+        kernel_view = ".." in path or lexical.startswith(_KERNEL_ALIASES)  # _needs_kernel_view
         if not kernel_view and (
             is_under(lexical, self._write_prefixes) or lexical in _WRITABLE_DEVICES
         ):
@@ -557,9 +547,14 @@ class Engine:
 
     def _read_finding(self, event: str, path: str) -> Finding | None:
         lexical = _normalise(path)
-        if not self._code_prefixes and not _needs_kernel_view(path, lexical):
+        # Inlined _needs_kernel_view: this runs on every read in the process.
+        if ".." in path or lexical.startswith(_KERNEL_ALIASES):
+            candidate = os.path.realpath(path)
+            shown = candidate if ".." in path else lexical
+        elif not self._code_prefixes:
             return None
-        candidate, shown = _kernel_path(path)
+        else:
+            candidate = shown = lexical
         if candidate.startswith("/proc/") and _ENVIRON_FILE.fullmatch(candidate):
             return Finding("code_read", "read", event, _text(shown))
         if not self._code_prefixes or not is_under(candidate, self._code_prefixes):
@@ -638,8 +633,6 @@ class Engine:
     # -- dynamic code -------------------------------------------------------------------------
 
     def _check_code(self, event: str, args: tuple[Any, ...]) -> Finding | None:
-        if event == "open":
-            return self._check_open(event, args)
         caller = _caller()
         if event in ("compile", "code.__new__") and len(args) > 1:
             filename = fs_path(args[1])

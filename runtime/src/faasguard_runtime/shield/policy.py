@@ -62,7 +62,8 @@ class ShieldPolicy:
 
     Attributes:
         subprocess: starting programs (``subprocess``, ``os.system``, ``os.exec*``,
-            ``os.posix_spawn``, ``os.spawn*``, ``pty.spawn``). Default ``block``.
+            ``os.posix_spawn``, ``os.spawn*``, ``pty.spawn``, ``_posixsubprocess.fork_exec``:
+            spawn-based ``multiprocessing``). Default ``block``.
         egress: resolving or connecting to hosts outside ``allowed_hosts``. Default ``alert``.
         file_write: creating, writing, renaming, deleting or changing files outside
             ``write_roots``. Default ``block``.
@@ -70,8 +71,10 @@ class ShieldPolicy:
             process environment through ``/proc/*/environ``. The import system and traceback
             formatting are exempt. Default ``alert``.
         dynamic_code: compiling code from strings that are not constants of the calling code
-            (``exec``, ``eval``, ``compile``), building code objects, unmarshalling code. Imports
-            and the standard library's code generators are exempt. Default ``alert``.
+            (``exec``, ``eval``, ``compile``), building code objects, unmarshalling code, and
+            loading code (``.py``, ``.pyc``, ``.so``) from the write roots. Imports, a few
+            standard-library generators and the import-time code generation of installed
+            packages are exempt. Default ``alert``.
         ctypes: loading libraries, looking up symbols, and reading raw memory through ``ctypes``.
             Default ``block``.
         allowed_hosts: egress allowlist (see :class:`HostMatcher` for the pattern forms).

@@ -21,7 +21,14 @@ model.
 
 from __future__ import annotations
 
-from faasguard_runtime.validate.decorator import DEFAULT_MAX_PAYLOAD_BYTES, Validator, validate
+from faasguard_runtime.validate.decorator import (
+    DEFAULT_MAX_PAYLOAD_BYTES,
+    DEFAULT_MAX_PAYLOAD_BYTES_BY_ENVELOPE,
+    DeadLetter,
+    Route,
+    Validator,
+    validate,
+)
 from faasguard_runtime.validate.envelopes import Envelope, ValidatedEvent, ValidatedRecord
 from faasguard_runtime.validate.errors import (
     FieldError,
@@ -33,10 +40,13 @@ from faasguard_runtime.validate.errors import (
 
 __all__ = [
     "DEFAULT_MAX_PAYLOAD_BYTES",
+    "DEFAULT_MAX_PAYLOAD_BYTES_BY_ENVELOPE",
+    "DeadLetter",
     "Envelope",
     "FieldError",
     "Reason",
     "ResponseValidationError",
+    "Route",
     "SchemaError",
     "ValidatedEvent",
     "ValidatedRecord",

@@ -19,14 +19,16 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from faasguard_runtime.events import emit
+from faasguard_runtime.events import emit, set_request_context
 from faasguard_runtime.validate.envelopes import (
     BATCH_ENVELOPES,
     HTTP_ENVELOPES,
+    RECORD_ENVELOPES,
     Envelope,
     Item,
     PayloadError,
@@ -44,32 +46,118 @@ from faasguard_runtime.validate.errors import (
     ResponseValidationError,
     ValidationError,
 )
-from faasguard_runtime.validate.schema import Check, compile_schema
+from faasguard_runtime.validate.schema import Convert, compile_converter
 
-__all__ = ["DEFAULT_MAX_PAYLOAD_BYTES", "Validator", "validate"]
+_logger = logging.getLogger("faasguard_runtime.validate")
 
-#: Largest encoded payload accepted by default: SQS's and SNS's own message limit (256 KiB), far
-#: above a typical API request, and small enough that parsing it costs milliseconds, not seconds.
+__all__ = [
+    "DEFAULT_MAX_PAYLOAD_BYTES",
+    "DEFAULT_MAX_PAYLOAD_BYTES_BY_ENVELOPE",
+    "DeadLetter",
+    "Route",
+    "Validator",
+    "validate",
+]
+
+#: Largest encoded HTTP body accepted by default (256 KiB): far above a typical API request, and
+#: small enough that parsing it costs milliseconds. A refused HTTP request costs its sender a 413
+#: and nothing else, so this cap is set for cost, not for what the service allows.
 DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024
+#: Default cap per trigger. For queues and streams a refused record is retried (and on an ordered
+#: source holds every record behind it), so the cap is the service's own message limit: a record
+#: the service accepted is never refused for its size alone. Kinesis and SQS take 1 MiB records
+#: (SQS since August 2025; 256 KiB before), SNS 256 KiB. Triggers whose payload Lambda has
+#: already parsed (EventBridge, S3, DynamoDB, raw) were bounded by the service's own limit.
+DEFAULT_MAX_PAYLOAD_BYTES_BY_ENVELOPE: Mapping[Envelope, int] = {
+    Envelope.API_GATEWAY_REST: DEFAULT_MAX_PAYLOAD_BYTES,
+    Envelope.API_GATEWAY_HTTP: DEFAULT_MAX_PAYLOAD_BYTES,
+    Envelope.FUNCTION_URL: DEFAULT_MAX_PAYLOAD_BYTES,
+    Envelope.ALB: DEFAULT_MAX_PAYLOAD_BYTES,
+    Envelope.SQS: 1024 * 1024,
+    Envelope.SNS: 256 * 1024,
+    Envelope.KINESIS: 1024 * 1024,
+}
+_FALLBACK_MAX_BYTES = 1024 * 1024
 
 # A security event lists at most this many errors; the count is always exact.
 _MAX_REPORTED_ERRORS = 10
-_STATUS_PHRASES = {400: "Bad Request", 413: "Content Too Large", 500: "Internal Server Error"}
+_STATUS_PHRASES = {
+    400: "Bad Request",
+    404: "Not Found",
+    413: "Content Too Large",
+    500: "Internal Server Error",
+}
+_ON_REFUSED = ("fail", "drop", "dead-letter")
 
 #: What ``@validate`` decorates: ``handler(validated, context)``, sync or ``async def``.
 Handler = Callable[[ValidatedEvent, Any], Any]
 #: What Lambda calls: ``handler(event, context)``. Typed as returning Any on purpose: it returns
 #: the handler's value, a refusal (HTTP) or a batch response, and a coroutine for async handlers.
 LambdaHandler = Callable[[Any, Any], Any]
+#: Receives each refused record under ``on_refused="dead-letter"``: the record as delivered and
+#: why it was refused. Raising makes the record a batch failure instead (it is retried).
+DeadLetter = Callable[[Mapping[str, Any], FieldError], None]
+
+
+# Not slots=True: faasguard-runtime supports Python 3.9, where dataclass() has no slots argument.
+@dataclass(frozen=True)
+class Route:
+    """The schemas (JSON Schema mappings or Pydantic models) of one HTTP route.
+
+    Attributes:
+        body: the JSON body; None accepts any body (or none).
+        query: the query string parameters (a map of strings); None skips them.
+        path: the path parameters; None skips them.
+        headers: the headers, names lower-cased; None skips them. Never closed by ``strict``:
+            clients and proxies add headers of their own.
+        response: the JSON body of the handler's response; None skips response checking.
+    """
+
+    body: Any = None
+    query: Any = None
+    path: Any = None
+    headers: Any = None
+    response: Any = None
+
+
+@dataclass(frozen=True)
+class _CompiledRoute:
+    body: Convert | None
+    query: Convert | None
+    path: Convert | None
+    headers: Convert | None
+    response: Convert | None
+
+
+def _compile_route(route: Route, strict: bool, name: str) -> _CompiledRoute:
+    def one(schema: Any, what: str, closed: bool) -> Convert | None:
+        if schema is None:
+            return None
+        return compile_converter(schema, strict=closed, what=f"{name}{what}")
+
+    return _CompiledRoute(
+        body=one(route.body, "event_schema" if not name else "body", strict),
+        query=one(route.query, "query_schema" if not name else "query", strict),
+        path=one(route.path, "path_schema" if not name else "path", strict),
+        headers=one(route.headers, "header_schema" if not name else "headers", False),
+        response=one(route.response, "response_schema" if not name else "response", strict),
+    )
 
 
 def validate(
     *,
-    event_schema: Mapping[str, Any] | None = None,
-    response_schema: Mapping[str, Any] | None = None,
+    event_schema: Any = None,
+    response_schema: Any = None,
     envelope: Envelope | str = Envelope.AUTO,
-    max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES,
+    max_payload_bytes: int | None = None,
     strict: bool = True,
+    query_schema: Any = None,
+    path_schema: Any = None,
+    header_schema: Any = None,
+    routes: Mapping[str, Route] | None = None,
+    refusal_headers: Mapping[str, str] | None = None,
+    on_refused: str = "fail",
+    dead_letter: DeadLetter | None = None,
 ) -> Validator:
     """Build a decorator that validates a Lambda handler's event payload and response.
 
@@ -79,20 +167,37 @@ def validate(
     only for the generated checking code.
 
     Args:
-        event_schema: JSON Schema every payload must match; None checks only size and encoding.
-        response_schema: JSON Schema the handler's response (an HTTP response's JSON body) must
-            match; None skips response checking.
+        event_schema: JSON Schema (or Pydantic v2 model or ``TypeAdapter``) every payload must
+            match; with a model the handler gets typed objects. None checks only size and
+            encoding.
+        response_schema: JSON Schema or model the handler's response (an HTTP response's JSON
+            body) must match; None skips response checking.
         envelope: the trigger, or ``Envelope.AUTO`` to recognise it from each event's shape.
-        max_payload_bytes: largest encoded payload accepted, checked before parsing.
+        max_payload_bytes: largest encoded payload accepted, checked before parsing; None uses
+            the trigger's default (:data:`DEFAULT_MAX_PAYLOAD_BYTES_BY_ENVELOPE`).
         strict: add ``additionalProperties: false`` to plain object schemas that list
             ``properties`` (see :func:`faasguard_runtime.validate.schema.close_objects`).
+        query_schema: schema of an HTTP event's query string parameters.
+        path_schema: schema of an HTTP event's path parameters.
+        header_schema: schema of an HTTP event's headers (names lower-cased).
+        routes: per-route schemas for HTTP events, keyed ``"METHOD /path"`` as API Gateway
+            names the route (``"POST /orders"``, ``"GET /orders/{id}"``; ``ANY`` for any
+            method). An event matching no route is refused with a 404. The schemas above then
+            apply to no route.
+        refusal_headers: headers added to every refusal response (CORS headers, for instance),
+            so that a browser can read the 400 instead of reporting a CORS error.
+        on_refused: what happens to a refused record of a record trigger: ``"fail"`` (reported
+            as a batch item failure, so it is retried), ``"drop"`` (not retried; its security
+            event is the only trace) or ``"dead-letter"`` (handed to ``dead_letter``, then not
+            retried). Dropping is what keeps one poison record from stalling an ordered source.
+        dead_letter: receives each refused record with ``on_refused="dead-letter"``.
 
     Returns:
         A decorator for sync or ``async def`` handlers.
 
     Raises:
-        SchemaError: a schema is invalid, or fastjsonschema is not installed.
-        ValueError: ``envelope`` or ``max_payload_bytes`` is not valid.
+        SchemaError: a schema is invalid, or its optional dependency is not installed.
+        ValueError: an option is not valid.
     """
     return Validator(
         event_schema=event_schema,
@@ -100,6 +205,13 @@ def validate(
         envelope=envelope,
         max_payload_bytes=max_payload_bytes,
         strict=strict,
+        query_schema=query_schema,
+        path_schema=path_schema,
+        header_schema=header_schema,
+        routes=routes,
+        refusal_headers=refusal_headers,
+        on_refused=on_refused,
+        dead_letter=dead_letter,
     )
 
 
@@ -113,6 +225,7 @@ class _Admission:
     validated: ValidatedEvent | None
     reply: Any = None
     failures: tuple[str, ...] = ()
+    route: _CompiledRoute | None = None
 
 
 class Validator:
@@ -121,30 +234,49 @@ class Validator:
     def __init__(
         self,
         *,
-        event_schema: Mapping[str, Any] | None,
-        response_schema: Mapping[str, Any] | None,
+        event_schema: Any,
+        response_schema: Any,
         envelope: Envelope | str,
-        max_payload_bytes: int,
+        max_payload_bytes: int | None,
         strict: bool,
+        query_schema: Any = None,
+        path_schema: Any = None,
+        header_schema: Any = None,
+        routes: Mapping[str, Route] | None = None,
+        refusal_headers: Mapping[str, str] | None = None,
+        on_refused: str = "fail",
+        dead_letter: DeadLetter | None = None,
     ) -> None:
-        if (
+        if max_payload_bytes is not None and (
             isinstance(max_payload_bytes, bool)
             or not isinstance(max_payload_bytes, int)
             or max_payload_bytes <= 0
         ):
             raise ValueError(f"max_payload_bytes must be a positive int, not {max_payload_bytes!r}")
+        if on_refused not in _ON_REFUSED:
+            raise ValueError(
+                f"on_refused must be one of {', '.join(_ON_REFUSED)}, not {on_refused!r}"
+            )
+        if (on_refused == "dead-letter") != (dead_letter is not None):
+            raise ValueError(
+                'dead_letter is required with, and only with, on_refused="dead-letter"'
+            )
         self._envelope = Envelope(envelope)
         self._max_bytes = max_payload_bytes
-        self._event_check: Check | None = (
-            None
-            if event_schema is None
-            else compile_schema(event_schema, strict=strict, what="event_schema")
+        self._on_refused = on_refused
+        self._dead_letter = dead_letter
+        self._refusal_headers = _header_map(refusal_headers)
+        self._default = _compile_route(
+            Route(event_schema, query_schema, path_schema, header_schema, response_schema),
+            strict,
+            "",
         )
-        self._response_check: Check | None = (
-            None
-            if response_schema is None
-            else compile_schema(response_schema, strict=strict, what="response_schema")
-        )
+        self._routes: dict[str, _CompiledRoute] = {}
+        for key, route in (routes or {}).items():
+            if not isinstance(route, Route):
+                raise ValueError(f"routes[{key!r}] must be a Route, not {type(route).__name__}")
+            name = _route_name(key)
+            self._routes[name] = _compile_route(route, strict, f"routes[{name!r}].")
 
     def __call__(self, handler: Handler) -> LambdaHandler:
         """Wrap ``handler``; an ``async def`` handler gets an ``async def`` wrapper.
@@ -157,20 +289,31 @@ class Validator:
 
             @functools.wraps(handler)
             async def async_wrapper(event: Any, context: Any) -> Any:
+                set_request_context(getattr(context, "aws_request_id", None))
                 admission = self.admit(event)
                 if admission.validated is None:
                     return admission.reply
-                result = await handler(admission.validated, context)
+                try:
+                    result = await handler(admission.validated, context)
+                except Exception as exc:
+                    return self.fail(exc, admission)
                 return self.release(result, admission)
 
             return async_wrapper
 
         @functools.wraps(handler)
         def wrapper(event: Any, context: Any) -> Any:
+            # Every security event of this invocation (the shield's, the cache's, ours) carries
+            # the request id, without the handler having to remember to set it.
+            set_request_context(getattr(context, "aws_request_id", None))
             admission = self.admit(event)
             if admission.validated is None:
                 return admission.reply
-            return self.release(handler(admission.validated, context), admission)
+            try:
+                result = handler(admission.validated, context)
+            except Exception as exc:
+                return self.fail(exc, admission)
+            return self.release(result, admission)
 
         return wrapper
 
@@ -191,14 +334,29 @@ class Validator:
                 _report("event", Envelope.AUTO, [error])
                 raise ValidationError([error], envelope=Envelope.AUTO.value)
             envelope = detected
+        route, route_key = self._default, None
+        if self._routes and envelope in HTTP_ENVELOPES:
+            matched = self._match(envelope, event)
+            if matched is None:
+                error = FieldError("$", Reason.UNKNOWN_ROUTE, "no route matches the request")
+                return self._refuse(envelope, event, [error])
+            route_key, route = matched
         try:
             items = split(envelope, event)
         except PayloadError as exc:
             return self._refuse(envelope, event, [FieldError(exc.path, exc.reason, exc.message)])
+        max_bytes = self._max_bytes or DEFAULT_MAX_PAYLOAD_BYTES_BY_ENVELOPE.get(
+            envelope, _FALLBACK_MAX_BYTES
+        )
+
+        if envelope in HTTP_ENVELOPES:
+            return self._admit_http(envelope, event, items, route, route_key, max_bytes)
 
         valid: list[ValidatedRecord] = []
         errors: list[FieldError] = []
+        dropped: list[FieldError] = []
         deferred: list[str] = []
+        dropping = self._on_refused != "fail" and envelope in RECORD_ENVELOPES
         ordered = is_ordered(envelope, event) if envelope in BATCH_ENVELOPES else False
         for item in items:
             if ordered and errors:
@@ -206,12 +364,16 @@ class Validator:
                 # reported as failed so that it is redelivered after the failed record.
                 deferred.append(item.record_id or "")
                 continue
-            checked = self._check_item(item)
-            if isinstance(checked, FieldError):
-                errors.append(checked)
-            else:
+            checked = self._check_item(item, route.body, max_bytes)
+            if isinstance(checked, ValidatedRecord):
                 valid.append(checked)
+            elif dropping and self._dispose(item, checked):
+                dropped.append(checked)
+            else:
+                errors.append(checked)
 
+        if dropped:
+            _report("event", envelope, dropped, action=self._on_refused)
         if errors and envelope not in BATCH_ENVELOPES:
             return self._refuse(envelope, event, errors)
         failures: tuple[str, ...] = ()
@@ -220,8 +382,61 @@ class Validator:
             failures = tuple(e.record_id or "" for e in errors) + tuple(deferred)
             if not valid:
                 return _Admission(envelope, event, None, reply=_batch_response(failures))
-        validated = ValidatedEvent(envelope=envelope, event=event, records=tuple(valid))
-        return _Admission(envelope, event, validated, failures=failures)
+        validated = ValidatedEvent(
+            envelope=envelope, event=event, records=tuple(valid), dropped=len(dropped)
+        )
+        return _Admission(envelope, event, validated, failures=failures, route=route)
+
+    def _admit_http(
+        self,
+        envelope: Envelope,
+        event: Any,
+        items: Sequence[Item],
+        route: _CompiledRoute,
+        route_key: str | None,
+        max_bytes: int,
+    ) -> _Admission:
+        errors: list[FieldError] = []
+        params: dict[str, Any] = {}
+        for name, convert, source in (
+            ("query", route.query, _query_parameters),
+            ("path", route.path, _path_parameters),
+            ("headers", route.headers, _headers),
+        ):
+            if convert is None:
+                continue
+            value, failure = convert(source(event))
+            if failure is not None:
+                errors.append(FieldError(name + failure[0][1:], Reason.SCHEMA, failure[1]))
+            params[name] = value
+        checked = self._check_item(items[0], route.body, max_bytes)
+        if isinstance(checked, FieldError):
+            errors.insert(0, checked)
+        if errors or not isinstance(checked, ValidatedRecord):
+            return self._refuse(envelope, event, errors)
+        validated = ValidatedEvent(
+            envelope=envelope, event=event, records=(checked,), route=route_key, **params
+        )
+        return _Admission(envelope, event, validated, route=route)
+
+    def _match(self, envelope: Envelope, event: Any) -> tuple[str, _CompiledRoute] | None:
+        method, path = _request_route(envelope, event)
+        for key in (f"{method} {path}", f"ANY {path}"):
+            route = self._routes.get(key)
+            if route is not None:
+                return key, route
+        return None
+
+    def _dispose(self, item: Item, error: FieldError) -> bool:
+        """Drop or dead-letter a refused record; False when it must fail (and be retried)."""
+        if self._dead_letter is None:
+            return True
+        try:
+            self._dead_letter(item.raw, error)
+        except Exception:  # the record is not lost: it fails and is retried
+            _logger.exception("faasguard_runtime: dead-letter target failed; record retried")
+            return False
+        return True
 
     def release(self, result: Any, admission: _Admission) -> Any:
         """Check the handler's result and turn it into what Lambda should return.
@@ -230,24 +445,50 @@ class Validator:
             ResponseValidationError: the result failed ``response_schema`` on a non-HTTP trigger.
         """
         envelope = admission.envelope
-        if self._response_check is not None:
-            error = _check_response(self._response_check, envelope, result)
+        route = admission.route or self._default
+        if route.response is not None:
+            error = _check_response(route.response, envelope, result)
             if error is not None:
                 _report("response", envelope, [error])
                 if envelope in HTTP_ENVELOPES:
-                    return _http_reply(envelope, admission.event, 500, {"error": "internal error"})
+                    return self._reply(envelope, admission.event, 500, {"error": "internal error"})
                 raise ResponseValidationError([error], envelope=envelope.value)
         if admission.failures:
             return _merge_batch_response(result, admission.failures)
         return result
 
-    def _check_item(self, item: Item) -> ValidatedRecord | FieldError:
+    def checks_responses(self, admission: _Admission) -> bool:
+        """Say whether the admitted request's route has a response schema."""
+        return (admission.route or self._default).response is not None
+
+    def fail(self, exc: Exception, admission: _Admission) -> Any:
+        """Turn an exception from the handler into what Lambda should see.
+
+        On HTTP triggers the caller gets a generic 500 and the security event names the
+        exception's type only: its text (a SQL error, a file path, a stack trace) is exactly the
+        internal detail an attacker probes for. Elsewhere the exception is re-raised, since
+        raising is how queues and streams learn that a record must be retried.
+        """
+        if admission.envelope not in HTTP_ENVELOPES:
+            raise exc
+        emit(
+            policy="validate",
+            action="handler-error",
+            detail={"envelope": admission.envelope.value, "exception": type(exc).__name__},
+            mode="block",
+        )
+        _logger.error("faasguard_runtime: handler raised %s", type(exc).__name__, exc_info=exc)
+        return self._reply(admission.envelope, admission.event, 500, {"error": "internal error"})
+
+    def _check_item(
+        self, item: Item, convert: Convert | None, max_bytes: int
+    ) -> ValidatedRecord | FieldError:
         try:
-            payload = decode_payload(item, self._max_bytes)
+            payload = decode_payload(item, max_bytes)
         except PayloadError as exc:
             return FieldError(exc.path, exc.reason, exc.message, item.record_id, item.index)
-        if self._event_check is not None and not item.absent:
-            failure = self._event_check(payload)
+        if convert is not None and not item.absent:
+            payload, failure = convert(payload)
             if failure is not None:
                 path, message = failure
                 return FieldError(path, Reason.SCHEMA, message, item.record_id, item.index)
@@ -256,13 +497,83 @@ class Validator:
     def _refuse(self, envelope: Envelope, event: Any, errors: Sequence[FieldError]) -> _Admission:
         _report("event", envelope, errors)
         if envelope in HTTP_ENVELOPES:
-            return _Admission(envelope, event, None, reply=_http_refusal(envelope, event, errors))
+            reply = _http_refusal(errors)
+            return _Admission(envelope, event, None, reply=self._reply(envelope, event, *reply))
         raise ValidationError(errors, envelope=envelope.value)
 
+    def _reply(
+        self, envelope: Envelope, event: Any, status: int, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return _http_reply(envelope, event, status, body, self._refusal_headers)
 
-def _check_response(check: Check, envelope: Envelope, result: Any) -> FieldError | None:
+
+def _header_map(headers: Mapping[str, str] | None) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise ValueError("refusal_headers must map header names to string values")
+        if name.lower() == "content-type":
+            raise ValueError("refusal_headers cannot set content-type: refusals are JSON")
+        result[name] = value
+    return result
+
+
+def _route_name(key: str) -> str:
+    method, _, path = key.strip().partition(" ")
+    path = path.strip()
+    if not method or not path.startswith("/"):
+        raise ValueError(f"route {key!r} must be written 'METHOD /path'")
+    return f"{method.upper()} {path.rstrip('/') or '/'}"
+
+
+def _request_route(envelope: Envelope, event: Any) -> tuple[str, str]:
+    """Return the request's method and its route path as API Gateway names it."""
+    if not isinstance(event, Mapping):
+        return "", ""
+    if envelope is Envelope.API_GATEWAY_HTTP:
+        key = event.get("routeKey")
+        if isinstance(key, str) and " " in key:
+            method, _, path = key.partition(" ")
+            return method.upper(), path.rstrip("/") or "/"
+        http = _mapping(_mapping(event.get("requestContext")).get("http"))
+        return str(http.get("method", "")).upper(), str(event.get("rawPath", "")).rstrip("/") or "/"
+    if envelope is Envelope.FUNCTION_URL:
+        http = _mapping(_mapping(event.get("requestContext")).get("http"))
+        return str(http.get("method", "")).upper(), str(event.get("rawPath", "")).rstrip("/") or "/"
+    where: Any = event.get("resource" if envelope is Envelope.API_GATEWAY_REST else "path")
+    return str(event.get("httpMethod", "")).upper(), str(where or "").rstrip("/") or "/"
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _query_parameters(event: Any) -> dict[str, Any]:
+    return dict(_mapping(_mapping(event).get("queryStringParameters")))
+
+
+def _path_parameters(event: Any) -> dict[str, Any]:
+    return dict(_mapping(_mapping(event).get("pathParameters")))
+
+
+def _headers(event: Any) -> dict[str, Any]:
+    # HTTP header names are case-insensitive; API Gateway v1 keeps the client's spelling.
+    return {str(k).lower(): v for k, v in _mapping(_mapping(event).get("headers")).items()}
+
+
+# Statuses whose response has no body by definition (204, 304) or by convention (redirects).
+def _bodiless(result: Mapping[str, Any]) -> bool:
+    status = result.get("statusCode")
+    if not isinstance(status, int) or result.get("body") not in (None, ""):
+        return False
+    return status == 204 or 300 <= status < 400
+
+
+def _check_response(convert: Convert, envelope: Envelope, result: Any) -> FieldError | None:
     payload = result
     if envelope in HTTP_ENVELOPES and isinstance(result, Mapping) and "statusCode" in result:
+        if _bodiless(result):
+            return None  # nothing leaves the function but a status and headers
         # Validate what leaves the function: the JSON body, not the status/headers wrapper.
         try:
             payload = decode_http_body(
@@ -270,14 +581,19 @@ def _check_response(check: Check, envelope: Envelope, result: Any) -> FieldError
             )
         except PayloadError as exc:
             return FieldError(exc.path, exc.reason, exc.message)
-    failure = check(payload)
+    _, failure = convert(payload)
     if failure is None:
         return None
     return FieldError(failure[0], Reason.SCHEMA, failure[1])
 
 
 def _report(
-    stage: str, envelope: Envelope, errors: Sequence[FieldError], *, deferred: int = 0
+    stage: str,
+    envelope: Envelope,
+    errors: Sequence[FieldError],
+    *,
+    deferred: int = 0,
+    action: str = "reject",
 ) -> None:
     # Paths, reason codes and record ids only: payload values and schema messages stay out of logs.
     listed = []
@@ -296,25 +612,32 @@ def _report(
     }
     if deferred:
         detail["deferred"] = deferred
-    emit(policy="validate", action="reject", detail=detail, mode="block")
+    emit(policy="validate", action=action, detail=detail, mode="block")
 
 
-def _http_refusal(envelope: Envelope, event: Any, errors: Sequence[FieldError]) -> dict[str, Any]:
+def _http_refusal(errors: Sequence[FieldError]) -> tuple[int, dict[str, Any]]:
     first = errors[0]
     if first.reason is Reason.TOO_LARGE:
-        return _http_reply(envelope, event, 413, {"error": "payload too large"})
+        return 413, {"error": "payload too large"}
+    if first.reason is Reason.UNKNOWN_ROUTE:
+        return 404, {"error": "not found"}
     body: dict[str, Any] = {"error": "invalid request", "reason": first.reason.value}
     if first.reason is Reason.SCHEMA:
         body["path"] = first.path
-    return _http_reply(envelope, event, 400, body)
+    return 400, body
 
 
 def _http_reply(
-    envelope: Envelope, event: Any, status: int, body: Mapping[str, Any]
+    envelope: Envelope,
+    event: Any,
+    status: int,
+    body: Mapping[str, Any],
+    extra_headers: Mapping[str, str],
 ) -> dict[str, Any]:
     text = json.dumps(body, separators=(",", ":"))
+    headers = {**extra_headers, "content-type": "application/json"}
     if envelope is not Envelope.ALB:
-        return {"statusCode": status, "headers": {"content-type": "application/json"}, "body": text}
+        return {"statusCode": status, "headers": headers, "body": text}
     # An ALB target must answer in the header style the target group uses, and with a status
     # description, or the load balancer turns the answer into a 502.
     reply: dict[str, Any] = {
@@ -323,9 +646,9 @@ def _http_reply(
         "isBase64Encoded": False,
     }
     if isinstance(event, Mapping) and "multiValueHeaders" in event:
-        reply["multiValueHeaders"] = {"content-type": ["application/json"]}
+        reply["multiValueHeaders"] = {name: [value] for name, value in headers.items()}
     else:
-        reply["headers"] = {"content-type": "application/json"}
+        reply["headers"] = headers
     reply["body"] = text
     return reply
 

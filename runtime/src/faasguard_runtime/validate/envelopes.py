@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
+from faasguard_runtime import strict_json
 from faasguard_runtime.validate.errors import Reason
 
 __all__ = [
@@ -143,11 +141,24 @@ class ValidatedEvent:
         event: the original event, for metadata the payload does not carry (path parameters,
             authorizer claims, headers). Treat it as read-only.
         records: the validated records, in event order.
+        query: the validated query string parameters of an HTTP event (a typed object with a
+            model), or None when no query schema applies.
+        path: the validated path parameters, or None when no path schema applies.
+        headers: the validated headers (names lower-cased), or None when no header schema
+            applies.
+        route: the route key matched from ``routes`` (``"POST /orders"``), else None.
+        dropped: records refused and dropped (or sent to the dead-letter target) under
+            ``on_refused``; they are not in :attr:`records` and not reported as failures.
     """
 
     envelope: Envelope
     event: Mapping[str, Any]
     records: tuple[ValidatedRecord, ...]
+    query: Any = None
+    path: Any = None
+    headers: Any = None
+    route: str | None = None
+    dropped: int = 0
 
     @property
     def payload(self) -> Any:
@@ -417,9 +428,15 @@ def _b64decode(text: str, max_bytes: int | None) -> bytes:
     if max_bytes is not None and len(text) > (max_bytes + 2) // 3 * 4:
         raise _too_large(max_bytes)
     try:
-        return base64.b64decode(text, validate=True)
+        decoded = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise PayloadError(Reason.BAD_ENCODING, f"invalid base64: {exc}") from None
+    # Only one text encodes given bytes: "QQ==" and "QR==" both decode to b"A" (the padding bits
+    # are ignored), so two senders, or a validator and a later consumer, could disagree on what
+    # was sent. Refuse every form but the canonical one.
+    if base64.b64encode(decoded) != text.encode("ascii"):
+        raise PayloadError(Reason.BAD_ENCODING, "base64 is not canonical (non-zero padding bits)")
+    return decoded
 
 
 def loads_bytes(raw: bytes, max_bytes: int | None) -> Any:
@@ -445,39 +462,46 @@ def loads_text(text: str, max_bytes: int | None) -> Any:
     return _loads(text)
 
 
-def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        # Python keeps the last duplicate, other parsers the first: refuse rather than guess.
-        raise ValueError("duplicate object key")
-    return obj
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if math.isinf(value):
-        raise ValueError("number out of range")
-    return value
-
-
-_DECODER = json.JSONDecoder(
-    object_pairs_hook=_unique_object,
-    parse_constant=_reject_constant,
-    parse_float=_finite_float,
-)
+# A \uXXXX escape of a UTF-16 surrogate: paired ones are fine, a lone one is not Unicode text.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _loads(text: str) -> Any:
+    if not text.isascii() and not _encodable(text):
+        raise PayloadError(Reason.BAD_ENCODING, "payload contains a lone surrogate")
     try:
-        return _DECODER.decode(text)
-    except RecursionError:
-        raise PayloadError(Reason.MALFORMED_JSON, "JSON nested too deeply") from None
-    except ValueError as exc:  # JSONDecodeError, our strictness hooks, int digit limits
-        raise PayloadError(Reason.MALFORMED_JSON, f"invalid JSON: {exc}") from None
+        value = strict_json.loads(text)
+    except strict_json.StrictJSONError as exc:
+        raise PayloadError(Reason.MALFORMED_JSON, str(exc)) from None
+    if _SURROGATE_ESCAPE.search(text) is not None and not _strings_encodable(value):
+        # "\ud800" alone parses into a str that cannot be encoded: a database driver, a logger
+        # or an HTTP client downstream would raise on it (or replace it) after validation passed.
+        raise PayloadError(Reason.BAD_ENCODING, "payload contains a lone surrogate escape")
+    return value
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _strings_encodable(value: Any) -> bool:
+    """Say whether every string (keys included) in a parsed JSON value is valid Unicode."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not _encodable(item):
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
@@ -531,6 +555,10 @@ def _attribute(value: object, path: str, depth: int) -> Any:
 def _number(text: str, path: str) -> int | float:
     if not _NUMBER.fullmatch(text):
         raise PayloadError(Reason.BAD_ENVELOPE, "not a DynamoDB number", path)
+    # Imported here: only DynamoDB stream numbers need it, and decimal costs a millisecond at
+    # every cold start of functions that never see one.
+    from decimal import Decimal, InvalidOperation
+
     try:
         value = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals

@@ -43,6 +43,8 @@ class Reason(str, Enum):
     BAD_ENVELOPE = "bad-envelope"
     #: ``Envelope.AUTO`` could not recognise the trigger from the event's shape.
     UNKNOWN_ENVELOPE = "unknown-envelope"
+    #: ``routes`` were given and none matches the request's method and path.
+    UNKNOWN_ROUTE = "unknown-route"
 
 
 # Not slots=True: faasguard-runtime supports Python 3.9, where dataclass() has no slots argument.

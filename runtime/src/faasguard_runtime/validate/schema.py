@@ -24,10 +24,49 @@ from typing import Any
 
 from faasguard_runtime.validate.errors import SchemaError
 
-__all__ = ["Check", "close_objects", "compile_schema", "json_path"]
+__all__ = [
+    "Check",
+    "Convert",
+    "close_objects",
+    "compile_converter",
+    "compile_schema",
+    "is_model",
+    "json_path",
+    "refuse_unenforced",
+]
 
 #: A compiled schema: returns None when the value is valid, else ``(json_path, message)``.
 Check = Callable[[Any], "tuple[str, str] | None"]
+#: A compiled schema or model: returns ``(value, None)`` with the value the handler gets (the
+#: payload itself for a JSON Schema, a typed object for a Pydantic model), or
+#: ``(None, (json_path, message))``.
+Convert = Callable[[Any], "tuple[Any, tuple[str, str] | None]"]
+
+# Drafts whose keywords fastjsonschema enforces. 2019-09 and 2020-12 add keywords it ignores
+# (unevaluatedProperties, dependentRequired, prefixItems...), so a schema written for them would
+# pass payloads its author meant to refuse.
+_SUPPORTED_DRAFTS = frozenset(
+    f"{scheme}://json-schema.org/draft-{n}/schema{end}"
+    for scheme in ("http", "https")
+    for n in ("04", "06", "07")
+    for end in ("", "#")
+)
+# Keywords of later drafts that the validator would silently ignore.
+_UNENFORCED = (
+    "$anchor",
+    "$dynamicAnchor",
+    "$dynamicRef",
+    "$recursiveAnchor",
+    "$recursiveRef",
+    "$vocabulary",
+    "dependentRequired",
+    "dependentSchemas",
+    "maxContains",
+    "minContains",
+    "prefixItems",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
 
 # Keywords whose value is one schema, a map of schemas, or a list of schemas. Walking only these
 # (and not every dict) keeps ``const``, ``enum``, ``default`` and ``examples`` data untouched.
@@ -108,6 +147,108 @@ def _close(node: Any, *, composed_member: bool) -> None:
         _close(node.get(key), composed_member=True)
 
 
+def refuse_unenforced(schema: Mapping[str, Any], what: str) -> None:
+    """Refuse a schema using keywords or a ``$schema`` draft the validator does not enforce.
+
+    fastjsonschema implements drafts 4, 6 and 7 and skips keywords it does not know, as JSON
+    Schema allows. A schema written for 2019-09 or 2020-12 would then look enforced and be
+    partly ignored (``unevaluatedProperties: false`` letting every extra field through), so it is
+    refused when compiled, naming the keyword and where it is.
+
+    Raises:
+        SchemaError: an unsupported draft or keyword.
+    """
+    draft = schema.get("$schema")
+    if draft is not None and draft not in _SUPPORTED_DRAFTS:
+        raise SchemaError(
+            f"{what}: $schema {draft!r} is not supported; write the schema for JSON Schema"
+            " draft 7 (or 4/6)"
+        )
+    stack: list[tuple[Any, str]] = [(schema, "$")]
+    while stack:
+        node, where = stack.pop()
+        if not isinstance(node, Mapping):
+            continue
+        for keyword in _UNENFORCED:
+            if keyword in node:
+                raise SchemaError(
+                    f"{what}: keyword {keyword!r} at {where} is not enforced by the validator"
+                    " (JSON Schema 2019-09/2020-12); express it in draft 7 terms"
+                )
+        for key in (*_ONE_SCHEMA, *_COMBINATOR_SINGLES):
+            if isinstance(node.get(key), Mapping):
+                stack.append((node[key], f"{where}.{key}"))
+        for key in (*_SCHEMA_MAPS, "dependencies"):
+            children = node.get(key)
+            if isinstance(children, Mapping):
+                stack.extend((child, f"{where}.{key}.{name}") for name, child in children.items())
+        for key in (*_SCHEMA_LISTS, *_COMBINATORS):
+            children = node.get(key)
+            if isinstance(children, list):
+                stack.extend((child, f"{where}.{key}[{i}]") for i, child in enumerate(children))
+
+
+def is_model(schema: object) -> bool:
+    """Say whether ``schema`` is a Pydantic v2 model class or ``TypeAdapter`` (duck-typed).
+
+    Duck typing keeps pydantic an optional extra: this module never imports it.
+    """
+    if isinstance(schema, type):
+        return callable(getattr(schema, "model_validate", None))
+    return callable(getattr(schema, "validate_python", None)) and not isinstance(schema, Mapping)
+
+
+def compile_converter(schema: Any, *, strict: bool, what: str) -> Convert:
+    """Compile a JSON Schema or wrap a Pydantic model into a :data:`Convert` function.
+
+    Args:
+        schema: a JSON Schema mapping, a Pydantic v2 model class, or a ``TypeAdapter``.
+        strict: close plain object JSON Schemas (models decide their own ``extra`` policy).
+        what: the argument's name, for error messages.
+
+    Raises:
+        SchemaError: the schema is invalid or unsupported, or its dependency is missing.
+    """
+    if is_model(schema):
+        return _model_converter(schema)
+    check = compile_schema(schema, strict=strict, what=what)
+
+    def convert(value: Any) -> tuple[Any, tuple[str, str] | None]:
+        failure = check(value)
+        return (value, None) if failure is None else (None, failure)
+
+    return convert
+
+
+def _model_converter(model: Any) -> Convert:
+    validate_python = getattr(
+        model, "model_validate" if isinstance(model, type) else "validate_python"
+    )
+    try:
+        from pydantic import ValidationError as PydanticError
+    except ImportError:  # pragma: no cover - a model cannot exist without pydantic
+        raise SchemaError("Pydantic models need pydantic v2: pip install pydantic") from None
+
+    def convert(value: Any) -> tuple[Any, tuple[str, str] | None]:
+        try:
+            return validate_python(value), None
+        except PydanticError as exc:
+            # include_input=False: the rejected value (a password, a card number) stays out.
+            first = exc.errors(include_url=False, include_input=False, include_context=False)[0]
+            return None, (_loc_path(first.get("loc", ())), str(first.get("msg", "invalid")))
+        except RecursionError:
+            return None, ("$", "payload nested too deeply for its model")
+
+    return convert
+
+
+def _loc_path(loc: Any) -> str:
+    path = "data"
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return json_path(path)
+
+
 def json_path(name: str | None) -> str:
     """Turn fastjsonschema's ``data.items[0].sku`` into ``$.items[0].sku``.
 
@@ -151,7 +292,10 @@ def compile_schema(schema: Mapping[str, Any], *, strict: bool, what: str) -> Che
             "install faasguard-runtime[schema]"
         ) from None
     if not isinstance(schema, Mapping):
-        raise SchemaError(f"{what} must be a JSON Schema object, not {type(schema).__name__}")
+        raise SchemaError(
+            f"{what} must be a JSON Schema object or a Pydantic model, not {type(schema).__name__}"
+        )
+    refuse_unenforced(schema, what)
     definition = close_objects(schema) if strict else copy.deepcopy(dict(schema))
     try:
         validator = fastjsonschema.compile(

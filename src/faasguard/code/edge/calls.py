@@ -29,11 +29,19 @@ from faasguard.model import Application, Function, TriggerKind, Unknown
 if TYPE_CHECKING:
     from faasguard.fs import ScanFS
 
-__all__ = ["CODE_REFERENCE", "FunctionCall", "function_calls", "with_code_callers"]
+__all__ = [
+    "CODE_REFERENCE",
+    "CallGraphEnricher",
+    "FunctionCall",
+    "function_calls",
+    "with_code_callers",
+]
 
 #: Prefix of a ``referenced_by`` entry added from code (resource ids never hold a colon).
 CODE_REFERENCE: Final = "code:"
-_REF: Final = re.compile(r"^!(?:Ref|GetAtt)\s+([A-Za-z0-9]+)|^\{\"(?:Ref|Fn::GetAtt)\":\s*\[?\"([A-Za-z0-9]+)")
+_REF: Final = re.compile(
+    r"^!(?:Ref|GetAtt)\s+([A-Za-z0-9]+)|^\{\"(?:Ref|Fn::GetAtt)\":\s*\[?\"([A-Za-z0-9]+)"
+)
 _TRIGGER_KIND: Final = {"sqs": TriggerKind.SQS, "sns": TriggerKind.SNS}
 
 
@@ -133,7 +141,9 @@ def _match(app: Application, kind: str, text: str, refs: set[str]) -> Iterator[F
         ids = set(refs)
         for res in app.resources:
             given = res.properties.get("StateMachineName") or res.properties.get("Name")
-            if res.type.endswith("StateMachine") and (res.id in ids or (machine and machine in (res.id, given))):
+            if res.type.endswith("StateMachine") and (
+                res.id in ids or (machine and machine in (res.id, given))
+            ):
                 ids.add(res.id)
         for fn in app.functions:
             if ids & set(fn.referenced_by):
@@ -154,7 +164,9 @@ def _match(app: Application, kind: str, text: str, refs: set[str]) -> Iterator[F
                 continue
             source = trig.source.expression if isinstance(trig.source, Unknown) else trig.source
             tail = source.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
-            if (target and tail == target) or any(re.search(rf"\b{re.escape(i)}\b", source) for i in ids):
+            if (target and tail == target) or any(
+                re.search(rf"\b{re.escape(i)}\b", source) for i in ids
+            ):
                 yield fn
                 break
 
@@ -188,9 +200,25 @@ def with_code_callers(app: Application, calls: Iterable[FunctionCall]) -> Applic
     if not callers:
         return app
     functions = tuple(
-        replace(fn, referenced_by=(*fn.referenced_by, *(c for c in callers[fn.name] if c not in fn.referenced_by)))
+        replace(
+            fn,
+            referenced_by=(
+                *fn.referenced_by,
+                *(c for c in callers[fn.name] if c not in fn.referenced_by),
+            ),
+        )
         if fn.name in callers
         else fn
         for fn in app.functions
     )
     return replace(app, functions=functions)
+
+
+class CallGraphEnricher:
+    """The engine hook (:class:`faasguard.engine.Enricher`) recording code callers."""
+
+    def enrich(self, app: Application, fs: ScanFS) -> Application:
+        """Return ``app`` with ``code:<caller>`` in each invoked function's ``referenced_by``."""
+        if not app.functions:
+            return app
+        return with_code_callers(app, function_calls(app, fs))

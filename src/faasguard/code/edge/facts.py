@@ -68,11 +68,23 @@ class EdgeIndex:
         return self._facts[key]
 
     def function_facts(self, app: Application, fn: Function) -> list[FileFacts]:
-        """The facts of every file of the function's own code, handler first."""
+        """The facts of every file of the function's own code, handler first.
+
+        Vendored files the closure reaches (a layer's ``python/`` folder) are left out.
+        """
         code = self.code(app, fn)
         if code is None:
             return []
-        return [f for f in (self.facts(s) for s in code.files) if f is not None]
+        from faasguard.code.edge.secrets import is_vendored
+
+        # Library code a layer or a bundle ships is not the function's own: its TLS options,
+        # URLs and strings are the library's (and reading it was most of the time).
+        own = [
+            s
+            for i, s in enumerate(code.files)
+            if i == 0 or not is_vendored(s.path, code.layer_roots)
+        ]
+        return [f for f in (self.facts(s) for s in own) if f is not None]
 
 
 _INDEXES: weakref.WeakKeyDictionary[ScanFS, EdgeIndex] = weakref.WeakKeyDictionary()

@@ -77,13 +77,14 @@ def _unwrap(node: Any) -> Any:
 class _Resolver:
     """Imports, ``require`` bindings and single ``const``/``let`` bindings of one module."""
 
-    def __init__(self, root: Any, offset: int) -> None:
+    def __init__(self, root: Any, nodes: list[Any], offset: int) -> None:
         self.offset = offset
+        self._single: dict[str, Any] = {}
         self.aliases: dict[str, str] = {}
         self.bound: dict[str, list[Any]] = {}
         self.imports: set[str] = set()
         self.top_level: set[str] = set()
-        for node in _walk(root):
+        for node in nodes:
             kind = node.type
             if kind == "import_statement":
                 self._import(node)
@@ -100,9 +101,12 @@ class _Resolver:
             if decl.type in ("lexical_declaration", "variable_declaration"):
                 for child in decl.named_children:
                     name = _field(child, "name")
-                    if child.type == "variable_declarator" and name is not None:
-                        if name.type == "identifier":
-                            self.top_level.add(_text(name))
+                    if (
+                        child.type == "variable_declarator"
+                        and name is not None
+                        and name.type == "identifier"
+                    ):
+                        self.top_level.add(_text(name))
 
     def line(self, node: Any) -> int:
         return int(node.start_point[0]) + 1 + self.offset
@@ -172,13 +176,16 @@ class _Resolver:
         return module
 
     def single(self, name: str) -> Any:
+        if name in self._single:
+            return self._single[name]
         values = self.bound.get(name)
-        if not values:
-            return None
-        first = _text(values[0])
-        if any(_text(v) != first for v in values[1:]):
-            return None
-        return values[0]
+        found = None
+        if values:
+            first = _text(values[0]) if len(values) > 1 else ""
+            if all(_text(v) == first for v in values[1:]):
+                found = values[0]
+        self._single[name] = found
+        return found
 
     def qualify(self, node: Any, depth: int = 0) -> str | None:
         node = _unwrap(node)
@@ -305,12 +312,13 @@ def javascript_facts(
 ) -> FileFacts:
     """Collect the facts of one parsed JavaScript/TypeScript module (nothing executed)."""
     root = tree.root_node
-    resolver = _Resolver(root, line_offset)
+    scoped = list(_walk_scoped(root))
+    resolver = _Resolver(root, [node for node, _ in scoped], line_offset)
     calls: list[CallFact] = []
     strings: list[StringFact] = []
     assigns: list[AssignFact] = []
     handlers = _handlers(resolver, root)
-    for node, scope in _walk_scoped(root):
+    for node, scope in scoped:
         kind = node.type
         if kind in ("call_expression", "new_expression"):
             calls.append(_call(resolver, node, scope))
@@ -328,7 +336,12 @@ def javascript_facts(
             if left is not None and left.type in ("member_expression", "subscript_expression"):
                 target = resolver.qualify(left) or _text(left)
                 assigns.append(
-                    AssignFact(target, resolver.value(_field(node, "right")), resolver.line(node))
+                    AssignFact(
+                        target,
+                        resolver.value(_field(node, "right")),
+                        resolver.line(node),
+                        scope,
+                    )
                 )
     constants = {}
     for name in resolver.top_level:
@@ -466,6 +479,7 @@ def _handlers(resolver: _Resolver, root: Any) -> dict[str, HandlerFacts]:
             resolver.line(fn),
             tuple(wrappers.get(name, ())),
             tuple(_js_event_fields(resolver, fn)),
+            _function_name(fn) or "<anonymous>",
         )
     return result
 
@@ -559,8 +573,15 @@ def _js_event_fields(resolver: _Resolver, fn: Any) -> list[EventField]:
 
 
 def _pattern_fields(
-    pattern: Any, base: str, roots: dict[str, str], found: dict[str, int], resolver: _Resolver
+    pattern: Any,
+    base: str,
+    roots: dict[str, str],
+    found: dict[str, int],
+    resolver: _Resolver,
+    depth: int = 0,
 ) -> None:
+    if depth > _MAX_DEPTH:  # a hostile file nests patterns thousands deep
+        return
     for prop in pattern.named_children:
         if prop.type == "shorthand_property_identifier_pattern":
             path = f"{base}.{_text(prop)}" if base else _text(prop)
@@ -575,7 +596,7 @@ def _pattern_fields(
             if val is not None and val.type == "identifier":
                 roots[_text(val)] = path
             elif val is not None and val.type == "object_pattern":
-                _pattern_fields(val, path, roots, found, resolver)
+                _pattern_fields(val, path, roots, found, resolver, depth + 1)
 
 
 def _js_access(node: Any, roots: dict[str, str]) -> str | None:

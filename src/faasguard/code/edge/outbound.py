@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from faasguard.code.edge.inventory import EgressHost, FunctionEgress
 from faasguard.code.edge.tables import HTTP_CLIENTS, HttpClient
 from faasguard.code.edge.values import CallFact, FileFacts, Val
 from faasguard.code.interface import Language
@@ -28,6 +29,7 @@ from faasguard.model import Function, Location, Unknown
 
 __all__ = [
     "EgressHost",
+    "FunctionEgress",
     "PlainHttp",
     "TlsOff",
     "egress_of",
@@ -36,6 +38,9 @@ __all__ = [
 ]
 
 _HOLE: Final = "\x00"
+_HOST: Final = re.compile(
+    r"^(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$"
+)
 _URL: Final = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[^/?#\s]*)")
 #: Hosts that never leave the machine (or the Lambda sandbox).
 _LOCAL_NAMES: Final = frozenset({"localhost", "host.docker.internal", "0.0.0.0"})  # noqa: S104
@@ -61,28 +66,6 @@ _IDENTIFIER_HOSTS: Final = (
 )
 #: Names that say a string is where requests go.
 _URL_NAME: Final = re.compile(r"(url|uri|endpoint|host|base|baseurl|webhook|callback)$", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class EgressHost:
-    """One outside host a function's code talks to.
-
-    Attributes:
-        host: the host name (with port when written), or ``unknown``.
-        scheme: ``https``, ``http`` or None when unknown.
-        file: the file of the call.
-        line: the call's line.
-        via: how the host was found: ``literal``, ``env:NAME`` (an environment variable of the
-            function), ``constant:NAME`` or, for ``unknown``, what could not be resolved.
-        call: the qualified callee (``requests.get``).
-    """
-
-    host: str
-    scheme: str | None
-    file: str
-    line: int
-    via: str
-    call: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +148,8 @@ def _split(text: str) -> tuple[str | None, str | None]:
     if match is None:
         return None, None
     host = match.group("host").rsplit("@", 1)[-1]
-    if not host or _HOLE in host:
+    if not host or _HOLE in host or not _HOST.match(host):
+        # A hole, or a placeholder such as ``<url>`` or ``{region}``: not a host one can name.
         return match.group("scheme").lower(), None
     return match.group("scheme").lower(), host.lower()
 
@@ -281,7 +265,7 @@ def _describe(value: Val | None) -> str:
 def plaintext_http(facts_list: list[FileFacts], fn: Function) -> tuple[PlainHttp, ...]:
     """Plain-HTTP URLs to non-local hosts: in outbound calls, or under a URL-like name."""
     found: dict[tuple[str, int], PlainHttp] = {}
-    for facts, call, _row_, _value, text, via in _outbound(facts_list, fn):
+    for facts, call, _, _value, text, via in _outbound(facts_list, fn):
         scheme, host = _split(text)
         if scheme == "http" and host and not is_local_host(host) and not _identifier_host(host):
             how = ", ".join(dict.fromkeys(via)) or "literal"
@@ -295,6 +279,9 @@ def plaintext_http(facts_list: list[FileFacts], fn: Function) -> tuple[PlainHttp
                 continue
             scheme, host = _split(string.value)
             if scheme == "http" and host and not is_local_host(host) and not _identifier_host(host):
+                url = _short(string.value)
+                if any(p.file == facts.path and p.url == url for p in found.values()):
+                    continue  # the call using it is reported already
                 key = (facts.path, string.line)
                 found.setdefault(
                     key,
@@ -330,7 +317,9 @@ def _short(url: str) -> str:
 
 # ---- TLS verification ----------------------------------------------------------------------
 
-_PY_VERIFY_KWARGS: Final = ("verify", "verify_ssl", "ssl")
+_PY_VERIFY_KWARGS: Final = ("verify", "verify_ssl", "verify_certs", "ssl")
+#: Libraries whose ``verify=False`` is about something else than TLS (PyJWT 1.x: signatures).
+_NOT_TLS: Final = ("jwt.", "jose.", "itsdangerous.", "rsa.", "ecdsa.")
 _JS_TLS_KEYS: Final = ("rejectUnauthorized", "strictSSL")
 
 
@@ -360,6 +349,8 @@ def tls_disabled(facts_list: list[FileFacts]) -> tuple[TlsOff, ...]:
 def _py_call_tls(call: CallFact) -> str | None:
     if call.callee in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
         return f"`{call.callee}()` builds a context that checks no certificate"
+    if call.callee.startswith(_NOT_TLS) or call.method in ("decode", "encode", "verify", "loads"):
+        return None
     for name in _PY_VERIFY_KWARGS:
         value = call.kwarg(name)
         if value is not None and value.kind == "bool" and value.text == "false":
@@ -367,7 +358,7 @@ def _py_call_tls(call: CallFact) -> str | None:
                 continue
             return f"`{call.callee}(..., {name}=False)`"
     cert = call.kwarg("cert_reqs")
-    if cert is not None and (cert.text.endswith("CERT_NONE") or cert.text == "none"):
+    if cert is not None and cert.text.endswith("CERT_NONE"):
         return f"`{call.callee}(..., cert_reqs=CERT_NONE)`"
     return None
 
@@ -397,7 +388,10 @@ def _assign_tls(target: str, value: Val) -> str | None:
     if last == "_create_default_https_context" and value.text.endswith(
         "_create_unverified_context"
     ):
-        return "`ssl._create_default_https_context = ssl._create_unverified_context` turns verification off process-wide"
+        return (
+            "`ssl._create_default_https_context = ssl._create_unverified_context` turns "
+            "verification off process-wide"
+        )
     if last in ("check_hostname", "verify") and value.kind == "bool" and value.text == "false":
         return f"`{target} = False`"
     if last == "verify_mode" and value.text.endswith("CERT_NONE"):

@@ -21,7 +21,7 @@ from typing import Final
 from faasguard.code.edge.values import FileFacts
 from faasguard.rules.secrets import SecretMatch, detect_secret
 
-__all__ = ["CodeSecret", "is_excluded_path", "secrets_in"]
+__all__ = ["CodeSecret", "is_excluded_path", "is_vendored", "secrets_in"]
 
 _VENDORED: Final = frozenset(
     {
@@ -55,6 +55,7 @@ _TEST_DIRS: Final = frozenset(
 _TEST_FILE: Final = re.compile(
     r"^(?:test_.*\.py|.*_test\.py|conftest\.py|.*\.(?:test|spec)\.[cm]?[jt]sx?)$"
 )
+_PROSE: Final = re.compile(r"\s|^[\[<{(].*[\]>})]$")
 _AWS_KEY_ID: Final = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
 
 
@@ -78,9 +79,19 @@ class CodeSecret:
 def is_excluded_path(path: str, layer_roots: Iterable[str] = ()) -> bool:
     """True for vendored, test and fixture files, and a layer's packaged library folders."""
     parts = path.split("/")
-    if any(p in _VENDORED or p.lower() in _TEST_DIRS for p in parts[:-1]):
+    if any(p.lower() in _TEST_DIRS for p in parts[:-1]) or _TEST_FILE.match(parts[-1]):
         return True
-    if _TEST_FILE.match(parts[-1]):
+    return is_vendored(path, layer_roots)
+
+
+def is_vendored(path: str, layer_roots: Iterable[str] = ()) -> bool:
+    """True for third-party code shipped with a function.
+
+    That is ``node_modules``, ``site-packages`` and other vendor folders, a layer's ``python/``
+    and ``nodejs/`` folders, and minified bundles.
+    """
+    parts = path.split("/")
+    if any(p in _VENDORED for p in parts[:-1]):
         return True
     for root in layer_roots:
         prefix = root.rstrip("/") + "/"
@@ -104,6 +115,10 @@ def secrets_in(
         for string in facts.strings:
             match = detect_secret(string.name or "", string.value, near_aws_key_id=near_key_id)
             if match is None or (string.line, match.secret) in seen:
+                continue
+            if not match.known_format and _PROSE.search(string.value):
+                # Code is full of messages and placeholders (``'[YOUR TOKEN]'``): a value
+                # judged by entropy alone that holds whitespace or brackets is not a secret.
                 continue
             seen.add((string.line, match.secret))
             yield CodeSecret(facts.path, string.line, string.name, match)

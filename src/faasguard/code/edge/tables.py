@@ -80,6 +80,7 @@ HTTP_CLIENTS: Final[tuple[HttpClient, ...]] = (
     HttpClient("python", "boto3.client", None, "endpoint_url"),
     HttpClient("python", "boto3.resource", None, "endpoint_url"),
     HttpClient("python", "boto3.session.Session().client", None, "endpoint_url"),
+    HttpClient("python", "boto3.Session().client", None, "endpoint_url"),
     HttpClient("javascript", "fetch"),
     HttpClient("javascript", "node-fetch"),
     HttpClient("javascript", "cross-fetch"),
@@ -122,11 +123,31 @@ def _invokers(
     return tuple(Invoker(language, f"{p}.{m}", kind, t) for p in prefixes for m, kind, t in rows)
 
 
-_PY_LAMBDA: Final = ("boto3.client(lambda)", "boto3.session.Session().client(lambda)")
-_PY_SFN: Final = ("boto3.client(stepfunctions)", "boto3.session.Session().client(stepfunctions)")
-_PY_SNS: Final = ("boto3.client(sns)", "boto3.session.Session().client(sns)")
-_PY_SQS: Final = ("boto3.client(sqs)", "boto3.session.Session().client(sqs)")
-_PY_EVENTS: Final = ("boto3.client(events)", "boto3.session.Session().client(events)")
+_PY_LAMBDA: Final = (
+    "boto3.client(lambda)",
+    "boto3.session.Session().client(lambda)",
+    "boto3.Session().client(lambda)",
+)
+_PY_SFN: Final = (
+    "boto3.client(stepfunctions)",
+    "boto3.session.Session().client(stepfunctions)",
+    "boto3.Session().client(stepfunctions)",
+)
+_PY_SNS: Final = (
+    "boto3.client(sns)",
+    "boto3.session.Session().client(sns)",
+    "boto3.Session().client(sns)",
+)
+_PY_SQS: Final = (
+    "boto3.client(sqs)",
+    "boto3.session.Session().client(sqs)",
+    "boto3.Session().client(sqs)",
+)
+_PY_EVENTS: Final = (
+    "boto3.client(events)",
+    "boto3.session.Session().client(events)",
+    "boto3.Session().client(events)",
+)
 
 #: Function-to-function calls (section 9 of issue 7).
 INVOKERS: Final[tuple[Invoker, ...]] = (

@@ -69,6 +69,16 @@ _METADATA: Final = frozenset(
         "triggerSource",
         "userPoolId",
         "callerContext",
+        "messageId",
+        "receiptHandle",
+        "md5OfBody",
+        "md5OfMessageAttributes",
+        "attributes",
+        "eventID",
+        "EventSource",
+        "EventVersion",
+        "EventSubscriptionArn",
+        "s3SchemaVersion",
     }
 )
 
@@ -119,16 +129,28 @@ def _validates(facts: FileFacts, extra: tuple[str, ...]) -> bool:
     return any(_is_validator(d, extra) for h in facts.handlers.values() for d in h.decorators)
 
 
-def _route_validated(fn: Function) -> bool:
-    """True when every untrusted HTTP trigger has an API Gateway request validator."""
+def _route_validated(fn: Function, fields: tuple[EventField, ...]) -> bool:
+    """True when API Gateway validates, on every untrusted route, what the handler reads.
+
+    The body when the handler reads the body, the parameters when it reads them; any other
+    untrusted trigger (a queue, a bucket) has no such validator, so it never counts.
+    """
     http = [t for t in fn.triggers if t.kind in UNTRUSTED_TRIGGERS and t.kind.is_http]
-    if not http:
+    if (
+        fn.url is not None
+        or not http
+        or len(http) != len([t for t in fn.triggers if t.kind in UNTRUSTED_TRIGGERS])
+    ):
         return False
+    reads_body = any(f.path.split(".", 1)[0] == "body" for f in fields)
+    reads_params = any(f.path.split(".", 1)[0] != "body" for f in fields)
     for trigger in http:
-        validation = getattr(trigger, "request_validation", None)
-        if validation is None or isinstance(validation, Unknown):
+        check = trigger.request_validation
+        if check is None or isinstance(check, Unknown):
             return False
-        if getattr(validation, "body", False) is not True:
+        if reads_body and check.body is not True:
+            return False
+        if reads_params and check.parameters is not True:
             return False
     return True
 
@@ -150,6 +172,8 @@ def unvalidated_input(
             agree on what validates.
     """
     triggers = tuple(dict.fromkeys(t.kind for t in fn.triggers if t.kind in UNTRUSTED_TRIGGERS))
+    if fn.url is not None and TriggerKind.FUNCTION_URL not in triggers:
+        triggers = (*triggers, TriggerKind.FUNCTION_URL)
     if not triggers or not facts_list or entry is None:
         return None
     handler = facts_list[0].handlers.get(entry)
@@ -158,6 +182,6 @@ def unvalidated_input(
     fields = tuple(f for f in handler.event_fields if _client_data(f.path))
     if not fields:
         return None
-    if _route_validated(fn) or any(_validates(f, extra_validators) for f in facts_list):
+    if _route_validated(fn, fields) or any(_validates(f, extra_validators) for f in facts_list):
         return None
     return UnvalidatedInput(facts_list[0].path, handler.line, entry, fields, triggers)

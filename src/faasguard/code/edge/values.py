@@ -134,6 +134,7 @@ class AssignFact:
     target: str
     value: Val
     line: int
+    scope: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +155,15 @@ class HandlerFacts:
         decorators: qualified names of its decorators (and, in JavaScript, of the calls the
             exported value is wrapped in, such as ``@middy/core``).
         event_fields: event fields it reads, in order, deduplicated.
+        scope: the scope name its body's calls carry (:attr:`CallFact.scope`): its own name,
+            or in JavaScript the name of the function a wrapper (``middy(base)``) runs.
     """
 
     name: str
     line: int
     decorators: tuple[str, ...] = ()
     event_fields: tuple[EventField, ...] = ()
+    scope: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ __all__ = [
     "TRANSPARENT",
     "TYPE_ONLY",
     "child",
+    "escape_value",
     "line",
     "named",
     "string_value",
@@ -90,7 +91,7 @@ def _is_type(node: Any) -> bool:
 
 
 def escape_value(escape: str) -> str:
-    """The character an escape sequence (``\\n``, ``\\u0041``) stands for."""
+    """The character an escape sequence (a backslash and ``n``, ``u0041``...) stands for."""
     match = _UNICODE.fullmatch(escape)
     if match:
         digits = match.group(1) or match.group(2) or match.group(3)

@@ -24,6 +24,7 @@ __all__ = [
     "EventField",
     "FlagModel",
     "LanguageModels",
+    "RouteModel",
     "SanitizerModel",
     "SinkModel",
     "SourceModel",
@@ -112,6 +113,8 @@ class ValidatorModel:
         arg: positional index of the validated argument (-1: none, use ``kwarg``).
         kwarg: keyword naming the validated argument (``event``).
         decorator: True when the row is a decorator (``@validator(...)``, ``@event_parser``).
+        guard: True for a validator that returns a verdict instead of raising (ajv's compiled
+            function): it clears the argument only on the branch where the call is truthy.
         what: words for the trace.
     """
 
@@ -120,6 +123,7 @@ class ValidatorModel:
     arg: int = 0
     kwarg: str | None = None
     decorator: bool = False
+    guard: bool = False
     fixture: str = ""
 
 
@@ -129,11 +133,15 @@ class SummaryModel:
 
     Calls with no row propagate taint too, but as an approximation (medium confidence);
     a row makes the flow exact. ``args=(-1,)`` means the receiver (``s.strip()``).
+    ``alias=True``: the result *is* the first listed argument (``util.promisify(exec)`` is
+    still ``child_process.exec`` when called).
     """
 
     callee: str
     what: str
     args: tuple[int, ...] = (0,)
+    kwargs: tuple[str, ...] = ()
+    alias: bool = False
     fixture: str = ""
 
 
@@ -184,6 +192,27 @@ class FlagModel:
 
 
 @dataclass(frozen=True, slots=True)
+class RouteModel:
+    """A web framework call that registers a route handler (``app.get('/x', (req, res) => ...)``).
+
+    When the Lambda handler dispatches to the framework (its value's path is one of
+    ``LanguageModels.dispatchers``, e.g. ``serverless-http()``), every registered route handler
+    is an entry point: its parameters receive values with the given paths, so ``SourceModel``
+    rows (``express.request.body``) and ``SinkModel`` rows (``express.response.send``) apply.
+
+    Attributes:
+        callee: the registering call's path; may be a glob (``express()*.get``).
+        handler_arg: the position of the handler function among the call's arguments (-1: last).
+        param_paths: the path given to each of the handler's parameters, in order.
+    """
+
+    callee: str
+    handler_arg: int = -1
+    param_paths: tuple[str, ...] = ()
+    fixture: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class EventField:
     """An attacker-controlled part of a trigger's event.
 
@@ -210,3 +239,8 @@ class LanguageModels:
     summaries: tuple[SummaryModel, ...] = ()
     sources: tuple[SourceModel, ...] = ()
     flags: tuple[FlagModel, ...] = ()
+    routes: tuple[RouteModel, ...] = ()
+    #: Paths of values that hand the Lambda event to a web framework's routes when they are
+    #: the exported handler (``serverless-http()``, ``@vendia/serverless-express()``) or called
+    #: by it.
+    dispatchers: tuple[str, ...] = ()

@@ -115,6 +115,9 @@ class Need:
         source: code, trigger, platform or observed.
         evidence: the SDK call's file and line, the trigger, or the CloudTrail event.
         note: why the resource is ``*`` or the action a guess, when it is.
+        feature: for platform and trigger needs, which feature implies it (``logs``,
+            ``tracing``, ``vpc``, ``poller``, ``dead-letter``, ``destination``, ``kms``): the fix
+            leaves out what a framework already grants for that feature.
     """
 
     action: str
@@ -122,6 +125,7 @@ class Need:
     source: NeedSource
     evidence: str
     note: str | None = None
+    feature: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ the fix never removes a grant the code uses).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,25 +88,52 @@ class JsModule:
 
 
 def calls_in_javascript(
-    modules: tuple[JsModule, ...], *, table: SdkMap
+    modules: tuple[JsModule, ...], *, table: SdkMap, cache: dict[Any, Any] | None = None
 ) -> tuple[list[SdkCall], list[Unresolved]]:
-    """Every SDK call in the function's JavaScript/TypeScript files."""
+    """Every SDK call in the function's JavaScript/TypeScript files.
+
+    Args:
+        modules: the files of the function's closure.
+        table: the SDK table.
+        cache: a scan-wide dict: a file shared by several functions is analysed once.
+    """
     calls: list[SdkCall] = []
     unresolved: list[Unresolved] = []
     for mod in modules:
-        analysis = _FileAnalysis(mod, table)
-        analysis.bind()
-        analysis.collect(calls, unresolved)
+        key = ("iam.needed.javascript", mod.path)
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            mine: list[SdkCall] = []
+            missed: list[Unresolved] = []
+            analysis = _FileAnalysis(mod, table)
+            analysis.bind()
+            analysis.collect(mine, missed)
+            found = (tuple(mine), tuple(missed))
+            if cache is not None:
+                cache[key] = found
+        calls.extend(found[0])
+        unresolved.extend(found[1])
     calls.sort(key=lambda c: (c.file, c.line, c.code))
+    unresolved.sort(key=lambda u: (u.file, u.line, u.reason))
     return calls, unresolved
 
 
-def _walk(node: Any) -> Iterator[Any]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.named_children))
+_QUERY = (
+    "(import_statement) @bind (variable_declarator) @bind (assignment_expression) @bind "
+    "(new_expression) @call (call_expression) @call"
+)
+
+
+@functools.cache
+def _query_for(language: Any) -> Any:
+    from tree_sitter import Query, QueryCursor
+
+    return Query(language, _QUERY), QueryCursor
+
+
+def _query(language: Any) -> Any:
+    query, cursor = _query_for(language)
+    return cursor(query)
 
 
 def _text(node: Any) -> str:
@@ -147,19 +174,37 @@ class _FileAnalysis:
         self.mod = mod
         self.table = table
         self.bindings: dict[str, _Abstract] = {}
+        self.binders: list[Any] = []
+        self.calls: list[Any] = []
+        self.declared: dict[str, Any] = {}
 
     # -- binding ------------------------------------------------------------------------
 
+    def _index(self) -> None:
+        """The nodes binding and calling look at, found by a tree-sitter query (in C).
+
+        Walking the tree node by node from Python cost most of the JavaScript time.
+        """
+        captures = _query(self.mod.tree.language).captures(self.mod.tree.root_node)
+        order = lambda n: n.start_byte  # noqa: E731 - source order, as a walk would give
+        self.binders = sorted(captures.get("bind", ()), key=order)
+        self.calls = sorted(captures.get("call", ()), key=order)
+        for node in self.binders:
+            if node.type == "variable_declarator":
+                name = node.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    self.declared.setdefault(_text(name), node.child_by_field_name("value"))
+
     def bind(self) -> None:
-        root = self.mod.tree.root_node
+        self._index()
         for _ in range(3):
             before = dict(self.bindings)
-            for node in _walk(root):
+            for node in self.binders:
                 if node.type == "import_statement":
                     self._bind_import(node)
                 elif node.type == "variable_declarator":
                     self._bind_declarator(node.child_by_field_name("name"), node)
-                elif node.type == "assignment_expression":
+                else:
                     left = node.child_by_field_name("left")
                     value = self.eval(node.child_by_field_name("right"))
                     key = self._key(left)
@@ -255,7 +300,7 @@ class _FileAnalysis:
                 return f"{_text(obj)}.{_text(prop)}"
         return None
 
-    def eval(self, node: Any) -> _Abstract | None:  # noqa: C901 - one case per node kind
+    def eval(self, node: Any) -> _Abstract | None:
         node = _unwrap(node)
         if node is None:
             return None
@@ -304,8 +349,10 @@ class _FileAnalysis:
             base = self.eval(node.child_by_field_name("constructor"))
             if isinstance(base, _V2Class):
                 return _V2Client(base.service, base.document)
-            if isinstance(base, _V3Export) and base.name and not base.name.endswith(
-                ("Client", "Command")
+            if (
+                isinstance(base, _V3Export)
+                and base.name
+                and not base.name.endswith(("Client", "Command"))
             ):
                 svc = self.table.v3_service(base.package)
                 if svc is not None and base.name[:1].isupper():
@@ -318,7 +365,7 @@ class _FileAnalysis:
     # -- calls --------------------------------------------------------------------------
 
     def collect(self, calls: list[SdkCall], unresolved: list[Unresolved]) -> None:
-        for node in _walk(self.mod.tree.root_node):
+        for node in self.calls:
             if node.type == "new_expression":
                 self._new(node, calls)
             elif node.type == "call_expression":
@@ -380,6 +427,18 @@ class _FileAnalysis:
                     target = self._identity(service, args[1] if len(args) > 1 else None)
                     calls.append(self._make(service, ops, node, "aws-sdk v3 paginator", target))
             return
+        if func.type == "subscript_expression":
+            base = self.eval(func.child_by_field_name("object"))
+            index = _string(func.child_by_field_name("index"))
+            if isinstance(base, (_V2Client, _V3Aggregated)) and index is None:
+                unresolved.append(
+                    Unresolved(
+                        self.mod.path,
+                        self._line(node),
+                        f"{_short(func)}(...): the {base.service} operation is chosen at run time",
+                    )
+                )
+            return
         if func.type != "member_expression":
             return
         prop = func.child_by_field_name("property")
@@ -391,10 +450,10 @@ class _FileAnalysis:
             self._v2_call(base, method, node, args, calls, unresolved)
         elif isinstance(base, _V3Aggregated):
             svc = self.table.service(base.service)
-            op = svc.operation(method) if svc else None
-            if svc is not None and op is not None:
+            found = svc.operation(method) if svc else None
+            if svc is not None and found is not None:
                 target = self._identity(svc.name, args[0] if args else None)
-                calls.append(self._make(svc.name, (op,), node, "aws-sdk v3", target))
+                calls.append(self._make(svc.name, (found,), node, "aws-sdk v3", target))
 
     def _v2_call(
         self,
@@ -422,7 +481,9 @@ class _FileAnalysis:
             style = "aws-sdk v2 presign"
             if op is None:
                 unresolved.append(
-                    Unresolved(self.mod.path, self._line(node), f"{_short(node)}: operation not a literal")
+                    Unresolved(
+                        self.mod.path, self._line(node), f"{_short(node)}: operation not a literal"
+                    )
                 )
                 return
         else:
@@ -439,15 +500,9 @@ class _FileAnalysis:
             return None
         if obj.type == "identifier":
             # A params object built earlier: `const params = {...}; s3.getObject(params)`.
-            for node in _walk(self.mod.tree.root_node):
-                if node.type == "variable_declarator":
-                    key = node.child_by_field_name("name")
-                    if key is not None and _text(key) == _text(obj):
-                        value = node.child_by_field_name("value")
-                        if value is not None and _unwrap(value) is not None:
-                            value = _unwrap(value)
-                            if value.type == "object":
-                                return self._property(value, name)
+            value = _unwrap(self.declared.get(_text(obj)))
+            if value is not None and value.type == "object":
+                return self._property(value, name)
             return None
         if obj.type != "object":
             return None

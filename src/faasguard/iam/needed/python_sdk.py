@@ -15,8 +15,9 @@ as any of its functions may be called.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from faasguard.iam.needed.interface import Name, NameKind, SdkCall, Unresolved
 from faasguard.iam.needed.sdk_map import SdkMap
@@ -32,7 +33,7 @@ _POWERTOOLS_PROVIDERS = {
     "DynamoDBProvider": "dynamodb",
     "AppConfigProvider": "appconfigdata",
 }
-_PROVIDER_OPS = {
+_PROVIDER_OPS: dict[str, dict[str, tuple[str, ...]]] = {
     "ssm": {"get": ("GetParameter",), "get_multiple": ("GetParametersByPath",)},
     "secretsmanager": {"get": ("GetSecretValue",)},
     "dynamodb": {"get": ("GetItem",), "get_multiple": ("Query",)},
@@ -123,6 +124,22 @@ _Abstract = (
 )
 
 
+@dataclass(slots=True)
+class _Scope:
+    """A module's top level, or one function body: the names it references and its calls."""
+
+    names: set[str] = field(default_factory=set)
+    calls: list[ast.Call] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Index:
+    module: _Scope
+    scopes: list[_Scope]
+    defs: dict[str, list[_Scope]]
+    binders: list[ast.AST]
+
+
 @dataclass(frozen=True, slots=True)
 class PythonModule:
     """A parsed Python file of a function's closure, as the extractor needs it."""
@@ -137,6 +154,7 @@ def calls_in_python(
     *,
     entry: str | None,
     table: SdkMap,
+    cache: dict[Any, Any] | None = None,
 ) -> tuple[list[SdkCall], list[Unresolved]]:
     """Every SDK call the function's Python code can make.
 
@@ -144,18 +162,20 @@ def calls_in_python(
         modules: the handler file first, then the rest of its import closure.
         entry: the handler function's name in the first module (None: the whole file counts).
         table: the SDK table.
+        cache: a scan-wide dict (the code base's ``derived`` slot): each file's bindings are
+            then worked out once for every function that shares it.
 
     Returns:
         The calls, in file then line order, and the calls that could not be resolved.
     """
     by_module = {_module_name(m.path): m for m in modules}
-    analyses: dict[str, _FileAnalysis] = {}
+    analyses: dict[Any, Any] = cache if cache is not None else {}
 
     def analysis(mod: PythonModule) -> _FileAnalysis:
-        found = analyses.get(mod.path)
+        found: _FileAnalysis | None = analyses.get(("iam.needed.python", mod.path))
         if found is None:
             found = _FileAnalysis(mod, table, lambda name: lookup(name))
-            analyses[mod.path] = found
+            analyses[("iam.needed.python", mod.path)] = found
             found.bind()
         return found
 
@@ -163,7 +183,8 @@ def calls_in_python(
         module, _, attr = qualified.rpartition(".")
         for key, mod in by_module.items():
             if key == module or key.endswith("." + module):
-                if mod.path in analyses and not analyses[mod.path].bound:
+                known = analyses.get(("iam.needed.python", mod.path))
+                if known is not None and not known.bound:
                     return None  # an import cycle: stop here
                 return analysis(mod).bindings.get(attr)
         return None
@@ -175,6 +196,7 @@ def calls_in_python(
         nodes = found.reachable(entry if index == 0 else None)
         found.collect(nodes, calls, unresolved)
     calls.sort(key=lambda c: (c.file, c.line, c.code))
+    unresolved.sort(key=lambda u: (u.file, u.line, u.reason))
     return calls, unresolved
 
 
@@ -195,14 +217,18 @@ class _FileAnalysis:
         self.external = external
         self.bindings: dict[str, _Abstract] = {}
         self.bound = False
+        self._indexed: _Index | None = None
 
     # -- binding ------------------------------------------------------------------------
 
     def bind(self) -> None:
         """Bind names to abstract values; repeated so a use before its definition resolves."""
+        binders = self._index().binders
+        # The walk is depth-first from the end: put the binders back in source order.
+        binders.sort(key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
         for _ in range(3):
             before = dict(self.bindings)
-            for node in ast.walk(self.mod.tree):
+            for node in binders:
                 self._bind_node(node)
             if before == self.bindings:
                 break
@@ -259,7 +285,7 @@ class _FileAnalysis:
 
     # -- evaluation ---------------------------------------------------------------------
 
-    def eval(self, node: ast.AST) -> _Abstract | None:  # noqa: C901 - one case per node kind
+    def eval(self, node: ast.AST) -> _Abstract | None:
         """The abstract value of an expression, or None when it is not one faasguard tracks."""
         if isinstance(node, ast.Name):
             return self.bindings.get(node.id)
@@ -282,9 +308,9 @@ class _FileAnalysis:
         if isinstance(node, ast.Subscript):
             base = self.eval(node.value)
             if isinstance(base, _ModuleRef) and base.qualified == "os.environ":
-                key = self.eval(node.slice)
-                if isinstance(key, _Value) and key.name.kind is NameKind.LITERAL:
-                    return _Value(Name(NameKind.ENV, key.name.value))
+                index = self.eval(node.slice)
+                if isinstance(index, _Value) and index.name.kind is NameKind.LITERAL:
+                    return _Value(Name(NameKind.ENV, index.name.value))
             return None
         if isinstance(node, ast.Await):
             return self.eval(node.value)
@@ -326,7 +352,7 @@ class _FileAnalysis:
                 model = self.table.boto3_resource(base.service, base.type) or {}
                 sub = model.get("has", {}).get(attr)
                 if sub is not None:
-                    return _Resource(base.service, sub, self._target_arg(node) or base.target)
+                    return _Resource(base.service, sub, base.target or self._target_arg(node))
                 return None
             if isinstance(base, _Collection) and attr in _COLLECTION_METHODS:
                 return base
@@ -351,6 +377,15 @@ class _FileAnalysis:
             return _Client(service)
         return _Resource(service, "ServiceResource")
 
+    def _dynamic_factory(self, node: ast.Call, line: int, unresolved: list[Unresolved]) -> None:
+        """``boto3.client(name)`` with a name computed at run time: any service, any call."""
+        if _first_string(node) is None and _keyword_string(node, "service_name") is None:
+            unresolved.append(
+                Unresolved(
+                    self.mod.path, line, f"{_short(node)}: the service is chosen at run time"
+                )
+            )
+
     def _env_arg(self, node: ast.Call) -> _Abstract | None:
         if node.args:
             key = self.eval(node.args[0])
@@ -374,56 +409,67 @@ class _FileAnalysis:
 
     # -- reachability -------------------------------------------------------------------
 
-    def reachable(self, entry: str | None) -> list[ast.AST]:
-        """The statements that can run: module level, plus functions reachable from ``entry``."""
-        tree = self.mod.tree
-        defs: dict[str, list[ast.AST]] = {}
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                defs.setdefault(node.name, []).append(node)
-        if entry is None or entry not in defs:
-            return [tree, *(n for n in ast.walk(tree) if isinstance(n, _DEFS))]
-        roots: list[ast.AST] = [n for n in tree.body if not isinstance(n, _DEFS)]
-        for node in tree.body:
-            if isinstance(node, ast.ClassDef):
-                roots.extend(n for n in node.body if not isinstance(n, _DEFS))
+    def reachable(self, entry: str | None) -> list[_Scope]:
+        """The scopes that can run: module level, plus functions reachable from ``entry``."""
+        index = self._index()
+        if entry is None or entry not in index.defs:
+            return index.scopes
         seen = {entry}
-        todo = list(defs[entry])
-        result = list(roots)
-        for root in roots:
-            todo.extend(self._referenced_defs(root, defs, seen))
+        todo = [index.module, *index.defs[entry]]
+        result: list[_Scope] = []
         while todo:
-            node = todo.pop()
-            result.append(node)
-            todo.extend(self._referenced_defs(node, defs, seen))
+            scope = todo.pop()
+            result.append(scope)
+            for name in scope.names & index.defs.keys():
+                if name not in seen:
+                    seen.add(name)
+                    todo.extend(index.defs[name])
         return result
 
-    @staticmethod
-    def _referenced_defs(
-        node: ast.AST, defs: dict[str, list[ast.AST]], seen: set[str]
-    ) -> list[ast.AST]:
-        found: list[ast.AST] = []
-        for sub in _walk_shallow(node):
-            name = None
-            if isinstance(sub, ast.Name):
-                name = sub.id
-            elif isinstance(sub, ast.Attribute):
-                name = sub.attr
-            if name and name in defs and name not in seen:
-                seen.add(name)
-                found.extend(defs[name])
-        return found
+    def _index(self) -> _Index:
+        """One walk of the tree: each scope's referenced names and calls, and the binders.
+
+        A function body is a scope of its own (it runs when called); decorators, defaults and
+        class bodies run where they are written.
+        """
+        if self._indexed is not None:
+            return self._indexed
+        module = _Scope()
+        index = _Index(module=module, scopes=[module], defs={}, binders=[])
+        stack: list[tuple[ast.AST, _Scope]] = [(node, module) for node in self.mod.tree.body]
+        binder_types = (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.withitem)
+        while stack:
+            node, scope = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inner = _Scope()
+                index.scopes.append(inner)
+                index.defs.setdefault(node.name, []).append(inner)
+                stack.extend((d, scope) for d in node.decorator_list)
+                stack.extend((d, scope) for d in node.args.defaults)
+                stack.extend((d, scope) for d in node.args.kw_defaults if d is not None)
+                stack.extend((b, inner) for b in node.body)
+                continue
+            if isinstance(node, ast.Name):
+                scope.names.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                scope.names.add(node.attr)
+            elif isinstance(node, ast.Call):
+                scope.calls.append(node)
+            elif isinstance(node, binder_types):
+                index.binders.append(node)
+            stack.extend((child, scope) for child in ast.iter_child_nodes(node))
+        self._indexed = index
+        return index
 
     # -- calls --------------------------------------------------------------------------
 
     def collect(
-        self, roots: list[ast.AST], calls: list[SdkCall], unresolved: list[Unresolved]
+        self, scopes: list[_Scope], calls: list[SdkCall], unresolved: list[Unresolved]
     ) -> None:
-        """Append every SDK call under ``roots`` (nested definitions are separate roots)."""
-        for root in roots:
-            for node in _walk_shallow(root):
-                if isinstance(node, ast.Call):
-                    self._call(node, calls, unresolved)
+        """Append every SDK call made in ``scopes``."""
+        for scope in scopes:
+            for node in scope.calls:
+                self._call(node, calls, unresolved)
 
     def _call(self, node: ast.Call, calls: list[SdkCall], unresolved: list[Unresolved]) -> None:
         func = node.func
@@ -432,12 +478,27 @@ class _FileAnalysis:
             base = self.bindings.get(func.id)
             if isinstance(base, _Powertools):
                 self._powertools(base.qualified, node, line, calls)
+            elif isinstance(base, _Factory) and base.kind != "Session":
+                self._dynamic_factory(node, line, unresolved)
+            elif func.id == "getattr" and node.args:
+                receiver = self.eval(node.args[0])
+                if isinstance(receiver, (_Client, _Resource)) and not _first_literal(node, 1):
+                    unresolved.append(
+                        Unresolved(
+                            self.mod.path,
+                            line,
+                            f"{_short(node)}: the {receiver.service} operation is chosen at run time",
+                        )
+                    )
             return
         if not isinstance(func, ast.Attribute):
             return
         base = self.eval(func.value)
         attr = func.attr
         code = _short(func)
+        if isinstance(base, (_Module, _Session)) and attr in ("client", "resource"):
+            self._dynamic_factory(node, line, unresolved)
+            return
         if isinstance(base, _Client):
             self._client_call(base, attr, node, line, code, calls, unresolved)
         elif isinstance(base, _Resource):
@@ -447,11 +508,13 @@ class _FileAnalysis:
         elif isinstance(base, _Paged) and attr in ("paginate", "wait"):
             target = self._identity(base.service, node)
             calls.append(
-                self._make(base.service, (base.operation,), line, code, f"boto3 {base.kind}", target)
+                self._make(
+                    base.service, (base.operation,), line, code, f"boto3 {base.kind}", target
+                )
             )
-        elif isinstance(base, _Powertools):
-            self._powertools(f"{base.qualified}.{attr}", node, line, calls)
-        elif isinstance(base, _ModuleRef) and base.qualified.startswith(_POWERTOOLS):
+        elif isinstance(base, _Powertools) or (
+            isinstance(base, _ModuleRef) and base.qualified.startswith(_POWERTOOLS)
+        ):
             self._powertools(f"{base.qualified}.{attr}", node, line, calls)
 
     def _client_call(
@@ -564,23 +627,6 @@ class _FileAnalysis:
         return SdkCall(service, ops, self.mod.path, line, code, style, target)
 
 
-_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-
-
-def _walk_shallow(root: ast.AST) -> Iterator[ast.AST]:
-    """Walk ``root`` without entering nested function or class bodies (they are own roots)."""
-    yield root
-    stack = list(ast.iter_child_nodes(root))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _DEFS):
-            # Decorators run where the definition is; the body runs when it is called.
-            stack.extend(node.decorator_list)
-            continue
-        yield node
-        stack.extend(ast.iter_child_nodes(node))
-
-
 def _target_key(node: ast.AST) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
@@ -595,9 +641,21 @@ def _first_string(node: ast.Call) -> str | None:
     return None
 
 
+def _first_literal(node: ast.Call, index: int) -> bool:
+    return (
+        len(node.args) > index
+        and isinstance(node.args[index], ast.Constant)
+        and isinstance(node.args[index].value, str)  # type: ignore[attr-defined]
+    )
+
+
 def _keyword_string(node: ast.Call, name: str) -> str | None:
     for kw in node.keywords:
-        if kw.arg == name and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+        if (
+            kw.arg == name
+            and isinstance(kw.value, ast.Constant)
+            and isinstance(kw.value.value, str)
+        ):
             return kw.value.value
     return None
 

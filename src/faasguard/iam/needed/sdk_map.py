@@ -5,8 +5,9 @@ iamlive's map (MIT), IAM Policy Autopilot's config (Apache-2.0) and the IAM acti
 its header names each source, version and licence. It is data, not code (house style 16): the
 extractors only ask it questions, so supporting a new SDK name is a regeneration, not a visitor.
 
-Loading it costs about 15 ms (one 140 KB gzip); botocore's own models would cost seconds and a
-100 MB dependency at scan time, which is why the scanner never imports botocore.
+Loading it costs about 20 ms (one 140 KB gzip); botocore's own models cost 0.3 s for ten
+services, seconds for all, and a 100 MB dependency at scan time, which is why the scanner never
+imports botocore (bench/README.md).
 """
 
 from __future__ import annotations
@@ -118,6 +119,20 @@ class SdkMap:
         name = self._v3.get(package)
         return self.service(name) if name else None
 
+    def service_for_prefix(self, prefix: str) -> Service | None:
+        """The service an IAM prefix or CloudTrail event source names (``states``, ``s3``).
+
+        Several services may share a prefix (``bedrock``); the one named like it wins, else the
+        first by name.
+        """
+        if (
+            prefix in self._table["services"]
+            and self._table["services"][prefix]["prefix"] == prefix
+        ):
+            return self.service(prefix)
+        names = sorted(n for n, s in self._table["services"].items() if s["prefix"] == prefix)
+        return self.service(names[0]) if names else None
+
     def actions(self, service: Service, operation: str) -> tuple[tuple[str, ...], bool]:
         """The IAM actions an operation needs, and whether that answer is a guess.
 
@@ -152,7 +167,7 @@ class SdkMap:
         return found
 
     def python_helper(self, key: str) -> tuple[str, ...]:
-        """Operations of a boto3 helper (``s3.client.upload_file``, ``dynamodb.Table.batch_writer``)."""
+        """Operations of a boto3 helper (``s3.client.upload_file``, ``s3.Bucket.copy``)."""
         return tuple(self._table["helpers"]["python"].get(key, ()))
 
     def powertools(self, qualified: str) -> tuple[tuple[str, str], ...]:

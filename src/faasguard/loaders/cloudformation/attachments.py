@@ -24,7 +24,8 @@ from faasguard.loaders.cloudformation.context import (
 from faasguard.loaders.cloudformation.events import source_of
 from faasguard.loaders.cloudformation.intrinsics import ref_target, referenced_resources
 from faasguard.loaders.cloudformation.lambda_ import function_url
-from faasguard.model import AuthKind, Trigger, TriggerKind, Unknown
+from faasguard.loaders.yaml_safe import line_of
+from faasguard.model import AuthKind, RequestValidation, Trigger, TriggerKind, Unknown
 
 __all__ = ["attach_all"]
 
@@ -225,11 +226,35 @@ def _rest_methods(ctx: LoadContext) -> None:
             method=method.upper() if isinstance(method, str) else method,
             api=api_id,
             properties=_rest(props, "HttpMethod", "ResourceId", "RestApiId", "Integration"),
+            request_validation=_request_validator(ctx, res),
         )
         for fn in functions:
             _add_trigger(ctx, fn, trigger)
             if draft:
                 draft.add_function(fn)
+
+
+def _request_validator(ctx: LoadContext, res: RawResource) -> RequestValidation | Unknown | None:
+    """The ``AWS::ApiGateway::RequestValidator`` a method names in ``RequestValidatorId``."""
+    raw = res.properties.get("RequestValidatorId")
+    if raw is None:
+        return None
+    line = line_of(res.properties, "RequestValidatorId") or res.line
+    target = ref_target(raw)
+    validator = ctx.resources.get(target) if target else None
+    if validator is None or validator.type != "AWS::ApiGateway::RequestValidator":
+        resolved = ctx.resolver.resolve(raw)
+        expression = resolved.expression if isinstance(resolved, Unknown) else str(resolved)
+        return Unknown(expression[:80], "request validator not defined in the template")
+    props = ctx.resolved(validator)
+    body = as_bool(props.get("ValidateRequestBody"))
+    parameters = as_bool(props.get("ValidateRequestParameters"))
+    return RequestValidation(
+        body if body is not None else False,
+        parameters if parameters is not None else False,
+        validator.id,
+        ctx.location(line),
+    )
 
 
 def _route_key(value: Any) -> tuple[str | Unknown | None, str | Unknown | None]:

@@ -26,6 +26,7 @@ from faasguard.loaders.cloudformation.intrinsics import ref_target
 from faasguard.loaders.cloudformation.openapi import body_route, sam_request_validation
 from faasguard.loaders.cloudformation.sam_globals import SamGlobals
 from faasguard.loaders.interface import IssueKind
+from faasguard.loaders.openapi.spec import Operation
 from faasguard.loaders.yaml_safe import line_of
 from faasguard.model import AuthKind, Trigger, TriggerKind, Unknown
 
@@ -169,10 +170,15 @@ def _http_trigger(
         method = "ANY"
     rest = kind is TriggerKind.REST_API
     validation = sam_request_validation(props, ctx.location(line)) if rest else None
-    operation = draft.openapi.find(path, method) if draft and draft.openapi else None
-    if draft is not None and operation is not None:
-        # The route is also in the API's OpenAPI body: without an authorizer of its own, the
-        # event's route authenticates as the body's operation says (openapi.py).
+    if draft is not None and draft.openapi is not None:
+        # SAM merges the event's route into the API's OpenAPI body (adding the operation when
+        # the body lacks it): without an authorizer of its own, the route authenticates as
+        # that operation, or the body's document-wide settings, say (openapi.py).
+        operation = draft.openapi.find(path, method) or Operation(
+            path if isinstance(path, str) else "",
+            method if isinstance(method, str) else "ANY",
+            line,
+        )
         body_auth, body_validation = body_route(draft, operation)
         event_auth = props.get("Auth")
         if not isinstance(event_auth, Unknown) and "Authorizer" not in as_map(event_auth):

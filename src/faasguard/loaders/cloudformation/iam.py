@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from importlib import resources as importlib_resources
 from typing import Any, Final
 
-from faasguard.iam.document import malformed, policy_strings
+from faasguard.iam.document import json_document, malformed, policy_strings
 from faasguard.loaders.cloudformation.context import (
     LoadContext,
     RawResource,
@@ -127,8 +127,9 @@ def statements_from_document(
     """
     if isinstance(document, Unknown):
         return [_unknown_statement(document, location=Location(file, line), origin=origin)]
+    document = json_document(document)
     if document is not None and not isinstance(document, dict):
-        bad = malformed(document, "the policy document is not a mapping")
+        bad = malformed(document, "the policy document is neither a mapping nor JSON text")
         return [_unknown_statement(bad, location=Location(file, line), origin=origin)]
     body = as_map(document).get("Statement")
     if isinstance(body, Unknown):

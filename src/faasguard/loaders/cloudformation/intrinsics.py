@@ -39,6 +39,7 @@ from faasguard.model import Location, Unknown
 
 __all__ = [
     "MAX_INTRINSIC_DEPTH",
+    "MAX_STRING_CHARS",
     "MAX_STRUCTURE_DEPTH",
     "NO_VALUE",
     "Resolver",
@@ -52,6 +53,10 @@ __all__ = [
 MAX_INTRINSIC_DEPTH: Final = 32
 #: Plain mappings/lists nested deeper than this are not resolved (the YAML reader caps at 200).
 MAX_STRUCTURE_DEPTH: Final = 250
+#: Longest string ``Fn::Sub``/``Fn::Join``/``Fn::Base64`` may build. Nested ``Fn::Sub`` variable
+#: maps double a string at each level: a 1.6 KB template once took 2.4 GiB. CloudFormation
+#: itself refuses templates over 1 MB, so a longer value is hostile; it becomes Unknown.
+MAX_STRING_CHARS: Final = 1_000_000
 
 
 class _NoValue:
@@ -78,6 +83,7 @@ R_NOT_FETCHED: Final = "transform or include not expanded"
 R_UNSUPPORTED: Final = "intrinsic not evaluated statically"
 R_INVALID: Final = "invalid intrinsic arguments"
 R_DEPTH: Final = "nesting too deep"
+R_TOO_LONG: Final = "string budget exceeded"
 R_CYCLE: Final = "circular reference"
 R_MAPPING: Final = "mapping key not found"
 
@@ -330,11 +336,13 @@ class Resolver:
 
     # -- resolution ---------------------------------------------------------------------------
 
-    def _issue(self, key: str, message: str, line: int | None) -> None:
+    def _issue(
+        self, key: str, message: str, line: int | None, *, kind: IssueKind = IssueKind.UNRESOLVED
+    ) -> None:
         if key in self._reported:
             return
         self._reported.add(key)
-        self.issues.append(LoadIssue(IssueKind.UNRESOLVED, message, Location(self.file, line)))
+        self.issues.append(LoadIssue(kind, message, Location(self.file, line)))
 
     def _too_deep(self, value: Any) -> Unknown:
         self._issue(
@@ -344,6 +352,18 @@ class Resolver:
             line_of(value),
         )
         return Unknown(render(value)[:200], R_DEPTH)
+
+    def _too_long(self, node: Any, length: int) -> Unknown:
+        """The Unknown (and one issue) for an intrinsic whose string outgrew the budget."""
+        self._issue(
+            "too-long",
+            f"an intrinsic function builds a string of {length} characters, over the "
+            f"{MAX_STRING_CHARS}-character budget (nested Fn::Sub variable maps?); such values "
+            "are treated as unknown",
+            line_of(node),
+            kind=IssueKind.BUDGET,
+        )
+        return Unknown(render(node)[:200], R_TOO_LONG)
 
     def _resolve(self, value: Any, depth: int, fn_depth: int) -> Any:
         if isinstance(value, (str, int, float, bool)) or value is None:
@@ -551,6 +571,11 @@ class Resolver:
                 return text
             return scalar
 
+        # Each ${} adds at most the longest variable: bound the result before building it.
+        longest = max((len(v) for v in variables.values() if isinstance(v, str)), default=0)
+        estimate = len(text) + longest * text.count("${")
+        if estimate > MAX_STRING_CHARS:
+            return self._too_long(node, estimate)
         result = _SUB_VAR.sub(substitute, text)
         if reasons:
             return Unknown("!Sub " + result, _join_reasons(reasons))
@@ -578,6 +603,9 @@ class Resolver:
                 parts.append(_dumps(item))
             else:
                 parts.append(scalar)
+        length = sum(map(len, parts)) + len(delimiter) * max(len(parts) - 1, 0)
+        if length > MAX_STRING_CHARS:
+            return self._too_long(node, length)
         joined = delimiter.join(parts)
         return Unknown("!Join " + joined, _join_reasons(reasons)) if reasons else joined
 

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from faasguard.errors import LoadError
 from faasguard.loaders.cloudformation.apis import cors_from_config
 from faasguard.loaders.cloudformation.context import (
     LoadContext,
@@ -31,6 +32,7 @@ from faasguard.model import (
     AuthKind,
     EnvVar,
     Function,
+    InlineCode,
     FunctionUrl,
     Location,
     Trigger,
@@ -46,6 +48,7 @@ __all__ = [
     "code_uri_root",
     "environment",
     "function_url",
+    "inline_code",
     "tags_of",
     "vpc_of",
 ]
@@ -234,6 +237,30 @@ def _log_group(value: Any) -> str | None:
     return group if isinstance(group, str) else None
 
 
+def inline_code(
+    ctx: LoadContext, container: Any, key: str, value: Any, fallback: int | None
+) -> InlineCode | None:
+    """Handler code written in the template (``Code.ZipFile``, SAM ``InlineCode``).
+
+    The location is the template line of the code's first line: the line after the key for a
+    YAML block scalar (``ZipFile: |``), else the key's own line (a JSON or quoted string,
+    whose later lines cannot be mapped exactly).
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    line = key_line(container, key, fallback)
+    if line is not None and ctx.fs is not None:
+        try:
+            lines = ctx.fs.read_text(ctx.file).splitlines()
+        except LoadError:
+            lines = []
+        if 0 < line <= len(lines) and lines[line - 1].rstrip().endswith(
+            ("|", "|-", "|+", ">", ">-")
+        ):
+            line += 1
+    return InlineCode(value, ctx.location(line))
+
+
 def build_lambda_functions(ctx: LoadContext) -> None:
     """Load every ``AWS::Lambda::Function`` of the template."""
     for res in ctx.of_type("AWS::Lambda::Function"):
@@ -248,6 +275,8 @@ def build_lambda_functions(ctx: LoadContext) -> None:
         else:
             code_root = cdk_asset_root(ctx, res, code)
         fields = code_fields(ctx, code_root, handler, runtime)
+        raw_code = res.properties.get("Code")
+        inline = inline_code(ctx, raw_code, "ZipFile", code.get("ZipFile"), res.line)
         ctx.function_names[res.id] = as_str(props.get("FunctionName"))
         ctx.log_group_refs[res.id] = as_map(res.properties.get("LoggingConfig")).get("LogGroup")
         function = Function(
@@ -277,6 +306,7 @@ def build_lambda_functions(ctx: LoadContext) -> None:
             ),
             layers=as_str_tuple(props.get("Layers")),
             tracing=as_str(as_map(props.get("TracingConfig")).get("Mode")),
+            kms_key_arn=as_str(props.get("KmsKeyArn")),
             dead_letter=as_str(as_map(props.get("DeadLetterConfig")).get("TargetArn")),
             vpc=vpc_of(props.get("VpcConfig")),
             tags=tags_of(props.get("Tags")),
@@ -285,6 +315,7 @@ def build_lambda_functions(ctx: LoadContext) -> None:
                 item for item in as_str_tuple(props.get("Architectures")) if isinstance(item, str)
             ),
             log_group=_log_group(props.get("LoggingConfig")),
+            inline_code=inline,
             **fields,
         )
         ctx.functions[res.id] = function
@@ -309,3 +340,17 @@ def code_uri_root(ctx: LoadContext, code_uri: Any, *, line: int | None) -> str |
         return None
     # A zip or jar next to the template, or a folder not in the repository: no source to read.
     return folder if ctx.fs.is_dir(folder) else None
+
+
+def code_uri_artifact(ctx: LoadContext, code_uri: Any, *, line: int | None) -> str | None:
+    """The local zip a ``CodeUri`` (or a plain function's ``Code``) names, when it exists.
+
+    Such a zip is the deployment package itself: the dependency analysis reads it as the
+    function's artifact instead of passing over it without a word.
+    """
+    if not isinstance(code_uri, str) or not code_uri.lower().endswith(".zip"):
+        return None
+    if code_uri.startswith(("s3://", "https://", "http://")) or ctx.fs is None:
+        return None
+    path = ctx.join(code_uri, line=line)
+    return path if path is not None and ctx.fs.exists(path) else None

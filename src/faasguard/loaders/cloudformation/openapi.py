@@ -200,9 +200,7 @@ def attach_openapi_routes(ctx: LoadContext) -> None:
                     cors=draft.cors,
                     api=api_id,
                     properties={"Definition": spec.file},
-                    request_validation=validation
-                    if draft.kind is TriggerKind.REST_API
-                    else None,
+                    request_validation=validation if draft.kind is TriggerKind.REST_API else None,
                 )
                 ctx.update_function(fn, triggers=(*function.triggers, trigger))
                 draft.add_function(fn)

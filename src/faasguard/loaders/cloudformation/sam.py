@@ -28,9 +28,11 @@ from faasguard.loaders.cloudformation.iam import (
 )
 from faasguard.loaders.cloudformation.lambda_ import (
     code_fields,
+    code_uri_artifact,
     code_uri_root,
     environment,
     function_url,
+    inline_code,
     tags_of,
     vpc_of,
 )
@@ -67,12 +69,13 @@ def build_sam_functions(ctx: LoadContext, globals_: SamGlobals) -> None:
         image_uri = as_str(props.get("ImageUri"))
         package_type = props.get("PackageType")
         is_image = package_type == "Image" or (package_type is None and image_uri is not None)
+        artifact = None
         if is_image or "InlineCode" in props:
             code_root = None
         else:
-            code_root = code_uri_root(
-                ctx, props.get("CodeUri"), line=key_line(raw, "CodeUri", res.line)
-            )
+            code_line = key_line(raw, "CodeUri", res.line)
+            code_root = code_uri_root(ctx, props.get("CodeUri"), line=code_line)
+            artifact = code_uri_artifact(ctx, props.get("CodeUri"), line=code_line)
         url = None
         triggers = []
         if props.get("FunctionUrlConfig") is not None:
@@ -112,6 +115,7 @@ def build_sam_functions(ctx: LoadContext, globals_: SamGlobals) -> None:
             layers=as_str_tuple(props.get("Layers")),
             url=url,
             tracing=as_str(props.get("Tracing")),
+            kms_key_arn=as_str(props.get("KmsKeyArn")),
             log_group=logging if isinstance(logging, str) else None,
             dead_letter=as_str(as_map(props.get("DeadLetterQueue")).get("TargetArn")),
             on_failure=_on_failure(fn, props.get("EventInvokeConfig")),
@@ -123,6 +127,8 @@ def build_sam_functions(ctx: LoadContext, globals_: SamGlobals) -> None:
                 item for item in as_str_tuple(props.get("Architectures")) if isinstance(item, str)
             ),
             **code_fields(ctx, code_root, handler, runtime),
+            package_artifact=artifact,
+            inline_code=inline_code(ctx, raw, "InlineCode", props.get("InlineCode"), res.line),
             # Last, so the role's issues still follow the function's; in the constructor, not
             # set afterwards with dataclasses.replace (10 ms per 1,500 functions).
             role=_role(ctx, fn, raw=raw, props=props, line=res.line),

@@ -5,7 +5,8 @@ extensions. What a security rule needs from it, per operation:
 
 - the route (path and method; ``x-amazon-apigateway-any-method`` is ``ANY``);
 - the integration target (``x-amazon-apigateway-integration.uri``), which names the function;
-- who may call it: the operation's ``security``, else the document's, each requirement naming
+- who may call it: the operation's ``security``, else the document's (OpenAPI 3 only: API
+  Gateway ignores a document-wide ``security`` in Swagger 2.0), each requirement naming
   security schemes (Cognito user pools, Lambda ``token``/``request`` authorizers, JWT, IAM
   ``awsSigv4``, API keys). ``security: []`` on an operation removes the document default;
 - the request validator (``x-amazon-apigateway-request-validators`` and the document-wide or
@@ -204,7 +205,9 @@ def parse_spec(body: Any, *, file: str) -> tuple[ApiSpec, list[LoadIssue]]:
         file=file,
         operations=tuple(reader.operations()),
         schemes=schemes,
-        security=_security(body.get("security")) if "security" in body else None,
+        # API Gateway applies a document-wide ``security`` from OpenAPI 3 only; in a Swagger
+        # 2.0 body it is accepted and ignored, so those operations are open.
+        security=_security(body["security"]) if "security" in body and "openapi" in body else None,
         validators=validators,
         validator=default_validator if isinstance(default_validator, str) else None,
         validator_line=line_of(body, "x-amazon-apigateway-request-validator"),
@@ -232,8 +235,13 @@ class _Reader:
         line = line_of(where, key) if key is not None else line_of(where)
         self.issues.append(LoadIssue(kind, message, Location(self.file, line or 1)))
 
-    def deref(self, node: Any) -> Any:
-        """Follow ``$ref`` until real content; a loop or a dangling reference gives None."""
+    def deref(self, node: Any, *, report_missing: bool = True) -> Any:
+        """Follow ``$ref`` until real content; a loop or a dangling reference gives None.
+
+        A dangling reference is reported only where the body's routes or auth depend on it:
+        schemas may name API Gateway's built-in models (``#/components/schemas/Empty``), which
+        the document need not define.
+        """
         chain: list[str] = []
         while isinstance(node, dict) and "$ref" in node:
             ref = node["$ref"]
@@ -245,7 +253,7 @@ class _Reader:
             chain.append(ref)
             target = self._pointer(ref)
             if target is None:
-                if ref not in self._reported:
+                if report_missing and ref not in self._reported:
                     self._reported.add(ref)
                     self.issue(
                         IssueKind.UNRESOLVED,
@@ -292,7 +300,7 @@ class _Reader:
             seen += 1
             if isinstance(node, dict):
                 if isinstance(node.get("$ref"), str):
-                    self.deref(node)
+                    self.deref(node, report_missing=False)
                 stack.extend(node.values())
             elif isinstance(node, list):
                 stack.extend(node)

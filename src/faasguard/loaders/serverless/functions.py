@@ -127,6 +127,7 @@ class FunctionBuilder:
             layers=ctx.text_items(pick("layers")),
             url=url,
             tracing=self._tracing(fn),
+            kms_key_arn=ctx.text(pick("kmsKeyArn")),
             log_retention_days=as_int(ctx.resolve_cfn(pick("logRetentionInDays"))),
             log_group=self._log_group(name, fn),
             dead_letter=ctx.text(fn.get("onError")),

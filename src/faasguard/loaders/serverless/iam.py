@@ -25,13 +25,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from faasguard.iam.document import malformed, policy_strings
+from faasguard.iam.document import json_document, malformed, policy_strings
 from faasguard.loaders.cloudformation.iam import trusted_services
 from faasguard.loaders.cloudformation.intrinsics import ref_target, render
 from faasguard.loaders.interface import IssueKind
 from faasguard.loaders.serverless.context import Context
 from faasguard.loaders.serverless.naming import ROLE_ID, function_role_id
-from faasguard.loaders.serverless.values import as_bool, as_map, as_text, as_texts, plain
+from faasguard.loaders.serverless.values import as_bool, as_map, as_text, plain
 from faasguard.model import Location, Role, Statement, Unknown
 
 __all__ = ["PLUGIN", "assign_roles", "statements_at"]
@@ -139,8 +139,9 @@ def _document_statements(
     """Statements of a CloudFormation policy document (``{Statement: [...]}``)."""
     if isinstance(document, Unknown):
         return [_unknown_statement(document, location, origin)]
+    document = json_document(document)
     if document is not None and not isinstance(document, dict):
-        bad = malformed(document, "the policy document is not a mapping")
+        bad = malformed(document, "the policy document is neither a mapping nor JSON text")
         return [_unknown_statement(bad, location, origin)]
     body = as_map(document)
     if "Statement" not in body:

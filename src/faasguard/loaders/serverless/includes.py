@@ -25,10 +25,13 @@ from faasguard.loaders.interface import IssueKind, LoadIssue, issue_from_error
 from faasguard.loaders.yaml_safe import parse_json, parse_yaml
 from faasguard.model import Location
 
-__all__ = ["MAX_FILES", "Included", "Includes"]
+__all__ = ["MAX_BYTES", "MAX_FILES", "Included", "Includes"]
 
 #: Distinct files ``${file()}`` may read per template.
 MAX_FILES: Final = 200
+#: Bytes ``${file()}`` may read per template, all files together. A few large included files
+#: once took 2 GB to resolve; counting files alone did not bound that.
+MAX_BYTES: Final = 16 * 1024 * 1024
 _YAML_EXTENSIONS: Final = frozenset({".yml", ".yaml"})
 _JSON_EXTENSIONS: Final = frozenset({".json", ".tfstate"})
 
@@ -62,6 +65,7 @@ class Includes:
         self._files = files
         self._report = report
         self._cache: dict[str, Included | None] = {}
+        self._bytes = 0
 
     def read(self, rel: str, *, referrer: Location) -> Included | None:
         """Return the content of ``rel`` (confined already), or None when it does not exist.
@@ -84,6 +88,20 @@ class Includes:
                 )
             return Included(failure="too many included files")
         result: Included | None = None
+        size = self._fs.size(rel) if self._fs.exists(rel) else 0
+        if size and self._bytes + size > MAX_BYTES:
+            self._report(
+                LoadIssue(
+                    IssueKind.BUDGET,
+                    f"file({rel}) not read: files included with file() would exceed "
+                    f"{MAX_BYTES} bytes for this template; its values are unknown",
+                    referrer,
+                )
+            )
+            result = Included(failure="include byte budget exhausted")
+            self._cache[rel] = result
+            return result
+        self._bytes += size
         # A symlink that exists() refuses (a loop, a link out of the root) is read anyway, so
         # the real reason is reported instead of "no such file".
         if self._fs.exists(rel) or (self._fs.root / rel).is_symlink():

@@ -37,13 +37,22 @@ R_NOT_INT: Final = "expected an integer"
 R_NOT_BOOL: Final = "expected a boolean"
 
 
+#: Longest rendering of a mapping or list kept in an Unknown's expression (reports show it;
+#: a mapping included from a 4 MB file would otherwise be copied into every report line).
+MAX_RENDERED_CHARS = 1000
+
+
 def render_value(value: Any) -> str:
     """Render any value for an Unknown's expression (Unknowns inside keep their expression)."""
     if isinstance(value, Unknown):
         return value.expression
     if isinstance(value, str):
         return value
-    return json.dumps(plain(value), default=lambda item: str(item), ensure_ascii=False)
+    if isinstance(value, (dict, list)) and len(value) > MAX_RENDERED_CHARS // 4:
+        kind = "mapping" if isinstance(value, dict) else "list"
+        return f"<{kind} of {len(value)} entries>"
+    text = json.dumps(plain(value), default=lambda item: str(item), ensure_ascii=False)
+    return text if len(text) <= MAX_RENDERED_CHARS else text[:MAX_RENDERED_CHARS] + "..."
 
 
 def plain(value: Any) -> Any:

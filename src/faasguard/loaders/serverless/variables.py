@@ -117,6 +117,8 @@ _DEPLOY_TIME: Final = {
 _SCRIPT_EXTENSIONS: Final = frozenset({".js", ".cjs", ".mjs", ".ts", ".cts", ".mts"})
 
 SELF: Final = "self"
+#: Top-level keys resolved first (see :meth:`Resolver.resolve_document`).
+_PRIORITY_KEYS: Final = ("service", "provider", "functions", "layers", "package", "resources")
 _FILE_ROOT: Final = "file:"
 
 Path = tuple[str | int, ...]
@@ -187,6 +189,7 @@ class Resolver:
         self._roots: dict[str, Any] = {SELF: document}
         self._shallow_memo: dict[Key, Any] = {}
         self._deep_memo: dict[Key, Any] = {}
+        self._copies: dict[int, Any] = {}  # id(source container) -> its resolved copy
         self._files: dict[int, str] = {}
         self._raw: dict[tuple[int, str | int], str] = {}
         self._resolved: dict[int, int] = {}  # id(resolved container) -> expanded size
@@ -204,9 +207,23 @@ class Resolver:
     # -- public -----------------------------------------------------------------------------
 
     def resolve_document(self) -> Any:
-        """Return the whole document with every variable resolved (lines are kept)."""
+        """Return the whole document with every variable resolved (lines are kept).
+
+        The keys that define functions are resolved first: when a budget runs out, it runs out
+        in ``custom`` or other helper data, not in the functions being scanned. ``custom`` values
+        the functions use are still resolved (through the references), just not the rest.
+        """
+        document = self._roots[SELF]
+        if isinstance(document, dict):
+            for key in _PRIORITY_KEYS:
+                if key in document:
+                    self._deep((SELF, (key,)))
         value = self._deep((SELF, ()))
         return None if value is MISSING else value
+
+    @property
+    def _over_budget(self) -> bool:
+        return self._work > MAX_WORK or self._evaluations > MAX_EVALUATIONS
 
     def file_of(self, container: Any) -> str:
         """Return the file a mapping or list of the resolved document was written in."""
@@ -295,6 +312,12 @@ class Resolver:
             return self._deep_memo[key]
         if not isinstance(value, (dict, list)) or id(value) in self._resolved:
             return value
+        copied = self._copies.get(id(value))
+        if copied is not None:
+            # The same mapping reached by another path (one file() included under fifty keys):
+            # its resolution depends on its content only, so it is copied once.
+            self._deep_memo[key] = copied
+            return copied
         frame = _Frame("deep", key, None)
         if ("deep", key) in self._active:
             return self._cycle(frame)
@@ -303,6 +326,7 @@ class Resolver:
         with self._pushed(frame, _COST_LEVEL):
             result = self._copy(key, value)
         self._deep_memo[key] = result
+        self._copies[id(value)] = result
         return result
 
     def _copy(self, key: Key, value: Any) -> Any:
@@ -313,8 +337,15 @@ class Resolver:
             if self._including.get(rel, 0) >= MAX_SAME_FILE_NESTING:
                 return self._cycle_file(rel, key, site)
         self._work += len(value) + 1
-        if self._work > MAX_WORK:
+        if self._work > MAX_WORK and (
+            included is not None or self.file_of(value) != self._template
+        ):
             return self._exhausted(key)
+        if self._work > MAX_WORK:
+            # Past the budget the template's own mappings are still copied (their size is
+            # bounded by the file's), with every variable left unknown: a function whose
+            # environment blew the budget stays in the model, its values Unknown.
+            self._exhausted(key)
         if included is not None:
             self._including[rel] = self._including.get(rel, 0) + 1
         try:
@@ -378,6 +409,8 @@ class Resolver:
             return Unknown(text, R_SYNTAX)
         if not variables:
             return text
+        if self._over_budget:
+            return Unknown(text, R_BUDGET)
         frame = _Frame("string", key, site)
         if ("string", key) in self._active:
             return self._cycle(frame)
@@ -540,6 +573,9 @@ class Resolver:
 
     def _file(self, params: list[Any], address: Any, var_text: str, site: _Site) -> Any:
         ref = params[0] if params else None
+        if ref is None and not params and isinstance(address, str) and address:
+            # Serverless v4 writes ``${file:./config.yml#db.host}``: path, then ``#`` and the key.
+            ref, _, address = address.partition("#")
         if isinstance(ref, Unknown):
             return ref
         if not isinstance(ref, str) or not ref:

@@ -94,8 +94,22 @@ def _to_text(value: Any) -> str | None:
     return None
 
 
+_OPERATOR_TOKENS = frozenset(
+    {"==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%", "&&", "||"}
+)
+_POSTFIX = frozenset({"get_attr", "index", "splat"})
+
+
+def _text_of(node: Any) -> str:
+    return str(node.text.decode("utf-8", "replace"))
+
+
+def _named(node: Any) -> list[Any]:
+    return [c for c in node.children if c.is_named and c.type != "comment"]
+
+
 class Evaluator:
-    """Evaluates expression trees of one module instance."""
+    """Evaluates expression nodes (tree-sitter HCL) of one module instance."""
 
     def __init__(self, scope: Scope, *, line: int = 0, file: str = "") -> None:
         self.scope = scope
@@ -107,7 +121,7 @@ class Evaluator:
     # -- entry point -----------------------------------------------------------------------
 
     def evaluate(self, node: Any, text: str = "") -> Any:
-        """Evaluate the expression tree ``node`` (``text`` is its source, for Unknowns)."""
+        """Evaluate the expression node ``node`` (``text`` is its source, for Unknowns)."""
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -119,55 +133,165 @@ class Evaluator:
             self._depth -= 1
 
     def _eval(self, node: Any, text: str) -> Any:
-        data = getattr(node, "data", None)
-        if data is None:
-            return _unknown(str(node), "unsupported expression")
-        handler: Callable[[Any, str], Any] | None = getattr(self, f"_e_{data}", None)
+        if node is None:
+            return Unknown(text or "...", "not HCL")
+        handler = _DISPATCH.get(node.type)
         if handler is None:
-            return _unknown(text or data, "unsupported expression")
-        return handler(node, text)
+            return _unknown(text or _text_of(node), "unsupported expression")
+        return handler(self, node, text)
 
-    def _trees(self, node: Any) -> list[Any]:
-        return [c for c in node.children if hasattr(c, "data") and c.data != "new_line_or_comment"]
+    # -- sequences: a term and its postfix accessors -------------------------------------------
 
-    # -- literals ----------------------------------------------------------------------------
+    def _e_expression(self, node: Any, text: str) -> Any:
+        if node.child_count == 1:  # the common case: one term, no accessors
+            only = node.children[0]
+            if only.type != "variable_expr":
+                return self.evaluate(only, text)
+        return self._sequence(
+            [c for c in node.children if c.type != "comment"], text or _text_of(node)
+        )
 
-    def _e_expr_term(self, node: Any, text: str) -> Any:
-        trees = self._trees(node)
-        return self.evaluate(trees[0], text) if trees else _unknown(text, "empty expression")
+    def _sequence(self, nodes: list[Any], text: str) -> Any:
+        """``term (get_attr | index | splat)*``, where the term may be ``( expression )``."""
+        if not nodes:
+            return Unknown(text, "empty expression")
+        if nodes[0].type == "(":
+            close = next((i for i, c in enumerate(nodes) if c.type == ")"), len(nodes))
+            inner = [c for c in nodes[1:close] if c.is_named]
+            postfix = nodes[close + 1 :]
+            if not postfix:
+                return self.evaluate(inner[0], "") if inner else Unknown(text, "empty expression")
+            base = self.evaluate(inner[0], "") if inner else Unknown(text, "empty expression")
+            return self._postfix(base, postfix, text)
+        head, postfix = nodes[0], [c for c in nodes[1:] if c.type in _POSTFIX]
+        splat = next((i for i, c in enumerate(postfix) if c.type == "splat"), None)
+        if splat is not None:
+            before = self._accessors(postfix[:splat])
+            if head.type == "variable_expr":
+                base = self._reference(_text_of(head), before, text)
+            else:
+                base = _apply(self.evaluate(head, ""), before, text)
+            return _unknown(text, "splat expression", base)
+        if head.type == "variable_expr":
+            return self._reference(_text_of(head), self._accessors(postfix), text)
+        base = self.evaluate(head, "")
+        return self._postfix(base, postfix, text) if postfix else base
 
-    def _e_int_lit(self, node: Any, text: str) -> Any:
-        return int(str(node.children[0]))
+    def _postfix(self, base: Any, postfix: list[Any], text: str) -> Any:
+        if any(c.type == "splat" for c in postfix):
+            return _unknown(text, "splat expression", base)
+        return _apply(base, self._accessors(postfix), text)
 
-    def _e_float_lit(self, node: Any, text: str) -> Any:
-        return float(str(node.children[0]))
+    def _accessors(self, postfix: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for node in postfix:
+            if node.type == "get_attr":
+                ident = _named(node)
+                out.append(_text_of(ident[0]) if ident else "")
+            elif node.type == "index":
+                inner = _named(node)[0]
+                if inner.type == "legacy_index":
+                    out.append(int(_text_of(inner).lstrip(".") or 0))
+                else:
+                    expr = _named(inner)
+                    out.append(self.evaluate(expr[0], "") if expr else None)
+        return out
+
+    # -- literals ------------------------------------------------------------------------------
 
     def _e_literal_value(self, node: Any, text: str) -> Any:
-        word = str(node.children[0])
-        return {"true": True, "false": False, "null": None}.get(word)
+        return self.evaluate(_named(node)[0], text)
 
-    def _e_string(self, node: Any, text: str) -> Any:
+    def _e_numeric_lit(self, node: Any, text: str) -> Any:
+        raw = _text_of(node)
+        try:
+            return int(raw)
+        except ValueError:
+            value = float(raw)
+            return int(value) if value.is_integer() and "." not in raw and "e" not in raw else value
+
+    def _e_bool_lit(self, node: Any, text: str) -> Any:
+        return _text_of(node) == "true"
+
+    def _e_null_lit(self, node: Any, text: str) -> Any:
+        return None
+
+    def _e_string_lit(self, node: Any, text: str) -> Any:
+        return self._quoted(node, text)
+
+    def _e_template_expr(self, node: Any, text: str) -> Any:
+        return self.evaluate(_named(node)[0], text)
+
+    def _e_quoted_template(self, node: Any, text: str) -> Any:
+        return self._quoted(node, text)
+
+    def _quoted(self, node: Any, text: str) -> Any:
+        """A quoted string: literal text between interpolations, escapes resolved."""
+        children = node.children
+        if not children:
+            return ""
+        if len(children) == 3 and children[1].type == "template_literal":  # "plain text"
+            return _literal(node.text[1:-1])  # the literal node drops edge blanks: slice
+        if len(children) == 2:  # ""
+            return ""
+        pos = children[0].end_byte  # after the opening quote
+        stop = (
+            children[-1].start_byte if children[-1].type == "quoted_template_end" else node.end_byte
+        )
+        source = node.text
+        base = node.start_byte
         parts: list[Any] = []
-        for part in self._trees(node):
-            if part.data != "string_part":
+        for child in children[1:]:
+            if child.type == "template_directive":
+                return _unknown(text or _text_of(node), "template directive")
+            if child.type != "template_interpolation":
                 continue
-            child = part.children[0]
-            if hasattr(child, "data"):
-                if child.data == "interpolation":
-                    parts.append(self.evaluate(self._trees(child)[0], text))
-                else:  # %{if}/%{for} template directives
-                    return _unknown(text, "template directive")
-            else:
-                token = str(child)
-                if token.startswith(("$${", "%%{")):
-                    parts.append(token[1:])
-                else:
-                    parts.append(_unescape(token))
-        return self._join(parts, text)
+            parts.append(_literal(source[pos - base : child.start_byte - base]))
+            inner = [c for c in _named(child) if c.type == "expression"]
+            parts.append(self.evaluate(inner[0], "") if inner else "")
+            pos = child.end_byte
+        parts.append(_literal(source[pos - base : stop - base]))
+        return self._join([p for p in parts if p != ""], text or _text_of(node))
+
+    def _e_heredoc_template(self, node: Any, text: str) -> Any:
+        """``<<EOT`` / ``<<-EOT``: lines and interpolations; ``<<-`` trims the indentation."""
+        source, base = node.text, node.start_byte
+        children = node.children
+        markers = [c for c in children if c.type == "heredoc_identifier"]
+        if len(markers) < 2:
+            return Unknown(text or _text_of(node), "heredoc not understood")
+        start = source.find(b"\n", markers[0].end_byte - base) + 1
+        stop = source.rfind(b"\n", 0, markers[-1].start_byte - base) + 1
+        if start <= 0 or stop < start:
+            return ""
+        trim = source.startswith(b"<<-")
+        cut = 0
+        if trim:
+            indents = [
+                len(line) - len(line.lstrip())
+                for line in source[start:stop].split(b"\n")
+                if line.strip()
+            ]
+            cut = min(indents, default=0)
+        parts: list[Any] = []
+        pos = start
+        for child in children:
+            if child.type == "template_directive":
+                return _unknown(text or _text_of(node)[:200], "template directive")
+            if child.type != "template_interpolation" or child.start_byte - base < start:
+                continue
+            parts.append(_heredoc_text(source[pos : child.start_byte - base], cut, pos == start))
+            inner = [c for c in _named(child) if c.type == "expression"]
+            parts.append(self.evaluate(inner[0], "") if inner else "")
+            pos = child.end_byte - base
+        parts.append(_heredoc_text(source[pos:stop], cut, pos == start))
+        return self._join([p for p in parts if p != ""], text or _text_of(node)[:200])
 
     def _join(self, parts: list[Any], text: str) -> Any:
         if len(parts) == 1 and not isinstance(parts[0], str):
             return parts[0]  # "${var.x}" keeps the type of var.x
+        if not parts:
+            return ""
         out: list[str] = []
         for value in parts:
             piece = _to_text(value)
@@ -176,191 +300,144 @@ class Evaluator:
             out.append(piece)
         return "".join(out)
 
-    def _e_template_string(self, node: Any, text: str) -> Any:
-        return _unescape(str(node.children[0])[2:-2])
-
-    def _e_heredoc_template(self, node: Any, text: str) -> Any:
-        return self._heredoc(str(node.children[0]), trim=False, text=text)
-
-    def _e_heredoc_template_trim(self, node: Any, text: str) -> Any:
-        return self._heredoc(str(node.children[0]), trim=True, text=text)
-
-    def _heredoc(self, raw: str, *, trim: bool, text: str) -> Any:
-        lines = raw.split("\n")
-        body = lines[1:-2] if len(lines) > 2 else []  # drop "<<EOT" and the closing marker
-        if trim:
-            indents = [len(line) - len(line.lstrip()) for line in body if line.strip()]
-            cut = min(indents, default=0)
-            body = [line[cut:] for line in body]
-        return self.render_template("\n".join(body) + ("\n" if body else ""), text=text)
-
     def render_template(self, template: str, *, text: str = "") -> Any:
         """Render a template text (heredoc body, ``templatefile()`` contents)."""
         parts: list[Any] = []
         pos = 0
         for start, end in _interpolations(template):
             parts.append(template[pos:start].replace("$${", "${"))
-            inner = template[start + 2 : end]
-            tree = parse_expression(inner, file="", line=self.line)
+            inner = template[start + 2 : end].strip()
+            if inner.startswith("~") or inner.endswith("~"):
+                inner = inner.strip("~").strip()
+            tree = parse_expression(inner)
             parts.append(
                 self.evaluate(tree, inner) if tree is not None else Unknown(inner, "not HCL")
             )
             pos = end + 1
-        if "%{" in template:
-            return _unknown(text or template[:200], "template directive")
+        if "%{" in template.replace("%%{", ""):
+            return _unknown(text or template[:200], "template directive", *parts)
         parts.append(template[pos:].replace("$${", "${"))
-        parts = [p for p in parts if p != ""]
-        if not parts:
-            return ""
-        return self._join(parts, text or template[:200])
+        return self._join([p for p in parts if p != ""], text or template[:200])
 
     # -- collections ---------------------------------------------------------------------------
 
+    def _e_collection_value(self, node: Any, text: str) -> Any:
+        return self.evaluate(_named(node)[0], text)
+
     def _e_tuple(self, node: Any, text: str) -> Any:
-        return [self.evaluate(item, "") for item in self._trees(node)]
+        return [self.evaluate(item, "") for item in _named(node) if item.type == "expression"]
 
     def _e_object(self, node: Any, text: str) -> Any:
-        result = TfMap(_line(node), self.file)
-        for elem in self._trees(node):
-            if elem.data != "object_elem":
+        result = TfMap(node.start_point[0] + 1, self.file)
+        for elem in _named(node):
+            if elem.type != "object_elem":
                 continue
-            key_node, value_node = self._trees(elem)[0], self._trees(elem)[-1]
-            key = self._key(key_node)
+            exprs = [c for c in _named(elem) if c.type == "expression"]
+            if len(exprs) != 2:
+                continue
+            key = self._key(exprs[0])
             if key is None:
-                return _unknown(text or "{...}", "object key not known")
-            result[key] = self.evaluate(value_node, "")
-            line = _line(elem)
-            if line is not None:
-                result.key_lines[key] = line
+                return _unknown(text or _text_of(node), "object key not known")
+            result[key] = self.evaluate(exprs[1], "")
+            result.key_lines[key] = elem.start_point[0] + 1
         return result
 
     def _key(self, node: Any) -> str | None:
-        inner = self._trees(node)[0] if self._trees(node) else node
-        if getattr(inner, "data", None) == "keyword":
-            return str(inner.children[0])
-        terms = self._trees(inner) if getattr(inner, "data", None) == "expr_term" else []
-        if len(terms) == 1 and terms[0].data == "identifier":
-            return str(terms[0].children[0])
-        value = self.evaluate(inner, "")
-        return _to_text(value)
+        children = [c for c in node.children if c.type != "comment"]
+        if len(children) == 1 and children[0].type == "variable_expr":
+            return _text_of(children[0])  # a bare name is the key itself, not a variable
+        return _to_text(self.evaluate(node, ""))
 
     # -- references ----------------------------------------------------------------------------
 
-    def _e_identifier(self, node: Any, text: str) -> Any:
-        return self._reference(str(node.children[0]), [], text)
-
-    def _e_get_attr_expr_term(self, node: Any, text: str) -> Any:
-        return self._chain(node, text)
-
-    def _e_index_expr_term(self, node: Any, text: str) -> Any:
-        return self._chain(node, text)
-
-    def _chain(self, node: Any, text: str) -> Any:
-        steps: list[Any] = []
-        current = node
-        while getattr(current, "data", None) in (
-            "get_attr_expr_term",
-            "index_expr_term",
-            "expr_term",
-        ):
-            trees = self._trees(current)
-            if current.data == "expr_term":
-                if len(trees) != 1 or trees[0].data not in (
-                    "get_attr_expr_term",
-                    "index_expr_term",
-                    "identifier",
-                ):
-                    break
-                current = trees[0]
-                continue
-            base, access = trees[0], trees[1]
-            steps.append(access)
-            current = base
-        steps.reverse()
-        accessors: list[Any] = []
-        for access in steps:
-            if access.data == "get_attr":
-                accessors.append(_name_of(self._trees(access)[0]))
-            elif access.data == "short_index":
-                accessors.append(int(str(access.children[-1])))
-            else:
-                accessors.append(self.evaluate(self._trees(access)[0], ""))
-        source = text or _render(node)
-        if getattr(current, "data", None) == "identifier":
-            return self._reference(str(current.children[0]), accessors, source)
-        base_value = self.evaluate(current, "")
-        return _apply(base_value, accessors, source)
+    def _e_variable_expr(self, node: Any, text: str) -> Any:
+        return self._reference(_text_of(node), [], text or _text_of(node))
 
     def _reference(self, root: str, accessors: list[Any], text: str) -> Any:
         for frame in reversed(self._bindings):
             if root in frame:
                 return _apply(frame[root], accessors, text)
-        names = [a for a in accessors if isinstance(a, str)]
-        if root in ("var", "local") and names:
+        first = accessors[0] if accessors else None
+        if root in ("var", "local") and isinstance(first, str):
             getter = self.scope.variable if root == "var" else self.scope.local
-            return _apply(getter(accessors[0]), accessors[1:], text)
-        if root == "module" and len(accessors) >= 2 and all(
-            isinstance(a, str) for a in accessors[:2]
+            return _apply(getter(first), accessors[1:], text)
+        if (
+            root == "module"
+            and len(accessors) >= 2
+            and all(isinstance(a, str) for a in accessors[:2])
         ):
             value = self.scope.module_output(accessors[0], accessors[1])
             return _apply(value, accessors[2:], text)
-        if root == "data" and len(accessors) >= 3 and isinstance(accessors[2], str):
-            value = self.scope.data(str(accessors[0]), str(accessors[1]), accessors[2])
+        if (
+            root == "data"
+            and len(accessors) >= 3
+            and all(isinstance(a, str) for a in accessors[:3])
+        ):
+            value = self.scope.data(str(accessors[0]), str(accessors[1]), str(accessors[2]))
             return _apply(value, accessors[3:], text)
-        if root == "path" and names:
-            return self.scope.path(accessors[0])
+        if root == "path" and isinstance(first, str):
+            return self.scope.path(first)
         if root in ("count", "each", "self", "terraform"):
             return Unknown(text, f"{root} value")
-        if "_" in root and accessors and isinstance(accessors[0], str):
-            return Ref(text, R_ATTRIBUTE, (self.scope.address(root, accessors[0]),))
+        if "_" in root and isinstance(first, str):
+            return Ref(text, R_ATTRIBUTE, (self.scope.address(root, first),))
         return Unknown(text, "unknown name")
 
-    def _e_attr_splat_expr_term(self, node: Any, text: str) -> Any:
-        return self._splat(node, text)
-
-    def _e_full_splat_expr_term(self, node: Any, text: str) -> Any:
-        return self._splat(node, text)
-
-    def _splat(self, node: Any, text: str) -> Any:
-        base = self.evaluate(self._trees(node)[0], "")
-        return _unknown(text or _render(node), "splat expression", base)
-
-    # -- operators ---------------------------------------------------------------------------
+    # -- operators -----------------------------------------------------------------------------
 
     def _e_conditional(self, node: Any, text: str) -> Any:
-        cond, yes, no = self._trees(node)
+        cond, yes, no = [c for c in _named(node) if c.type == "expression"][:3]
         value = self.evaluate(cond, "")
         if isinstance(value, bool):
             return self.evaluate(yes if value else no, "")
-        return _unknown(text or _render(node), "condition not known", value)
+        return _unknown(text or _text_of(node), "condition not known", value)
 
-    def _e_unary_op(self, node: Any, text: str) -> Any:
-        op = str(node.children[0])
-        value = self.evaluate(self._trees(node)[0], "")
+    def _e_operation(self, node: Any, text: str) -> Any:
+        return self.evaluate(_named(node)[0], text or _text_of(node))
+
+    def _e_unary_operation(self, node: Any, text: str) -> Any:
+        op = node.children[0].type
+        value = self._sequence(
+            [c for c in node.children[1:] if c.type != "comment"], _text_of(node)
+        )
         if op == "!" and isinstance(value, bool):
             return not value
         if op == "-" and isinstance(value, (int, float)) and not isinstance(value, bool):
             return -value
-        return _unknown(text or _render(node), "operation on unknown value", value)
+        return _unknown(text or _text_of(node), "operation on unknown value", value)
 
-    def _e_binary_op(self, node: Any, text: str) -> Any:
-        left_node, term = self._trees(node)[0], self._trees(node)[1]
-        op_node, right_node = self._trees(term)[0], self._trees(term)[-1]
-        op = str(op_node.children[0])
-        left = self.evaluate(left_node, "")
+    def _e_binary_operation(self, node: Any, text: str) -> Any:
+        children = [c for c in node.children if c.type != "comment"]
+        depth, split = 0, None
+        for index, child in enumerate(children):
+            if child.type == "(":
+                depth += 1
+            elif child.type == ")":
+                depth -= 1
+            elif depth == 0 and not child.is_named and child.type in _OPERATOR_TOKENS:
+                split = index
+                break
+        source = text or _text_of(node)
+        if split is None:
+            return Unknown(source, "operation not evaluated")
+        op = children[split].type
+        left = self._sequence(children[:split], source)
         if op == "&&" and left is False:
             return False
         if op == "||" and left is True:
             return True
-        right = self.evaluate(right_node, "")
+        right = self._sequence(children[split + 1 :], source)
         if isinstance(left, Unknown) or isinstance(right, Unknown):
-            return _unknown(text or _render(node), "operation on unknown value", left, right)
+            return _unknown(source, "operation on unknown value", left, right)
         try:
             return _OPERATORS[op](left, right)
         except (TypeError, ValueError, ZeroDivisionError, KeyError):
-            return Unknown(text or _render(node), "operation not evaluated")
+            return Unknown(source, "operation not evaluated")
 
-    # -- for expressions ---------------------------------------------------------------------
+    # -- for expressions -----------------------------------------------------------------------
+
+    def _e_for_expr(self, node: Any, text: str) -> Any:
+        return self.evaluate(_named(node)[0], text or _text_of(node))
 
     def _e_for_tuple_expr(self, node: Any, text: str) -> Any:
         return self._for(node, text, as_object=False)
@@ -369,20 +446,21 @@ class Evaluator:
         return self._for(node, text, as_object=True)
 
     def _for(self, node: Any, text: str, *, as_object: bool) -> Any:
-        trees = self._trees(node)
-        intro = trees[0]
-        intro_trees = self._trees(intro)
-        names = [str(t.children[0]) for t in intro_trees if t.data == "identifier"]
-        collection = self.evaluate(intro_trees[-1], "")
-        cond = next((t for t in trees if t.data == "for_cond"), None)
-        body = [t for t in trees[1:] if t.data != "for_cond"]
-        source = text or _render(node)
+        named = _named(node)
+        intro = next(c for c in named if c.type == "for_intro")
+        names = [_text_of(c) for c in _named(intro) if c.type == "identifier"]
+        collection = self.evaluate([c for c in _named(intro) if c.type == "expression"][-1], "")
+        cond = next((c for c in named if c.type == "for_cond"), None)
+        body = [c for c in named if c.type == "expression"]
+        source = text or _text_of(node)
         if isinstance(collection, dict):
             items = list(collection.items())
         elif isinstance(collection, list):
             items = list(enumerate(collection))
         else:
             return _unknown(source, "for expression over unknown collection", collection)
+        if not names or (as_object and len(body) < 2) or not body:
+            return Unknown(source, "for expression not understood")
         out_list: list[Any] = []
         out_map: dict[str, Any] = {}
         for key, value in items:
@@ -392,7 +470,7 @@ class Evaluator:
             self._bindings.append(frame)
             try:
                 if cond is not None:
-                    keep = self.evaluate(self._trees(cond)[0], "")
+                    keep = self.evaluate(_named(cond)[0], "")
                     if not isinstance(keep, bool):
                         return _unknown(source, "for condition not known", keep)
                     if not keep:
@@ -408,14 +486,22 @@ class Evaluator:
                 self._bindings.pop()
         return out_map if as_object else out_list
 
-    # -- functions ---------------------------------------------------------------------------
+    # -- functions -----------------------------------------------------------------------------
 
     def _e_function_call(self, node: Any, text: str) -> Any:
-        trees = self._trees(node)
-        name = str(trees[0].children[0])
-        args_node = next((t for t in trees[1:] if t.data == "arguments"), None)
-        args = [self.evaluate(a, "") for a in self._trees(args_node)] if args_node else []
-        source = text or _render(node)
+        named = _named(node)
+        name = _text_of(named[0]) if named else ""
+        args_node = next((c for c in named if c.type == "function_arguments"), None)
+        args = (
+            [self.evaluate(a, "") for a in _named(args_node) if a.type == "expression"]
+            if args_node is not None
+            else []
+        )
+        source = text or _text_of(node)
+        if args_node is not None and any(
+            c.type == "expand_or_ellipsis" or c.type == "..." for c in args_node.children
+        ):
+            return _unknown(source, "expanded arguments", *args)
         if name == "jsonencode" and len(args) == 1:
             return _jsonencode(args[0])
         if name in ("file", "templatefile") and args:
@@ -441,6 +527,27 @@ class Evaluator:
             return function(args, source)
         except (TypeError, ValueError, IndexError, KeyError, AttributeError):
             return Unknown(source, f"function {name}() not evaluated")
+
+
+#: Node type -> evaluation method (``_e_<type>``), looked up once instead of per node.
+_DISPATCH: dict[str, Callable[[Evaluator, Any, str], Any]] = {
+    name[3:]: method for name, method in vars(Evaluator).items() if name.startswith("_e_")
+}
+
+
+def _heredoc_text(raw: bytes, cut: int, at_line_start: bool) -> str:
+    """A literal chunk of a heredoc, with ``cut`` columns of indentation removed (``<<-``)."""
+    text = raw.decode("utf-8", "replace").replace("$${", "${").replace("%%{", "%{")
+    if cut:
+        text = re.sub(rf"\n[ \t]{{0,{cut}}}", "\n", text)
+        if at_line_start:
+            text = re.sub(rf"\A[ \t]{{0,{cut}}}", "", text)
+    return text
+
+
+def _literal(raw: bytes) -> str:
+    """The text of a literal chunk of a quoted template, escapes resolved."""
+    return _unescape(raw.decode("utf-8", "replace").replace("$${", "${").replace("%%{", "%{"))
 
 
 def _flat_refs(values: list[Any]) -> list[Any]:
@@ -475,25 +582,6 @@ def _apply(value: Any, accessors: list[Any], text: str) -> Any:
         else:
             return _unknown(text, "index not known", key)
     return value
-
-
-def _line(node: Any) -> int | None:
-    meta = getattr(node, "meta", None)
-    if meta is None or getattr(meta, "empty", True):
-        return None
-    line = getattr(meta, "line", None)
-    return line if isinstance(line, int) else None
-
-
-def _name_of(node: Any) -> str:
-    return str(node.children[0]) if hasattr(node, "children") else str(node)
-
-
-def _render(node: Any) -> str:
-    """A compact rendering of an expression tree, for Unknown texts without source."""
-    if not hasattr(node, "data"):
-        return str(node)
-    return "".join(_render(c) for c in node.children if getattr(c, "data", "") != "new_line_or_comment")
 
 
 def _unescape(token: str) -> str:

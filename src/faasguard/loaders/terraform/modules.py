@@ -9,8 +9,10 @@ are kept so the model can build its function without downloading anything.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,9 +35,12 @@ MAX_MODULE_DEPTH = 16
 MAX_FILES = 2000
 
 
-@dataclass(slots=True)
 class Item:
     """One ``resource`` or ``data`` block instance with its evaluated arguments.
+
+    Arguments are evaluated on first use: most resources of a configuration (VPCs, subnets,
+    dashboards...) are never read by the model, and evaluating them all cost more than
+    parsing the files.
 
     Attributes:
         address: Terraform address (``module.api.aws_lambda_function.this``).
@@ -43,19 +48,46 @@ class Item:
         name: the block's name label.
         module: the module address prefix (``""`` for the root, ``module.api``).
         location: where the block is written.
-        values: evaluated arguments; nested blocks become lists of maps. Maps are
-            :class:`~faasguard.loaders.yaml_safe.YamlMap` so every key keeps its line.
         data: True for a ``data`` block.
+        module_dir: the folder of the module that declares it.
     """
 
-    address: str
-    type: str
-    name: str
-    module: str
-    location: Location
-    values: YamlMap
-    data: bool = False
-    module_dir: str = ""
+    __slots__ = (
+        "_compute",
+        "_values",
+        "address",
+        "data",
+        "location",
+        "module",
+        "module_dir",
+        "name",
+        "type",
+    )
+
+    def __init__(
+        self,
+        address: str,
+        type: str,
+        name: str,
+        module: str,
+        location: Location,
+        values: YamlMap | Callable[[], YamlMap],
+        *,
+        data: bool = False,
+        module_dir: str = "",
+    ) -> None:
+        self.address, self.type, self.name, self.module = address, type, name, module
+        self.location, self.data, self.module_dir = location, data, module_dir
+        self._values: YamlMap | None = values if isinstance(values, YamlMap) else None
+        self._compute = None if isinstance(values, YamlMap) else values
+
+    @property
+    def values(self) -> YamlMap:
+        """Evaluated arguments; nested blocks become lists of maps, every key keeps its line."""
+        if self._values is None:
+            compute, self._compute = self._compute, None
+            self._values = compute() if compute is not None else YamlMap(self.location.line)
+        return self._values
 
 
 @dataclass(slots=True)
@@ -80,6 +112,8 @@ class Project:
     issues: list[LoadIssue] = field(default_factory=list)
     #: Folders of every module instance (root first), to locate code relative to them.
     module_dirs: dict[str, str] = field(default_factory=dict)
+    #: Parsed folders: a module called several times is parsed (and its errors reported) once.
+    parsed: dict[str, list[Block]] = field(default_factory=dict)
 
 
 class _Instance:
@@ -192,6 +226,14 @@ class _Instance:
                     else Unknown(f"data.{kind}.{name}.json", "undefined data source")
                 )
             return self._data_values[key]
+        if kind == "aws_partition" and attr in _PARTITION:
+            # As the CloudFormation loader reads ${AWS::Partition}: the commercial partition.
+            return _PARTITION[attr]
+        if kind == "aws_iam_policy" and attr == "arn":
+            block = self.data_blocks.get((kind, name))
+            arn = _managed_policy(self, block) if block is not None else None
+            if arn is not None:
+                return arn
         return Ref(f"data.{kind}.{name}.{attr}", R_ATTRIBUTE, (address,))
 
     def address(self, kind: str, name: str) -> str:
@@ -207,6 +249,15 @@ class _Instance:
     def read_file(self, path: str, *, file: str, line: int) -> str | Unknown:
         try:
             rel = self.fs.join(self.project.root, path, referrer=file, line=line)
+            if not self.fs.exists(rel):
+                self.project.issues.append(
+                    LoadIssue(
+                        IssueKind.UNRESOLVED,
+                        f"file({path!r}): no such file in the project; the value is unknown",
+                        Location(file, line),
+                    )
+                )
+                return Unknown(f"file({path!r})", "file not found")
             return self.fs.read_text(rel)
         except LoadError as exc:
             issue = issue_from_error(exc)
@@ -328,22 +379,26 @@ class _Instance:
         return out
 
     def collect(self) -> None:
-        """Evaluate every resource and data block of this instance and of its children."""
+        """List every resource (evaluated lazily) of this instance and of its children."""
+        for local_name, attr in self.locals.items():
+            if "file(" in attr.text:
+                self.local(local_name)  # a file() outside the root is reported even if unused
         for block in self.resources:
             kind, name = block.labels
             if _count_is_zero(self, block):
                 continue
-            self.project.items.append(
-                Item(
-                    f"{self.prefix}{kind}.{name}",
-                    kind,
-                    name,
-                    self.prefix.rstrip("."),
-                    Location(block.file, block.line),
-                    self.block_values(block),
-                    module_dir=self.folder,
-                )
+            item = Item(
+                f"{self.prefix}{kind}.{name}",
+                kind,
+                name,
+                self.prefix.rstrip("."),
+                Location(block.file, block.line),
+                functools.partial(self.block_values, block),
+                module_dir=self.folder,
             )
+            self.project.items.append(item)
+            if block.reads_files:
+                _ = item.values  # report a file() outside the root even if nothing reads it
         for (kind, name), block in self.data_blocks.items():
             if kind in _DATA_KEPT:
                 self.project.items.append(
@@ -353,7 +408,7 @@ class _Instance:
                         name,
                         self.prefix.rstrip("."),
                         Location(block.file, block.line),
-                        self.block_values(block),
+                        functools.partial(self.block_values, block),
                         data=True,
                         module_dir=self.folder,
                     )
@@ -364,6 +419,9 @@ class _Instance:
                 child.collect()
 
 
+#: ``data "aws_partition"`` attributes, read as the CloudFormation loader reads the pseudo
+#: parameters ``AWS::Partition`` and ``AWS::URLSuffix``.
+_PARTITION = {"partition": "aws", "dns_suffix": "amazonaws.com"}
 #: Data sources the model needs as items (code archives); policy documents are rendered inline.
 _DATA_KEPT = frozenset({"archive_file"})
 _META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
@@ -375,11 +433,29 @@ def _source(block: Block) -> Any:
         return None
     text = attr.text.strip()
     if len(text) >= 2 and text[0] == text[-1] == '"':
-        return text[1:-1].split("?")[0].rstrip("/")
+        source = text[1:-1].split("?")[0]
+        return source if source in ("./", "../") else source.rstrip("/")
     return Unknown(text, "module source not literal")
 
 
+def _managed_policy(instance: _Instance, block: Block) -> str | None:
+    """ARN of an AWS managed policy looked up by ``data "aws_iam_policy"`` (by arn or name)."""
+    values = instance.block_values(block)
+    arn = values.get("arn")
+    if isinstance(arn, str):
+        return arn
+    name = values.get("name")
+    if not isinstance(name, str):
+        return None
+    from faasguard.loaders.cloudformation.iam import managed_policy_arn
+
+    found = managed_policy_arn(name)
+    return found if found.startswith("arn:") else None
+
+
 def _count_is_zero(instance: _Instance, block: Block) -> bool:
+    if not block.mentions(b"count"):
+        return False  # without reading the block's arguments: most never are
     attr = block.attributes.get("count")
     return attr is not None and instance.eval_attr(attr) == 0
 
@@ -454,7 +530,10 @@ def _statements_of(value: Any) -> list[Any]:
 
 def read_folder(fs: ScanFS, folder: str, project: Project) -> list[Block]:
     """Parse every ``.tf`` file of ``folder`` (sorted); parse errors become issues."""
+    if folder in project.parsed:
+        return project.parsed[folder]
     blocks: list[Block] = []
+    project.parsed[folder] = blocks
     try:
         names = sorted(
             entry.name

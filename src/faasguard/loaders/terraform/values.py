@@ -8,13 +8,23 @@ its role, a trigger to its queue, a permission to its function, without guessing
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from faasguard.loaders.yaml_safe import YamlMap
 from faasguard.model import Unknown
 
-__all__ = ["R_ATTRIBUTE", "Encoded", "JsonText", "Ref", "TfMap", "decode_json", "direct_ref", "refs_of"]
+__all__ = [
+    "R_ATTRIBUTE",
+    "Encoded",
+    "JsonText",
+    "Ref",
+    "TfMap",
+    "decode_json",
+    "direct_ref",
+    "refs_of",
+]
 
 R_ATTRIBUTE = "deploy-time attribute"
 
@@ -33,8 +43,10 @@ class Ref(Unknown):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Encoded(Unknown):
-    """``jsonencode(value)`` of a value with unresolved parts: the JSON text is not known, but
-    its structure is (a policy document whose ``Resource`` is a bucket's ARN, say).
+    """``jsonencode(value)`` of a value with unresolved parts.
+
+    The JSON text is not known, but its structure is (a policy document whose ``Resource`` is
+    a bucket's ARN, say).
 
     Attributes:
         value: the encoded value, Unknown leaves included.
@@ -44,22 +56,28 @@ class Encoded(Unknown):
 
 
 def direct_ref(value: Any) -> tuple[str, str] | None:
-    """``(address, attribute)`` when ``value`` is exactly ``<address>.<attribute>``."""
+    """``(address, attribute)`` when ``value`` is exactly ``<address>.<attribute>``.
+
+    The expression is written inside its module, so it names the resource without the
+    module prefix that the address carries (``aws_iam_role.this`` in ``module.api``).
+    """
     if not isinstance(value, Ref) or len(value.refs) != 1:
         return None
     address = value.refs[0]
-    text = value.expression
-    if text == address:
-        return address, ""
-    if text.startswith(address + "."):
-        attr = text[len(address) + 1 :]
-        if attr.replace("_", "").isalnum():
-            return address, attr
-    if text.startswith(address + "[") and "]." in text:  # aws_x.y[0].arn
-        attr = text.rsplit("].", 1)[1]
-        if attr.replace("_", "").isalnum():
-            return address, attr
+    local = _MODULE_PREFIX.sub("", address)
+    text = _INDEXES.sub("", value.expression)
+    for name in (address, local):
+        if text == name:
+            return address, ""
+        if text.startswith(name + "."):
+            attr = text[len(name) + 1 :]
+            if attr.replace("_", "").isalnum():
+                return address, attr
     return None
+
+
+_MODULE_PREFIX = re.compile(r"^(?:module\.[^.]+\.)+")
+_INDEXES = re.compile(r"\[[^\]]*\]")
 
 
 def refs_of(value: Any) -> tuple[str, ...]:
@@ -95,8 +113,11 @@ def decode_json(value: Any) -> Any:
 
 
 class JsonText(str):
-    """``jsonencode()`` of a fully known value: the JSON text, which remembers its structure
-    (maps with their lines), so a policy's statements point at the lines that wrote them."""
+    """``jsonencode()`` of a fully known value.
+
+    The JSON text, which remembers its structure (maps with their lines), so a policy's
+    statements point at the lines that wrote them.
+    """
 
     value: Any
 
@@ -109,9 +130,11 @@ class JsonText(str):
 
 
 class TfMap(YamlMap):
-    """A map that remembers its file as well as its lines: a policy document rendered from a
-    data source in ``iam.tf`` is used by a role in ``main.tf``, and each statement must point at
-    the file that wrote it."""
+    """A map that remembers its file as well as its lines.
+
+    A policy document rendered from a data source in ``iam.tf`` is used by a role in
+    ``main.tf``, and each statement must point at the file that wrote it.
+    """
 
     __slots__ = ("file",)
 

@@ -1,0 +1,310 @@
+"""``faasguard permissions``: per function, granted versus needed, and the least-privilege fix.
+
+Prints for each function what its role grants, what it needs (with the SDK call, trigger,
+platform feature or CloudTrail event behind each need), what is unused, what could not be
+resolved, and the least-privilege policy; ``--fix`` writes that policy back into the templates
+(``--dry-run`` prints the diff instead).
+
+Exit codes (docs/cli.md): 0 done; 2 bad input (a CloudTrail file that cannot be read, a
+template ``--fix`` cannot rewrite, a bad ``--since``); 3 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+# `typing` costs milliseconds at start-up, and this module is imported by every `faasguard`
+# command line (it adds its parser): the names below are only annotations. mypy reads any
+# constant called TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+    from typing import Any, TextIO
+
+__all__ = ["add_parser", "run_permissions"]
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def add_parser(commands: Any) -> None:
+    """Add the ``permissions`` command to the CLI's subparsers."""
+    cmd = commands.add_parser(
+        "permissions",
+        help="per function: granted vs needed permissions, least-privilege policy, --fix",
+    )
+    cmd.add_argument("path", nargs="?", default=".", help="folder or template (default: .)")
+    cmd.add_argument(
+        "--cloudtrail",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="CloudTrail log file or folder (S3 delivery or `aws cloudtrail lookup-events` "
+        "output); repeatable",
+    )
+    cmd.add_argument("--since", metavar="TIME", help="only CloudTrail events at or after TIME")
+    cmd.add_argument("--until", metavar="TIME", help="only CloudTrail events at or before TIME")
+    cmd.add_argument("-f", "--format", choices=("text", "json"), default="text")
+    cmd.add_argument(
+        "--fix",
+        action="store_true",
+        help="rewrite templates: one least-privilege role per function",
+    )
+    cmd.add_argument(
+        "--dry-run", action="store_true", help="with --fix: print the unified diff, write nothing"
+    )
+    cmd.add_argument("--stage", help="Serverless stage to resolve")
+    cmd.add_argument("--region", help="AWS region to resolve")
+    cmd.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="CloudFormation parameter override (repeatable)",
+    )
+    cmd.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files and folders matching GLOB (repeatable)",
+    )
+
+
+def run_permissions(args: argparse.Namespace, *, out: TextIO | None = None) -> int:
+    """Run the command; return its exit code."""
+    from faasguard.fix.plan import FixError
+    from faasguard.iam.cloudtrail import CloudTrailError
+
+    out = out or sys.stdout
+    try:
+        return _run(args, out)
+    except (CloudTrailError, FixError) as exc:
+        print(f"faasguard: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
+    from faasguard.errors import ConfigError
+    from faasguard.iam.needed.analyzer import function_permissions
+
+    target = Path(args.path)
+    if not target.exists():
+        raise ConfigError(f"{args.path}: no such file or folder")
+    if args.dry_run and not args.fix:
+        raise ConfigError("--dry-run only makes sense with --fix")
+    apps, fs, notices = _load(target, args)
+    observed, trail_notes = _observed(args, apps)
+    notices += trail_notes
+    perms = [
+        perm
+        for app in apps
+        for perm in function_permissions(app, fs, observed=observed.get(app.name, {}))
+    ]
+    if args.fix:
+        return _fix(apps, perms, fs, args, out, notices)
+    import json
+
+    if args.format == "json":
+        json.dump(_json(perms, notices), out, indent=2, sort_keys=False)
+        out.write("\n")
+    else:
+        _text(perms, notices, out)
+    return EXIT_OK
+
+
+def _load(target: Path, args: argparse.Namespace) -> tuple[list[Any], Any, list[str]]:
+    """The applications under ``target``; load problems become notices (named file and line)."""
+    import dataclasses
+
+    from faasguard.cli.scan_cmd import _parameters
+    from faasguard.config import load_config
+    from faasguard.engine import scan
+    from faasguard.loaders.interface import LoadOptions
+    from faasguard.rules.registry import all_rules
+
+    root = target if target.is_dir() else target.parent
+    config = load_config(root)
+    families = {rule.category.split(".")[0] for rule in all_rules()} - {"tool"}
+    config = dataclasses.replace(
+        config,
+        disable=(*config.disable, *sorted(families)),
+        exclude=(*config.exclude, *args.exclude),
+    )
+    options = LoadOptions(
+        stage=args.stage or config.stage,
+        region=args.region or config.region,
+        parameters={**config.parameters, **_parameters(args.param)},
+    )
+    result = scan(target, config, load_options=options)
+    notices = [f"{f.file}{f':{f.line}' if f.line else ''}: {f.message}" for f in result.findings]
+    from faasguard.fs import ScanFS
+
+    return list(result.applications), ScanFS(root, max_file_bytes=config.max_file_bytes), notices
+
+
+def _observed(
+    args: argparse.Namespace, apps: list[Any]
+) -> tuple[dict[str, dict[str, list[Any]]], list[str]]:
+    if not args.cloudtrail:
+        if args.since or args.until:
+            from faasguard.errors import ConfigError
+
+            raise ConfigError("--since/--until need --cloudtrail")
+        return {}, []
+    from pathlib import Path
+
+    from faasguard.iam.cloudtrail import attribute, observed_needs, parse_time, read_events
+
+    since = parse_time(args.since, what="--since") if args.since else None
+    until = parse_time(args.until, what="--until") if args.until else None
+    events = []
+    for path in args.cloudtrail:
+        events += read_events(Path(path), since=since, until=until)
+    by_function, unattributed = attribute(events, apps)
+    observed: dict[str, dict[str, list[Any]]] = {}
+    for (app_name, fn_name), found in by_function.items():
+        observed.setdefault(app_name, {})[fn_name] = observed_needs(found)
+    notes = [
+        f"CloudTrail: {len(events)} event(s) read, {len(events) - len(unattributed)} "
+        f"attributed to functions"
+    ]
+    if unattributed:
+        sessions = sorted({e.session or "(no assumed role)" for e in unattributed})
+        notes.append(
+            f"CloudTrail: {len(unattributed)} event(s) from sessions that are no function of "
+            f"these templates: {', '.join(sessions[:10])}"
+        )
+    return observed, notes
+
+
+def _fix(
+    apps: list[Any],
+    perms: list[Any],
+    fs: Any,
+    args: argparse.Namespace,
+    out: TextIO,
+    notices: list[str],
+) -> int:
+    from faasguard.fix.plan import plan_fix, unified_diff, write_fix
+
+    for note in notices:
+        print(f"note: {note}", file=sys.stderr)
+    for app in apps:
+        plan = plan_fix(app, perms, fs)
+        for kept in plan.kept:
+            print(f"{plan.file}: kept {kept}", file=sys.stderr)
+        if args.dry_run:
+            out.write(unified_diff(plan))
+        else:
+            write_fix(plan, fs)
+            if plan.changed:
+                print(
+                    f"{plan.file}: least-privilege role for {', '.join(plan.changed)}",
+                    file=sys.stderr,
+                )
+    return EXIT_OK
+
+
+def _need_json(need: Any) -> dict[str, Any]:
+    item = {
+        "action": need.action,
+        "resources": list(need.resources),
+        "source": need.source.value,
+        "evidence": need.evidence,
+    }
+    if need.note:
+        item["note"] = need.note
+    return item
+
+
+def _json(perms: Iterable[Any], notices: list[str]) -> dict[str, Any]:
+    functions = []
+    for perm in perms:
+        functions.append(
+            {
+                "name": perm.function.name,
+                "application": perm.application,
+                "role": perm.role,
+                "granted": [
+                    {
+                        "statement": g.origin,
+                        "policy": g.policy,
+                        "location": str(g.location),
+                        "actions": list(g.actions),
+                        "resources": list(g.resources),
+                        "granted_actions": g.granted,
+                        "conditional": g.conditional,
+                    }
+                    for g in perm.granted
+                ],
+                "needed": [_need_json(n) for n in perm.needs.needs],
+                "unused": [
+                    {
+                        "entry": u.entry,
+                        "actions": list(u.unused),
+                        "used": list(u.used),
+                        "statement": u.origin,
+                        "policy": u.policy,
+                        "location": str(u.location),
+                    }
+                    for u in (perm.unused if perm.complete else ())
+                ],
+                "missing": [_need_json(n) for n in perm.missing],
+                "unknown": list(perm.unknown),
+                "shared_with": list(perm.shared_with),
+                "policy": perm.policy,
+            }
+        )
+    return {"functions": functions, "notices": notices}
+
+
+def _text(perms: Iterable[Any], notices: list[str], out: TextIO) -> None:
+    import json
+
+    w = out.write
+    for perm in perms:
+        fn = perm.function
+        shared = f", shared with {', '.join(perm.shared_with)}" if perm.shared_with else ""
+        w(f"{fn.name} ({perm.application}, {fn.location}; role {perm.role or 'none'}{shared})\n")
+        w("  granted:\n")
+        for g in perm.granted:
+            where = f"managed policy {g.policy}" if g.policy else g.origin
+            cond = " [with a Condition]" if g.conditional else ""
+            w(
+                f"    {g.location} {where}: {', '.join(g.actions)} on {', '.join(g.resources)} "
+                f"({g.granted} action(s)){cond}\n"
+            )
+        if not perm.granted:
+            w("    nothing known\n")
+        w("  needed:\n")
+        for n in perm.needs.needs:
+            note = f" [{n.note}]" if n.note else ""
+            where = ", ".join(n.resources)
+            w(f"    {n.action} on {where} <- {n.source.value}: {n.evidence}{note}\n")
+        w("  unused:\n")
+        if not perm.complete:
+            w("    not judged: the needs are incomplete (see unknown)\n")
+        for u in perm.unused if perm.complete else ():
+            where = f"managed policy {u.policy}" if u.policy else u.origin
+            used = f"; keep {', '.join(u.used)}" if u.used else ""
+            shown = ", ".join(u.unused[:6]) + (" ..." if len(u.unused) > 6 else "")
+            w(f"    {u.location} {where}: {u.entry}: {len(u.unused)} unused ({shown}){used}\n")
+        if perm.missing:
+            w("  needed but not granted:\n")
+            for n in perm.missing:
+                w(f"    {n.action} on {', '.join(n.resources)} <- {n.evidence}\n")
+        if perm.unknown:
+            w("  unknown:\n")
+            for item in perm.unknown:
+                w(f"    {item}\n")
+        w("  least-privilege policy:\n")
+        for line in json.dumps(perm.policy, indent=2).splitlines():
+            w(f"    {line}\n")
+        w("\n")
+    for note in notices:
+        w(f"note: {note}\n")

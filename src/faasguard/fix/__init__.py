@@ -1,0 +1,1 @@
+"""Writing the least-privilege fix back into templates (``faasguard permissions --fix``)."""

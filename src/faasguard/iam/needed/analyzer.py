@@ -1,0 +1,107 @@
+"""The needed-permissions analyzer: per function, the ``permissions.unused-grant`` findings.
+
+It runs after the rules on each application (see :class:`faasguard.engine.Analyzer`) because it
+reads code, through the scan's shared code base (each file parsed once for every analysis).
+``faasguard permissions`` uses the same :func:`function_permissions` for its report and fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from faasguard.code.codebase import codebase_for
+from faasguard.findings import Finding, Severity
+from faasguard.fs import ScanFS
+from faasguard.iam.actions import AccessLevel, action_db
+from faasguard.iam.needed.compare import FunctionPermissions, UnusedGrant, compare
+from faasguard.iam.needed.compute import needs_for
+from faasguard.iam.needed.interface import Need
+from faasguard.model import Application
+
+__all__ = ["NeededPermissionsAnalyzer", "function_permissions", "unused_grant_findings"]
+
+_SHOWN = 8
+_RISKY = frozenset({AccessLevel.WRITE, AccessLevel.PERMISSIONS_MANAGEMENT})
+
+
+def function_permissions(
+    app: Application, fs: ScanFS, *, observed: Mapping[str, Iterable[Need]] | None = None
+) -> list[FunctionPermissions]:
+    """Granted versus needed for every function of ``app``.
+
+    Args:
+        app: the application.
+        fs: the scan's file system (its shared code base is used).
+        observed: needs seen in CloudTrail, by function name.
+    """
+    codebase = codebase_for(fs)
+    result = []
+    for fn in app.functions:
+        code = codebase.function_code(app, fn)
+        needs = needs_for(app, fn, code, cache=codebase.derived)
+        result.append(compare(app, fn, needs, observed=(observed or {}).get(fn.name, ())))
+    return result
+
+
+def unused_grant_findings(perms: FunctionPermissions) -> Iterator[Finding]:
+    """One FG1040 finding per statement with unused actions (none when needs are incomplete)."""
+    if not perms.complete:
+        return
+    from faasguard.rules.permissions_needed import UnusedGrant as Rule
+
+    # One finding per inline statement, and one per managed policy (all its statements).
+    by_statement: dict[tuple[str, str | None, str], list[UnusedGrant]] = {}
+    for grant in perms.unused:
+        origin = "" if grant.policy else grant.origin
+        by_statement.setdefault((origin, grant.policy, str(grant.location)), []).append(grant)
+    db = action_db()
+    fn = perms.function
+    for (_, policy, _), grants in by_statement.items():
+        origin = grants[0].origin
+        unused = sorted({a for g in grants for a in g.unused})
+        used = sorted({a for g in grants for a in g.used})
+        entries = [g.entry for g in grants]
+        where = f"managed policy {policy}" if policy else f"inline statement {origin}"
+        shown = ", ".join(unused[:_SHOWN]) + (
+            f" and {len(unused) - _SHOWN} more" if len(unused) > _SHOWN else ""
+        )
+        risky = any(db.access_level(a) in _RISKY for a in unused)
+        message = (
+            f"{fn.name} is granted {len(unused)} action(s) by {where} that no code path, trigger "
+            f"or platform feature of the function needs: {shown}"
+        )
+        if perms.shared_with:
+            message += f" (role {perms.role} is shared with {', '.join(perms.shared_with)})"
+        keep = f" Keep {', '.join(used)}." if used else ""
+        remediation = (
+            f"Remove {', '.join(entries)} from {where}"
+            + (" (detach the policy)" if policy else "")
+            + f" and grant only what the function needs.{keep} `faasguard permissions` prints the "
+            "least-privilege policy and `--fix` writes it into the template."
+        )
+        yield Finding.create(
+            rule_id=Rule.id,
+            rule_name=Rule.name,
+            category=Rule.category,
+            severity=Rule.severity if risky else Severity.LOW,
+            confidence=Rule.confidence,
+            title=Rule.title,
+            message=message,
+            file=grants[0].location.file,
+            line=grants[0].location.line,
+            function=fn.name,
+            application=perms.application,
+            resource=perms.role,
+            evidence=f"{where}: {', '.join(entries)}",
+            remediation=remediation,
+            cwe=Rule.cwe,
+        )
+
+
+class NeededPermissionsAnalyzer:
+    """Reports ``permissions.unused-grant`` for every function of every application."""
+
+    def analyze(self, app: Application, fs: ScanFS) -> Iterator[Finding]:
+        """Yield the unused-grant findings of one application."""
+        for perms in function_permissions(app, fs):
+            yield from unused_grant_findings(perms)

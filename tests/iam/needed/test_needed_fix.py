@@ -1,0 +1,193 @@
+"""--fix: Serverless (with and without the per-function roles plugin), SAM and CloudFormation.
+
+Each patched template must load again, keep its comments, give every judged function a role of
+its own, and leave those functions no unused grant.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from faasguard.fix.plan import FixError, plan_fix, unified_diff, write_fix
+from faasguard.iam.needed.analyzer import function_permissions
+from tests.iam.needed.conftest import load
+
+
+def _fix(root: Path, template: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    app, fs = load(root, template)
+    plan = plan_fix(app, function_permissions(app, fs), fs)
+    write_fix(plan, fs)
+    return plan.original, plan.patched, plan.changed, plan.kept
+
+
+def _after(root: Path, template: str) -> dict[str, tuple[str | None, tuple[object, ...], tuple[str, ...]]]:
+    app, fs = load(root, template)  # asserts the patched template loads without issues
+    return {
+        p.function.name: (p.role, p.unused, tuple(p.shared_with))
+        for p in function_permissions(app, fs)
+    }
+
+
+def _comments(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
+
+
+def test_sam_functions_get_policies_of_their_own(fixture_copy: Callable[[str], Path]) -> None:
+    root = fixture_copy("sam_orders")
+    before, after, changed, kept = _fix(root, "template.yaml")
+    assert changed == ("ReaderFunction", "ReaderFullAccessFunction", "ExportFunction") and kept == ()
+    assert (root / "template.yaml").read_text() == after
+    assert set(_comments(before)) - set(_comments(after)) == set()  # every comment is kept
+    assert "# faasguard: least privilege for ReaderFullAccessFunction" in after
+    assert "AmazonDynamoDBFullAccess\n" not in after
+    assert _after(root, "template.yaml") == {
+        "ReaderFunction": ("ReaderFunctionRole", (), ()),
+        "ReaderFullAccessFunction": ("ReaderFullAccessFunctionRole", (), ()),
+        "ExportFunction": ("ExportFunctionRole", (), ()),
+    }
+    assert (
+        "      Policies:\n"
+        "        - Statement:\n"
+        "            - Effect: Allow\n"
+        "              Action:\n"
+        "                - sqs:SendMessage\n"
+        "              Resource:\n"
+        "                - !GetAtt DoneQueue.Arn\n"
+        "            - Effect: Allow\n"
+        "              Action:\n"
+        "                - s3:PutObject\n"
+        "              Resource:\n"
+        "                - !Sub arn:aws:s3:::${ExportBucket}/*\n"
+        "\n"
+        "  OrdersTable:\n"
+    ) in after
+
+
+def test_serverless_without_the_plugin_gets_a_role_resource_per_function(
+    fixture_copy: Callable[[str], Path],
+) -> None:
+    root = fixture_copy("serverless_shop")
+    before, after, changed, kept = _fix(root, "serverless.yml")
+    assert changed == ("getOrder", "createOrder") and kept == ()
+    assert set(_comments(before)) <= set(_comments(after))
+    assert "    handler: src/orders.get_order  # reads one order\n    # faasguard:" in after
+    assert _after(root, "serverless.yml") == {
+        "getOrder": ("GetOrderLeastPrivilegeRole", (), ()),
+        "createOrder": ("CreateOrderLeastPrivilegeRole", (), ()),
+    }
+    assert (
+        "                  Action:\n"
+        "                    - dynamodb:PutItem\n"
+        "                  Resource:\n"
+        "                    - arn:aws:dynamodb:${aws:region}:${aws:accountId}:table/${self:custom.tableName}\n"
+    ) in after
+    assert "# faasguard: no function uses these shared statements after the least-privilege fix" in after
+
+
+def test_serverless_with_the_plugin_gets_iam_role_statements(fixture_copy: Callable[[str], Path]) -> None:
+    root = fixture_copy("serverless_plugin")
+    before, after, changed, kept = _fix(root, "serverless.yml")
+    assert changed == ("getOrder", "createOrder") and kept == ()
+    assert set(_comments(before)) <= set(_comments(after))
+    assert (
+        "  getOrder:\n"
+        "    handler: src/orders.get_order  # reads one order\n"
+        "    # faasguard: least privilege for getOrder, from its code, triggers and platform needs\n"
+        "    iamRoleStatements:\n"
+        "      - Effect: Allow\n"
+        "        Action:\n"
+        "          - dynamodb:GetItem\n"
+        "        Resource:\n"
+        "          - arn:aws:dynamodb:${aws:region}:${aws:accountId}:table/${self:custom.tableName}\n"
+    ) in after
+    assert _after(root, "serverless.yml") == {
+        "getOrder": ("GetOrderIamRoleLambdaExecution", (), ()),
+        "createOrder": ("CreateOrderIamRoleLambdaExecution", (), ()),
+    }
+
+
+def test_cloudformation_gets_a_new_role_per_function(fixture_copy: Callable[[str], Path]) -> None:
+    root = fixture_copy("cfn_plain")
+    before, after, changed, kept = _fix(root, "template.yaml")
+    assert changed == ("NotifyFunction", "DrainFunction") and kept == ()
+    assert set(_comments(before)) <= set(_comments(after))
+    assert "      Role: !GetAtt NotifyFunctionLeastPrivilegeRole.Arn\n" in after
+    assert "  # faasguard: no function assumes this role after the least-privilege fix" in after
+    result = _after(root, "template.yaml")
+    assert result == {
+        "NotifyFunction": ("NotifyFunctionLeastPrivilegeRole", (), ()),
+        "DrainFunction": ("DrainFunctionLeastPrivilegeRole", (), ()),
+    }
+    # The function's own log group is named without referencing the function (no cycle).
+    assert "log-group:/aws/lambda/${AWS::StackName}-NotifyFunction-*:*" in after
+
+
+def test_dry_run_diff_and_functions_that_cannot_be_judged(fixture_copy: Callable[[str], Path]) -> None:
+    root = fixture_copy("serverless_shop")
+    orders = root / "src" / "orders.py"
+    orders.write_text(
+        orders.read_text().replace(
+            "return TABLE.get_item(", "return getattr(TABLE, event['op'])("
+        )
+    )
+    app, fs = load(root, "serverless.yml")
+    plan = plan_fix(app, function_permissions(app, fs), fs)
+    diff = unified_diff(plan)
+    assert diff.startswith("--- a/serverless.yml\n+++ b/serverless.yml\n@@ ")
+    assert "+    role: CreateOrderLeastPrivilegeRole\n" in diff
+    assert (root / "serverless.yml").read_text() == plan.original  # nothing written
+    # getOrder now picks its operation at run time: its needs are unknown, so it keeps the
+    # shared role, with a comment saying why, and the shared statements stay uncommented.
+    assert plan.changed == ("createOrder",)
+    assert plan.kept == (
+        "getOrder: src/orders.py:11 getattr(TABLE, event['op']): the dynamodb operation is "
+        "chosen at run time",
+    )
+    assert (
+        "+  # faasguard: role kept: src/orders.py:11 getattr(TABLE, event['op']): the dynamodb "
+        "operation is chosen at run time\n"
+    ) in diff
+    assert "no function uses these shared statements" not in diff
+
+
+def test_refuses_symlinks_and_reports_unparseable_templates(
+    fixture_copy: Callable[[str], Path], tmp_path: Path
+) -> None:
+    root = fixture_copy("sam_orders")
+    app, fs = load(root, "template.yaml")
+    plan = plan_fix(app, function_permissions(app, fs), fs)
+    real = root / "real.yaml"
+    (root / "template.yaml").rename(real)
+    os.symlink(real, root / "template.yaml")
+    with pytest.raises(FixError, match=r"^template.yaml: refusing to write"):
+        write_fix(plan, fs)
+    assert real.read_text() == plan.original
+
+    (root / "template.yaml").unlink()
+    (root / "template.yaml").write_text(
+        plan.original + "  ReaderFunction:\n    Type: AWS::SQS::Queue\n"
+    )
+    with pytest.raises(FixError, match=r"^template.yaml:\d+: cannot be parsed round-trip"):
+        plan_fix(app, function_permissions(app, fs), type(fs)(root))
+
+
+def test_sam_fix_adds_what_sam_does_not_grant_itself(fixture_copy: Callable[[str], Path]) -> None:
+    root = fixture_copy("platform")
+    _, after, changed, _ = _fix(root, "template.yaml")
+    assert changed == ("WorkerFunction",)
+    assert (
+        "      Policies:\n"
+        "        - Statement:\n"
+        "            - Effect: Allow\n"
+        "              Action:\n"
+        "                - kms:Decrypt\n"
+        "              Resource:\n"
+        "                - !GetAtt EnvKey.Arn\n"
+    ) in after
+    app, fs = load(root, "template.yaml")
+    (perm,) = function_permissions(app, fs)
+    assert (perm.unused, perm.missing) == ((), ())

@@ -1,0 +1,134 @@
+"""Bad Terraform input becomes a located issue (a finding), and the scan goes on."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from pathlib import Path
+
+from faasguard.config import Config
+from faasguard.engine import scan
+from faasguard.fs import ScanFS
+from faasguard.loaders.interface import IssueKind, LoadOptions
+from faasguard.loaders.terraform import TerraformLoader
+from faasguard.model import Location
+
+from .conftest import FIXTURES
+
+
+def _issues(result: object) -> list[tuple[str, str, Location]]:
+    return [(i.kind.value, i.message, i.location) for i in result.issues]  # type: ignore[attr-defined]
+
+
+def test_hcl_that_does_not_parse(load: Callable) -> None:
+    result = load("bad_parse")
+    assert result.applications == ()
+    assert _issues(result) == [
+        (
+            "parse-error",
+            "invalid HCL: unexpected `=` (column 13)",
+            Location("bad_parse/main.tf", 3),
+        )
+    ]
+
+
+def test_cyclic_locals_and_module_calling_itself(load: Callable) -> None:
+    result = load("cycle")
+    (app,) = result.applications
+    assert [fn.name for fn in app.functions] == ["fn"]
+    assert _issues(result) == [
+        (
+            "unresolved",
+            "local.a refers to itself through a cycle of locals; its value is unknown",
+            Location("cycle/main.tf", 2),
+        ),
+        (
+            "unresolved",
+            "module `self` (./) calls itself through a cycle of modules; it was not followed",
+            Location("cycle/main.tf", 6),
+        ),
+    ]
+
+
+def test_remote_module_is_reported(load: Callable) -> None:
+    result = load("remote_module")
+    assert [(i.kind, i.location) for i in result.issues] == [
+        (IssueKind.UNSUPPORTED, Location("remote_module/main.tf", 1))
+    ]
+
+
+def test_module_and_file_outside_the_root(load: Callable) -> None:
+    result = load("outside/inner")
+    (app,) = result.applications
+    assert [fn.name for fn in app.functions] == ["fn"]
+    assert _issues(result) == [
+        (
+            "reference-outside-root",
+            "module `escape`: file reference '../../../elsewhere' points outside the scan root; "
+            "it was not read",
+            Location("outside/inner/main.tf", 1),
+        ),
+        (
+            "reference-outside-root",
+            "file('/etc/passwd'): file reference '/etc/passwd' is absolute; only paths inside "
+            "the scan root are read",
+            Location("outside/inner/main.tf", 6),
+        ),
+        (
+            "reference-outside-root",
+            "file('../../../../x.txt'): file reference '../../../../x.txt' points outside the "
+            "scan root; it was not read",
+            Location("outside/inner/main.tf", 7),
+        ),
+    ]
+
+
+def _plan_loader(root: Path, *, max_bytes: int = 5 * 1024 * 1024) -> object:
+    return TerraformLoader().load(
+        "plan.json", ScanFS(root, max_file_bytes=max_bytes), LoadOptions()
+    )
+
+
+def test_plan_nested_ten_thousand_deep(tmp_path: Path) -> None:
+    deep = "[" * 10_000 + "]" * 10_000
+    (tmp_path / "plan.json").write_text(
+        '{"format_version": "1.2", "planned_values": {"root_module": {}}, "x": ' + deep + "}"
+    )
+    result = _plan_loader(tmp_path)
+    assert result.applications == ()  # type: ignore[attr-defined]
+    assert [(k, loc) for k, _, loc in _issues(result)] == [
+        ("parse-error", Location("plan.json", 1))
+    ]
+
+
+def test_plan_over_the_size_limit(tmp_path: Path) -> None:
+    filler = '"' + "x" * 2000 + '"'
+    (tmp_path / "plan.json").write_text(
+        '{"format_version": "1.2", "planned_values": {}, "pad": [' + ",".join([filler] * 600) + "]}"
+    )
+    result = _plan_loader(tmp_path, max_bytes=1_000_000)
+    assert [(k, loc) for k, _, loc in _issues(result)] == [("parse-error", Location("plan.json"))]
+    assert "over the 1000000-byte limit" in result.issues[0].message  # type: ignore[attr-defined]
+
+
+def test_scan_goes_on_past_bad_modules() -> None:
+    """A whole scan of the fixtures: bad folders become tool findings, good ones still load."""
+    result = scan(
+        FIXTURES,
+        Config(),
+        load_options=LoadOptions(),
+        today=_dt.date(2026, 12, 7),
+    )
+    names = sorted(app.name for app in result.applications if app.format.value == "terraform")
+    assert names == [
+        "app",
+        "cycle",
+        "inner",
+        "kinds",
+        "lambda_module",
+        "local_module",
+        "plan",
+        "remote_module",
+    ]
+    parse = [f for f in result.findings if f.rule_id == "FG0001"]
+    assert [(f.file, f.line) for f in parse] == [("bad_parse/main.tf", 3)]

@@ -1,0 +1,58 @@
+"""Every rule family works on Terraform, with file and line in the ``.tf`` files."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from faasguard.config import Config
+from faasguard.engine import scan
+from faasguard.loaders.interface import LoadOptions
+
+from .conftest import FIXTURES
+
+
+def test_rules_fire_on_terraform_with_tf_locations() -> None:
+    result = scan(
+        FIXTURES / "app", Config(), load_options=LoadOptions(), today=_dt.date(2026, 12, 7)
+    )
+    found = {(f.rule_id, f.file, f.line, f.function, f.resource) for f in result.findings}
+    assert found == {
+        ("FG4001", "main.tf", 24, "api", "aws_lambda_function.api"),
+        ("FG1004", "main.tf", 66, "api", "aws_iam_role.lambda"),
+        ("FG1003", "main.tf", 42, "api", "aws_iam_role.lambda"),
+        ("FG1001", "main.tf", 53, "api", "aws_iam_role.lambda"),
+        ("FG6003", "triggers.tf", 60, "api", "aws_lambda_permission.public"),
+        ("FG6002", "apis.tf", 11, "api", "aws_api_gateway_rest_api.shop"),
+        ("FG6001", "triggers.tf", 1, "api", "aws_lambda_function.api"),
+        ("FG4010", "stores.tf", 19, None, "aws_elasticache_replication_group.cache"),
+        ("FG4002", "stores.tf", 28, None, "aws_secretsmanager_secret.db"),
+        ("FG4015", "triggers.tf", 21, None, "aws_s3_bucket.uploads"),
+        ("FG4014", "triggers.tf", 17, None, "aws_s3_bucket.uploads"),
+        ("FG4017", "stores.tf", 11, None, "aws_kinesis_stream.clicks"),
+        ("FG4013", "triggers.tf", 38, None, "aws_sns_topic.events"),
+        ("FG4012", "triggers.tf", 6, None, "aws_sqs_queue.jobs"),
+        ("FG7005", "apis.tf", 1, None, "aws_api_gateway_rest_api.shop"),
+        ("FG7005", "apis.tf", 27, None, "aws_apigatewayv2_api.http"),
+        ("FG7001", "main.tf", 11, "api", "aws_lambda_function.api"),
+        ("FG7002", "main.tf", 11, "api", "aws_lambda_function.api"),
+        ("FG7003", "triggers.tf", 11, "api", "aws_sqs_queue.jobs"),
+        ("FG7004", "main.tf", 11, "api", "aws_lambda_function.api"),
+        ("FG8002", "main.tf", 11, "api", "aws_lambda_function.api"),
+        ("FG8003", "main.tf", 11, "api", "aws_lambda_function.api"),
+        ("FG9002", "main.tf", 11, "api", "aws_lambda_function.api"),
+    }
+
+
+def test_remediation_uses_terraform_syntax() -> None:
+    result = scan(
+        FIXTURES / "app", Config(), load_options=LoadOptions(), today=_dt.date(2026, 12, 7)
+    )
+    by_rule = {f.rule_id: f.remediation for f in result.findings}
+    assert '`tracing_config { mode = "Active" }`' in by_rule["FG8002"]
+    assert "`aws_cloudwatch_log_group`" in by_rule["FG8003"]
+    # data-store rules: the same fix, written with the Terraform resource and argument names
+    assert by_rule["FG4012"].startswith(
+        "Set `sqs_managed_sse_enabled = true` on the `aws_sqs_queue`"
+    )
+    assert "`aws_s3_bucket_public_access_block`" in by_rule["FG4015"]
+    assert '`encryption_type = "KMS"`' in by_rule["FG4017"]
