@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-PY_HANDLER = '''import os
+PY_HANDLER = """import os
 import boto3
 from aws_lambda_powertools.utilities import parameters
 
@@ -59,11 +59,13 @@ def handler(event, context):
     boto3.resource("s3").Bucket(BUCKET).objects.filter(Prefix="p")
     s3.get_waiter("object_exists").wait(Bucket=BUCKET, Key="k")
     return {{"ok": True}}
-'''
+"""
 
 JS_HANDLER = """const AWS = require("aws-sdk");
-const {{ DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand }} = require("@aws-sdk/client-dynamodb");
-const {{ S3Client, GetObjectCommand, PutObjectCommand, ListObjectsV2Command }} = require("@aws-sdk/client-s3");
+const {{ DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand }} =
+  require("@aws-sdk/client-dynamodb");
+const {{ S3Client, GetObjectCommand, PutObjectCommand, ListObjectsV2Command }} =
+  require("@aws-sdk/client-s3");
 const {{ SQSClient, SendMessageCommand }} = require("@aws-sdk/client-sqs");
 const {{ DynamoDBDocumentClient, UpdateCommand, DeleteCommand }} = require("@aws-sdk/lib-dynamodb");
 
@@ -85,7 +87,8 @@ exports.handler = async (event) => {{
   await s3.send(new GetObjectCommand({{ Bucket: BUCKET, Key: "k" }}));
   await s3.send(new PutObjectCommand({{ Bucket: BUCKET, Key: "k{n}" }}));
   await s3.send(new ListObjectsV2Command({{ Bucket: BUCKET }}));
-  await new SQSClient({{}}).send(new SendMessageCommand({{ QueueUrl: process.env.QUEUE_URL, MessageBody: "x" }}));
+  const queue = new SQSClient({{}});
+  await queue.send(new SendMessageCommand({{ QueueUrl: process.env.QUEUE_URL, MessageBody: "x" }}));
   await v2s3.getObject({{ Bucket: BUCKET, Key: "a" }}).promise();
   await v2s3.putObject({{ Bucket: BUCKET, Key: "b" }}).promise();
   await v2s3.headObject({{ Bucket: BUCKET, Key: "c" }}).promise();

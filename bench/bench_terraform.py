@@ -89,8 +89,10 @@ def _measure(command: list[str]) -> dict[str, float]:
 
 def _counts(root: Path) -> str:
     done = subprocess.run(
-        [sys.executable, "-c", _LOAD_ALL, str(root)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _LOAD_ALL, str(root)], capture_output=True, text=True, check=False
     )
+    if done.returncode != 0:
+        sys.exit(f"loading the corpus failed:\n{done.stderr}")
     roots, functions, issues = done.stderr.split()
     return f"{roots} root modules, {functions} functions, {issues} load issues"
 

@@ -377,3 +377,64 @@ def test_code_claiming_a_file_in_a_write_root_is_found_whoever_builds_it() -> No
 )
 def test_ctypes_events(event: str, args: tuple[Any, ...], target: str) -> None:
     assert engine().check(event, args) == Finding("ctypes", "load", event, target)
+
+
+# -- second pass (issue 10) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("database", "target"),
+    [
+        ("/var/task/geo.db", "/var/task/geo.db"),
+        ("file:/var/task/geo.db", "/var/task/geo.db"),
+        ("file:///var/task/geo.db?cache=shared", "/var/task/geo.db"),
+        ("file:/var/task/a%20b.db?mode=rw", "/var/task/a b.db"),
+        (":memory:", None),
+        ("", None),
+        ("file::memory:?cache=shared", None),
+        ("file:/var/task/geo.db?mode=ro", None),
+        ("file:/var/task/geo.db?immutable=1", None),
+        ("file:shared?mode=memory", None),
+        ("/tmp/scratch.db", None),
+    ],
+)
+def test_sqlite_connect_is_judged_as_a_write_of_its_file(database: str, target: str | None) -> None:
+    found = engine().check("sqlite3.connect", (database,))
+    expected = None if target is None else Finding("file_write", "write", "sqlite3.connect", target)
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [("192.0.2.1", False), ("127.0.0.1", True), (socket.gethostname(), True), (None, True)],
+)
+def test_reverse_lookups_are_egress(host: Any, allowed: bool) -> None:
+    shield = engine()
+    found = shield.check("socket.gethostbyaddr", (host,))
+    assert (found is None) == allowed
+    if not allowed:
+        assert found == Finding("egress", "resolve", "socket.gethostbyaddr", host)
+    assert (shield.check("socket.getnameinfo", ((host, 80), 0)) is None) == allowed
+
+
+def test_dotdot_write_is_judged_where_it_lands(tmp_path: Path) -> None:
+    allowed = tmp_path / "allowed"
+    (allowed / "x").mkdir(parents=True)
+    (allowed / "x" / "up").symlink_to(allowed)  # made before the engine looks (native code)
+    shield = engine(write_roots=(str(allowed),))
+    sneaky = f"{allowed}/x/up/../escaped.txt"
+    assert shield.check("open", (sneaky, "w", WRITE)) == Finding(
+        "file_write", "write", "open", str(tmp_path / "escaped.txt")
+    )
+    assert shield.check("open", (f"{allowed}/x/../ok.txt", "w", WRITE)) is None
+
+
+def test_bytecode_cache_exemption_needs_the_exact_shape() -> None:
+    from faasguard_runtime.shield.engine import _is_bytecode_cache
+
+    assert _is_bytecode_cache("/var/task/pkg/__pycache__/mod.cpython-311.pyc")
+    assert _is_bytecode_cache("/var/task/pkg/__pycache__/mod.cpython-311.opt-1.pyc.140234")
+    assert _is_bytecode_cache("/var/task/pkg/__pycache__")
+    assert not _is_bytecode_cache("/var/task/__pycache__evil/x.pyc")
+    assert not _is_bytecode_cache("/var/task/__pycache__/run.sh")
+    assert not _is_bytecode_cache("/var/task/pkg/__pycache__/../handler.py")

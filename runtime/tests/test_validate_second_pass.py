@@ -234,6 +234,31 @@ def test_bodiless_responses_pass_a_response_schema(status: int) -> None:
     assert wrapped(rest_event("{}"), Context()) == result
 
 
+def test_response_headers_are_checked_like_bodies(security_events: list[SecurityEvent]) -> None:
+    # Only the headers the API means to send; a debug header carrying internals is refused.
+    allowed = {
+        "type": "object",
+        "properties": {"content-type": {"const": "application/json"}},
+        "additionalProperties": False,
+    }
+    ok = {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": "{}"}
+    wrapped = validate(response_header_schema=allowed)(Recorder(ok))
+    assert wrapped(rest_event("{}"), Context()) == ok
+    leaking = {
+        "statusCode": 200,
+        "headers": {"Content-Type": "application/json", "X-Debug-Sql": "select * from users"},
+        "body": "{}",
+    }
+    reply = validate(response_header_schema=allowed)(Recorder(leaking))(rest_event("{}"), Context())
+    assert (reply["statusCode"], json.loads(reply["body"])) == (500, {"error": "internal error"})
+    assert "select" not in json.dumps(reply)
+    assert reject_events(security_events) == [
+        refusal(
+            {"path": "headers", "reason": "schema"}, envelope="api-gateway-rest", stage="response"
+        )
+    ]
+
+
 # -- schema support ------------------------------------------------------------------------------
 
 
@@ -356,6 +381,13 @@ def test_drop_keeps_an_ordered_source_moving(security_events: list[SecurityEvent
     ]
 
 
+def test_handler_is_not_called_when_every_record_is_dropped() -> None:
+    handler = Recorder()
+    wrapped = validate(event_schema=ORDER, on_refused="drop")(handler)
+    assert wrapped(sqs_event('{"sku": 1}', "not json"), Context()) == {"batchItemFailures": []}
+    assert handler.calls == []
+
+
 def test_dead_letter_receives_the_refused_record() -> None:
     sent: list[tuple[str, str]] = []
 
@@ -440,16 +472,21 @@ def test_security_events_reach_the_powertools_logger(capsys: pytest.CaptureFixtu
 
     logger = Logger(service="orders", level=logging.INFO)
     sink = log_events(logger)
-    events.set_stdout(False)
     try:
         validate(event_schema=ORDER)(Recorder())(rest_event("{}"), Context("req-9"))
     finally:
         events.remove_sink(sink)
         events.set_stdout(True)
+    # One line per event, written by the Logger (the plain JSON line is replaced).
     (line,) = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
     assert (line["level"], line["service"], line["message"]) == (
         "WARNING",
         "orders",
         "faasguard security event",
     )
-    assert (line["faasguard"]["policy"], line["faasguard"]["request_id"]) == ("validate", "req-9")
+    assert (line["faasguard_event"], line["action"], line["request_id"]) == (
+        "validate",
+        "reject",
+        "req-9",
+    )
+    assert line["detail"]["errors"] == [{"path": "$", "reason": "schema"}]

@@ -59,6 +59,7 @@ _ISSUE_RULES = {
     IssueKind.NOT_A_TEMPLATE: "parse-error",
     IssueKind.UNSUPPORTED_APPLICATION: "unsupported-application",
     IssueKind.BUDGET: "budget-exceeded",
+    IssueKind.MISSING_CONFIG: "missing-config",
 }
 _ISSUE_REMEDIATION = {
     IssueKind.PARSE_ERROR: "Fix the file so it parses; until then faasguard cannot check it.",
@@ -79,6 +80,8 @@ _ISSUE_REMEDIATION = {
     "for its format. `--on-unsupported any` fails the build on it (docs/cli.md).",
     IssueKind.BUDGET: "Remove the generated or hostile construct the message names; if a real "
     "project reaches a budget, report it with the figures (docs/budgets.md).",
+    IssueKind.MISSING_CONFIG: "Scan the configuration that is deployed: commit it (without "
+    "secrets), or point faasguard at the copy the pipeline uses.",
 }
 
 
@@ -211,6 +214,8 @@ def _scan(
     enrichers: Sequence[Enricher] = (),
 ) -> ScanResult:
     root = target if target.is_dir() else target.parent
+    if not target.is_dir() and target.parent.name == ".chalice":
+        root = target.parent.parent  # a Chalice config: its project (app.py) is the folder above
     fs = ScanFS(root, max_file_bytes=config.max_file_bytes)
     discovery_issues: tuple[LoadIssue, ...] = ()
     if target.is_dir():
@@ -244,6 +249,9 @@ def _scan(
         # Imported when used: a scan without dependency analysis does not pay for it (3 ms).
         from faasguard.code.edge.inventory import FunctionEgress
         from faasguard.deps.inventory import FunctionDependencies
+    # Analyzers create findings of rules the configuration may have turned off (`--disable
+    # code`, `--disable FG2002`): those are dropped here, as the engine never runs such a rule.
+    switched_off = {rule.id for rule in all_rules()} - {rule.id for rule in rules}
     for app in apps:
         for analyzer in analyzers:
             for item in analyzer.analyze(app, fs):
@@ -251,8 +259,11 @@ def _scan(
                     inventory.append(item)
                 elif isinstance(item, FunctionEgress):
                     egress.append(item)
+                elif isinstance(item, Finding):
+                    if item.rule_id not in switched_off:
+                        findings.append(item)
                 else:
-                    findings.append(item if isinstance(item, Finding) else _issue_finding(item))
+                    findings.append(_issue_finding(item))
     active, suppressed, baselined = _partition(fold_floods(findings), config, baseline)
     return ScanResult(
         root=str(target),

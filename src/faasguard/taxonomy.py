@@ -49,6 +49,7 @@ CATEGORIES: Final = MappingProxyType(
         "surface.public-resource-policy": "Anyone, or any account's resource, may invoke.",
         "surface.cors-wildcard": "CORS allows any origin.",
         "surface.no-input-validation": "A handler uses event data without validating it.",
+        "surface.weak-authentication": "Users sign in or sign up in ways that are easy to abuse.",
         "availability.no-concurrency-limit": "An internet-facing function has no concurrency cap.",
         "availability.timeout-exceeds-trigger": "The timeout does not fit its trigger's limits.",
         "availability.no-dlq": "Failed asynchronous events are dropped.",

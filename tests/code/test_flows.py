@@ -1,9 +1,10 @@
 """Flows through the program (issue 7 section 3, 'taint survives').
 
-Fixture: tests/fixtures/code/python/flows: handler -> helper module -> sink, a sink inside a
-class method (state set in __init__), a closure, async/await, dicts and lists, tuple
-destructuring, JSON/base64/URL decoding and formatting, and a module shared through a layer
-(python/ folder; the layer's site-packages are vendored and never analysed).
+Fixture: tests/fixtures/code/python/flows: handler -> helper module -> sink (also through a dotted
+`import lib.util`), a sink inside a class method (state set in __init__), a closure,
+async/await, dicts and lists, tuple destructuring, JSON/base64/URL decoding and formatting, and a
+module shared through a layer (python/ folder; the layer's site-packages are vendored and never
+analysed).
 """
 
 from __future__ import annotations
@@ -145,6 +146,22 @@ EXPECTED: dict[str, list[Row]] = {
         ),
     ],
     "CleanFields": [],
+    "DottedImport": [
+        (
+            "FG2001",
+            "code.command-injection",
+            "src/handler.py",
+            77,
+            "DottedImport",
+            "high",
+            (
+                "src/handler.py:77 event field `body` read: request body (http-api)",
+                "src/lib/util.py:1 passed to `build_command()` as `name`",
+                "src/lib/util.py:2 built into a string",
+                "src/handler.py:77 reaches `subprocess.run()`: command run through a shell",
+            ),
+        ),
+    ],
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from faasguard.code.models.events import EVENT_FIELDS
@@ -28,8 +30,8 @@ _FIXTURES = {p.name for p in FIXTURES.iterdir() if p.is_dir()} | {
 @pytest.mark.parametrize(
     "row", _ROWS, ids=lambda r: f"{type(r).__name__}:{r.callee if hasattr(r, 'callee') else r.path}"
 )
-def test_every_row_names_an_existing_fixture(row: object) -> None:
-    assert getattr(row, "fixture") in _FIXTURES
+def test_every_row_names_an_existing_fixture(row: Any) -> None:
+    assert row.fixture in _FIXTURES
 
 
 def test_sink_rows_use_known_categories_and_conditions() -> None:

@@ -1,10 +1,10 @@
 """Sanitizers and validators (issue 7 section 5).
 
 Fixture: tests/fixtures/code/python/sanitizers. Each safe handler reaches the same kind of sink as
-a vulnerable one, through a conversion, a guard (equality, allowlist, anchored regex, isdigit) or
-schema validation (Powertools validate/validator/event_parser, faasguard_runtime.validate,
-pydantic, jsonschema). A sanitizer for another sink (markupsafe.escape before a shell) and an
-unanchored regex do not clear the data.
+a vulnerable one, through a conversion, a guard (equality, allowlist, anchored regex, isdigit),
+a file-name reduction (split on '/', removing '/') or schema validation (Powertools
+validate/validator/event_parser, faasguard_runtime.validate, pydantic, jsonschema). A sanitizer
+for another sink (markupsafe.escape before a shell) and an unanchored regex do not clear data.
 """
 
 from __future__ import annotations
@@ -70,6 +70,8 @@ EXPECTED: dict[str, list[Row]] = {
     "RuntimeValidateSafe": [],
     "PydanticSafe": [],
     "JsonschemaSafe": [],
+    "SplitNameSafe": [],
+    "ReplaceSlashSafe": [],
 }
 
 

@@ -1,7 +1,8 @@
 """Every Python sink of the tables: a vulnerable handler with its exact finding, a safe twin clean.
 
 Fixture: tests/fixtures/code/python/sinks (one SAM function per case, all behind an HTTP API,
-named <Module><Case>Vuln / <Module><Case>Safe).
+named <Module><Case>Vuln / <Module><Case>Safe). A sink matched by method name only (a cursor
+the engine cannot name) is medium confidence; a tainted path on a fixed host is medium severity.
 """
 
 from __future__ import annotations
@@ -126,6 +127,20 @@ EXPECTED: dict[str, list[Row]] = {
             ),
         ),
     ],
+    "SqlUnknownCursorVuln": [
+        (
+            "FG2002",
+            "code.sql-injection",
+            "src/sql.py",
+            39,
+            "SqlUnknownCursorVuln",
+            "medium",
+            (
+                "src/sql.py:39 event field `body` read: request body (http-api)",
+                "src/sql.py:39 reaches `execute()`: SQL query run",
+            ),
+        ),
+    ],
     "NosqlFilterVuln": [
         (
             "FG2003",
@@ -170,6 +185,20 @@ EXPECTED: dict[str, list[Row]] = {
         ),
     ],
     "NosqlMongoFieldsSafe": [],
+    "NosqlMongoWhereVuln": [
+        (
+            "FG2003",
+            "code.nosql-injection",
+            "src/nosql.py",
+            39,
+            "NosqlMongoWhereVuln",
+            "high",
+            (
+                "src/nosql.py:38 event field `queryStringParameters` read: query string (http-api)",
+                "src/nosql.py:39 reaches `users.find()`: MongoDB `$where` clause built from input",
+            ),
+        ),
+    ],
     "CodeEvalVuln": [
         (
             "FG2004",
@@ -377,6 +406,20 @@ EXPECTED: dict[str, list[Row]] = {
         ),
     ],
     "SsrfAllowlistSafe": [],
+    "SsrfFixedHostVuln": [
+        (
+            "FG2009",
+            "code.ssrf",
+            "src/ssrf.py",
+            26,
+            "SsrfFixedHostVuln",
+            "high",
+            (
+                "src/ssrf.py:25 event field `pathParameters` read: path parameters (http-api)",
+                "src/ssrf.py:26 reaches `requests.get()`: outbound request to a URL from input",
+            ),
+        ),
+    ],
     "XxeLxmlVuln": [
         (
             "FG2010",
@@ -392,6 +435,21 @@ EXPECTED: dict[str, list[Row]] = {
         ),
     ],
     "XxeLxmlDefaultSafe": [],
+    "XxeSaxVuln": [
+        (
+            "FG2010",
+            "code.xxe",
+            "src/xxe.py",
+            18,
+            "XxeSaxVuln",
+            "high",
+            (
+                "src/xxe.py:18 event field `body` read: request body (http-api)",
+                "src/xxe.py:18 reaches `make_parser().parse()`: XML from input parsed resolving external entities",
+            ),
+        ),
+    ],
+    "XxeSaxDefaultSafe": [],
 }
 
 
@@ -403,11 +461,26 @@ def results() -> dict[str, list[Row]]:
 
 
 @pytest.mark.parametrize("function", sorted(EXPECTED))
-def test_sink_case(results: dict[str, list[Row]], function: str) -> None:
+def test_case(results: dict[str, list[Row]], function: str) -> None:
     assert results.get(function, []) == EXPECTED[function]
 
 
 def test_no_finding_outside_the_cases(results: dict[str, list[Row]]) -> None:
     assert set(results) <= set(EXPECTED)
+
+
+def test_vulnerable_and_safe_cases_are_named_for_their_expectation(
+    results: dict[str, list[Row]],
+) -> None:
     assert all(not rows for name, rows in EXPECTED.items() if name.endswith("Safe"))
     assert all(rows for name, rows in EXPECTED.items() if name.endswith("Vuln"))
+
+
+def test_a_tainted_path_on_a_fixed_host_is_medium_severity() -> None:
+    findings, _ = analyze(FIXTURES / "sinks")
+    severities = {f.function: f.severity.value for f in findings if f.rule_id == "FG2009"}
+    assert severities == {
+        "SsrfUrlVuln": "high",
+        "SsrfUrlopenVuln": "high",
+        "SsrfFixedHostVuln": "medium",
+    }

@@ -275,7 +275,7 @@ def test_javascript_egress_and_calls(js_result: ScanResult) -> None:
                 "catalog.partner-shop.com",
                 "https",
                 "src/gateway_safe.mjs",
-                8,
+                9,
                 "env:CATALOG_URL",
                 "fetch",
             )
@@ -363,3 +363,91 @@ def test_egress_through_template_parameters() -> None:
         ("api.partner-shop.com", "env:BASE"),
         ("rates.partner-shop.com", "env:RATES"),
     ]
+
+
+def test_an_enricher_that_raises_is_reported_and_rules_still_run() -> None:
+    from faasguard.model import Application
+
+    class Broken:
+        def enrich(self, app: Application, fs: ScanFS) -> Application:
+            raise ValueError("boom")
+
+    result = scan(FIXTURES / "py_sam", Config(), load_options=LoadOptions(), enrichers=[Broken()])
+    crashed = [f for f in result.findings if f.rule_name == "rule-crashed"]
+    assert [(f.file, f.line, f.evidence) for f in crashed] == [
+        ("template.yaml", None, "Broken ValueError")
+    ]
+    # The rules ran on the application as loaded: no "code:" callers were added.
+    assert {f.function for f in result.findings if f.rule_id == "FG9001"} == {"Orphan"}
+    dispatcher = result.applications[0].function("Dispatcher")
+    assert dispatcher is not None and dispatcher.referenced_by == ()
+
+
+def test_unparsable_handler_leaves_egress_unknown() -> None:
+    from faasguard.report.text import render_text
+
+    result = _scan("broken_py")
+    assert [(e.function, e.code_read, e.hosts) for e in result.egress] == [("Legacy", False, ())]
+    assert "broken_py/Legacy: egress: unknown (code not read)" in render_text(result)
+    assert _mine(result) == set()
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.mark.parametrize(
+    ("app", "expected"),
+    [
+        (
+            "shop-serverless",
+            {
+                ("FG4021", "src/notify.js", 5, "notifyPartner", "critical"),
+                ("FG4021", "src/orders.py", 11, None, "high"),
+                ("FG5001", "src/admin.py", 8, "adminExport", "high"),
+                ("FG5001", "src/notify.js", 6, "notifyPartner", "high"),
+                ("FG5002", "src/notify.js", 12, "notifyPartner", "medium"),
+                ("FG6007", "src/admin.py", 6, "adminExport", "medium"),
+                ("FG6007", "src/orders.py", 14, "getOrder", "medium"),
+                ("FG6007", "src/orders.py", 21, "createOrder", "medium"),
+                ("FG6007", "src/receipts.py", 6, "resizeReceipt", "low"),
+                ("FG9001", "serverless.yml", 78, "legacyCleanup", "low"),
+            },
+        ),
+        (
+            "shop-sam",
+            {
+                ("FG4021", "src/shipping/quote.mjs", 5, "ShippingQuoteFunction", "high"),
+                ("FG5002", "src/reports/app.py", 15, "ReportApiFunction", "medium"),
+                ("FG5002", "src/shipping/quote.mjs", 8, "ShippingQuoteFunction", "medium"),
+                ("FG6007", "src/orders/app.py", 13, "ProcessOrderFunction", "low"),
+                ("FG6007", "src/reports/app.py", 8, "ReportFunction", "medium"),
+            },
+        ),
+    ],
+)
+def test_example_apps_code_edge_findings(
+    app: str, expected: set[tuple[str, str, int, str | None, str]]
+) -> None:
+    """The code flaws docs/example.md maps to code-edge findings, and nothing else."""
+    result = scan(
+        EXAMPLES / app,
+        Config(),
+        load_options=LoadOptions(),
+        analyzers=[CodeEdgeAnalyzer()],
+        enrichers=[CallGraphEnricher()],
+    )
+    assert {f[:5] for f in _mine(result)} == expected
+
+
+def test_calls_through_an_eventbridge_bus() -> None:
+    result = _scan("eventbridge_sam")
+    app = result.applications[0]
+    # Emitter's entry matches Listener's rule (same bus through `!Ref Bus`, source and
+    # detail type listed). JsEmitter publishes on the default bus: its OrderShipped reaches
+    # Shipping, its OrderPlaced reaches nobody (Listener listens on shop-bus).
+    assert function_calls(app, ScanFS(FIXTURES / "eventbridge_sam")) == (
+        FunctionCall("Emitter", "Listener", "eventbridge", "src/emit.py", 12, "env:BUS"),
+        FunctionCall("JsEmitter", "Shipping", "eventbridge", "src/emit_js.mjs", 9, "literal"),
+    )
+    listener = app.function("Listener")
+    assert listener is not None and listener.referenced_by == ("code:Emitter",)

@@ -419,5 +419,32 @@ def test_hostile_nesting_does_not_recurse_without_bound() -> None:
     assert "handler" in facts.handlers
     long_concat = "const u = " + " + ".join(["'x'"] * 5000) + ";\nfetch(u);\n"
     assert [c.callee for c in js(long_concat).calls] == ["fetch"]
-    chain = "import requests\nu = " + " + ".join(["'x'"] * 3000) + "\nrequests.get(u)\n"
+    chain = "import requests\nu = " + " + ".join(["'x'"] * 400) + "\nrequests.get(u)\n"
     assert egress_of([py(chain)], fn())[0].host == "unknown"
+
+
+def test_plaintext_environment_variable_used_as_a_base_url() -> None:
+    from faasguard.code.edge.outbound import plaintext_env
+
+    env = {"PARTNER_API": "http://api.partner.com", "NOTE": "http://wiki.partner.com/x"}
+    src = (
+        "import os, httpx\n"
+        "client = httpx.Client(base_url=os.environ['PARTNER_API'])\n"
+        "print(os.environ['NOTE'])\n"
+    )
+    found = list(plaintext_env(fn(env=env), [py(src)]))
+    assert [(name, url) for name, _, url in found] == [("PARTNER_API", "http://api.partner.com")]
+    axios = js(
+        "const a = require('axios');\nconst c = a.create({ baseURL: process.env.PARTNER_API });\n"
+    )
+    assert [n for n, _, _ in plaintext_env(fn(env=env), [axios])] == ["PARTNER_API"]
+
+
+def test_client_base_urls_are_egress() -> None:
+    src = (
+        "import httpx\n"
+        "client = httpx.Client(base_url='https://api.partner.com/v2', timeout=3)\n"
+        "def handler(e, c):\n    return client.get('/items').json()\n"
+    )
+    hosts = egress_of([py(src)], fn())
+    assert [(h.host, h.line, h.call) for h in hosts] == [("api.partner.com", 2, "httpx.Client")]

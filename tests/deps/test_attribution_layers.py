@@ -125,7 +125,7 @@ def test_sam_layers_are_attributed_to_every_function_using_them(store_path):
                 "rsa", "4.0", "PyPI", "src/api/requirements.txt", 1, True, True, "lockfile", "==4.0"
             ),
         ),
-        own_lines=6,
+        own_lines=8,  # the handler and the layer's own common/__init__.py
         layers=(common,),
     )
     assert inventory["WorkerFunction"] == FunctionDependencies(

@@ -36,7 +36,9 @@ def _scan(root: Path):
     return scan(root, Config(), load_options=LoadOptions(), analyzers=[DependencyAnalyzer(None)])
 
 
-def test_root_manifests_fill_in_only_the_ecosystems_a_function_folder_lacks(tmp_path):
+def test_root_manifests_are_not_shipped_with_a_code_uri_sub_folder(tmp_path):
+    # `sam build` packages the CodeUri folder only: the root's package.json (a front-end build,
+    # test tools) is not in the Web function's artifact.
     _write(
         tmp_path,
         {
@@ -51,7 +53,7 @@ def test_root_manifests_fill_in_only_the_ecosystems_a_function_folder_lacks(tmp_
     result = _scan(tmp_path)
     assert {d.function: d.manifests for d in result.dependencies} == {
         "Api": ("api/requirements.txt",),
-        "Web": ("package.json",),
+        "Web": (),
     }
 
 

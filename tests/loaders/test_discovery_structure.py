@@ -118,6 +118,13 @@ def test_a_non_template_named_explicitly_is_a_parse_error(tmp_path: Path) -> Non
         ({"Resources": {}}, "Resources is not a mapping of logical ids to resources"),
         ({"Resources": {"cpu": 4}}, "no entry of Resources is a resource with a Type"),
         (
+            {
+                "Transform": "AWS::LanguageExtensions",
+                "Resources": {"Fn::ForEach::Topics": ["T", ["A", "B"], {}]},
+            },
+            None,
+        ),
+        (
             {"service": "s", "provider": {"name": "aws"}, "Resources": {"B": {"Type": "T"}}},
             "it is a Serverless service (service and provider), not a CloudFormation template",
         ),

@@ -165,6 +165,7 @@ def _sqs_findings(
 def test_visibility_below_function_timeout_is_medium() -> None:
     findings = _sqs_findings(timeout=60, visibility=45)
     assert briefs(findings) == [Brief("FG7003", "worker", "JobsQueue", FILE, 33, Severity.MEDIUM)]
+    assert findings[0].title == "Queue visibility timeout shorter than the function can run"
     assert "hides messages for 45 s" in findings[0].message
     assert "may run for 60 s" in findings[0].message
     assert (
@@ -175,8 +176,14 @@ def test_visibility_below_function_timeout_is_medium() -> None:
 def test_visibility_default_30_below_six_times_timeout_is_low() -> None:
     findings = _sqs_findings(timeout=10)  # 30 s default < 60 s recommended
     assert briefs(findings) == [Brief("FG7003", "worker", "JobsQueue", FILE, 33, Severity.LOW)]
-    assert "hides messages for 30 s" in findings[0].message
-    assert "6 times" in findings[0].message
+    # Title and message agree with the evidence: 30 s is not shorter than the 10 s timeout.
+    assert findings[0].title == "Queue visibility timeout under six times the function timeout"
+    assert findings[0].message == (
+        "Queue `JobsQueue` hides messages for 30 s, at least as long as function `worker` may "
+        "run (10 s), but under the 60 s AWS recommends (6 x the function timeout) so retries "
+        "after throttling do not redeliver messages."
+    )
+    assert findings[0].evidence == "VisibilityTimeout: 30; function timeout: 10"
 
 
 @pytest.mark.parametrize(("visibility", "expected"), [(59, Severity.LOW), (60, None), ("60", None)])
@@ -191,7 +198,7 @@ def test_unset_timeout_uses_platform_default() -> None:
     # Serverless default 6 s: 6 x 6 = 36 > 30 -> low.
     findings = _sqs_findings(timeout=None, fmt=AppFormat.SERVERLESS)
     assert [f.severity for f in findings] == [Severity.LOW]
-    assert "may run for 6 s" in findings[0].message
+    assert "may run (6 s)" in findings[0].message
 
 
 @pytest.mark.parametrize(

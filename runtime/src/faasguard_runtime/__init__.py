@@ -13,7 +13,9 @@ Five parts, each answering one threat (see ``docs/runtime/``):
 * :mod:`faasguard_runtime.events`: one JSON line per security event on the log stream.
 
 It never imports the faasguard scanner, and needs only the standard library unless an extra
-(``schema``, ``crypto``, ``redis``, ``aws``) is installed; optional modules load on first use.
+(``schema``, ``crypto``, ``redis``, ``aws``, ``pydantic``, ``powertools``) is installed; each part
+and each optional module loads on first use, so a function pays at cold start only for the parts
+it uses. :mod:`faasguard_runtime.powertools` plugs the parts into AWS Lambda Powertools.
 """
 
 import sys as _sys

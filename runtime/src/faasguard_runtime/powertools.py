@@ -14,7 +14,7 @@ rather than asking for a different structure:
   encrypted, bound to their key, with an enforced TTL.
 * :func:`accepted_batch`: the event a Powertools ``BatchProcessor`` should see after ``@validate``
   refused some records: only the accepted ones.
-* :func:`log_events`: send every security event to a Powertools ``Logger`` as well.
+* :func:`log_events`: write every security event through a Powertools ``Logger``.
 
 Powertools is an optional dependency: nothing here imports it at module level, and importing
 this module without it installed works (using a function that needs it raises ImportError).
@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from faasguard_runtime.cache.encrypted import EncryptedCache
-from faasguard_runtime.events import SecurityEvent, add_sink, set_request_context
+from faasguard_runtime.events import SecurityEvent, add_sink, set_request_context, set_stdout
 from faasguard_runtime.validate.decorator import Validator
 from faasguard_runtime.validate.envelopes import ValidatedEvent
 
@@ -47,6 +47,7 @@ def validation_middleware(
     path: Any = None,
     headers: Any = None,
     response: Any = None,
+    response_headers: Any = None,
     refusal_headers: Mapping[str, str] | None = None,
     strict: bool = True,
     max_payload_bytes: int | None = None,
@@ -69,6 +70,7 @@ def validation_middleware(
         headers: schema or model of the headers (names lower-cased; never closed).
         response: schema or model the route's JSON response body must match; a mismatch
             becomes a generic 500 (and a security event), never the response.
+        response_headers: schema or model of the route's response headers (lower-cased).
         refusal_headers: headers added to every refusal (CORS, for instance).
         strict: close plain object JSON Schemas (``additionalProperties: false``).
         max_payload_bytes: body size cap; None keeps the trigger's default.
@@ -90,6 +92,7 @@ def validation_middleware(
         query_schema=query,
         path_schema=path,
         header_schema=headers,
+        response_header_schema=response_headers,
         refusal_headers=refusal_headers,
     )
 
@@ -123,7 +126,8 @@ def _from_response(response: Any) -> dict[str, Any]:
     body = getattr(response, "body", None)
     if isinstance(body, (dict, list)):
         body = json.dumps(body)
-    return {"statusCode": _status(response), "body": body}
+    headers = getattr(response, "headers", None) or {}
+    return {"statusCode": _status(response), "headers": dict(headers), "body": body}
 
 
 def _to_response(reply: Mapping[str, Any]) -> Any:
@@ -161,12 +165,20 @@ def accepted_batch(validated: ValidatedEvent) -> dict[str, Any]:
     return event
 
 
-def log_events(logger: Any) -> Callable[[SecurityEvent], None]:
-    """Send every future security event to a Powertools ``Logger`` too (as a structured entry).
+def log_events(logger: Any, *, replace_stdout: bool = True) -> Callable[[SecurityEvent], None]:
+    """Write every future security event through a Powertools ``Logger``.
 
-    Blocks are logged at ``warning``, alerts at ``warning``, the rest at ``info``. The event's
-    fields go under the ``faasguard`` key, so Logger's own keys (service, cold start, the
-    request id it injects) stay alongside.
+    Each event becomes one Logger entry whose message is ``faasguard security event`` and whose
+    keys are the event's (``faasguard_event``, ``policy``, ``action``, ``mode``, ``detail``,
+    ``request_id``), next to the Logger's own (service, cold start, its correlation ids). The
+    ``faasguard_event`` key stays at the top level, so metric filters written for the plain JSON
+    line (``{ $.faasguard_event = "shield.egress" }``) match these entries too. Blocks and alerts
+    are logged at ``warning``, the rest at ``info``.
+
+    Args:
+        logger: a Powertools ``Logger``.
+        replace_stdout: stop the plain JSON line (:func:`faasguard_runtime.events.set_stdout`),
+            so that each event is written once, by the Logger.
 
     Returns:
         The sink (pass it to :func:`faasguard_runtime.remove_sink` to stop).
@@ -174,10 +186,15 @@ def log_events(logger: Any) -> Callable[[SecurityEvent], None]:
 
     def sink(event: SecurityEvent) -> None:
         entry = json.loads(event.to_json())
+        # The Logger writes its own timestamp and function name.
+        entry.pop("timestamp", None)
+        entry.pop("function_name", None)
         log = logger.warning if event.mode in ("block", "alert") else logger.info
-        log("faasguard security event", extra={"faasguard": entry})
+        log("faasguard security event", extra=entry)
 
     add_sink(sink)
+    if replace_stdout:
+        set_stdout(False)
     return sink
 
 

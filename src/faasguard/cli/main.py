@@ -162,9 +162,46 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--ecosystem", choices=("PyPI", "npm"), help="ecosystem of the export")
     db_commands.add_parser("status", help="show the store's age and record counts")
 
-    from faasguard.cli.permissions_cmd import add_parser as add_permissions
-
-    add_permissions(commands)  # the module imports only the standard library at start-up
+    perm = commands.add_parser(
+        "permissions",
+        help="per function: granted vs needed permissions, least-privilege policy, --fix",
+    )
+    perm.add_argument("path", nargs="?", default=".", help="folder or template (default: .)")
+    perm.add_argument(
+        "--cloudtrail",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="CloudTrail log file or folder (S3 delivery or `aws cloudtrail lookup-events` "
+        "output); repeatable",
+    )
+    perm.add_argument("--since", metavar="TIME", help="only CloudTrail events at or after TIME")
+    perm.add_argument("--until", metavar="TIME", help="only CloudTrail events at or before TIME")
+    perm.add_argument("-f", "--format", choices=("text", "json"), default="text")
+    perm.add_argument(
+        "--fix",
+        action="store_true",
+        help="rewrite templates: one least-privilege role per function",
+    )
+    perm.add_argument(
+        "--dry-run", action="store_true", help="with --fix: print the unified diff, write nothing"
+    )
+    perm.add_argument("--stage", help="Serverless stage to resolve")
+    perm.add_argument("--region", help="AWS region to resolve")
+    perm.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="CloudFormation parameter override (repeatable)",
+    )
+    perm.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files and folders matching GLOB (repeatable)",
+    )
     return parser
 
 

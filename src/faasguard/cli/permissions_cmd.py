@@ -5,6 +5,9 @@ platform feature or CloudTrail event behind each need), what is unused, what cou
 resolved, and the least-privilege policy; ``--fix`` writes that policy back into the templates
 (``--dry-run`` prints the diff instead).
 
+Imported only when the command runs (its arguments are declared in ``cli/main.py``), so the
+start-up of every other command does not pay for it.
+
 Exit codes (docs/cli.md): 0 done; 2 bad input (a CloudTrail file that cannot be read, a
 template ``--fix`` cannot rewrite, a bad ``--since``); 3 internal error.
 """
@@ -13,64 +16,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
 
-# `typing` costs milliseconds at start-up, and this module is imported by every `faasguard`
-# command line (it adds its parser): the names below are only annotations. mypy reads any
-# constant called TYPE_CHECKING as true.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-    from pathlib import Path
-    from typing import Any, TextIO
-
-__all__ = ["add_parser", "run_permissions"]
+__all__ = ["run_permissions"]
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-
-
-def add_parser(commands: Any) -> None:
-    """Add the ``permissions`` command to the CLI's subparsers."""
-    cmd = commands.add_parser(
-        "permissions",
-        help="per function: granted vs needed permissions, least-privilege policy, --fix",
-    )
-    cmd.add_argument("path", nargs="?", default=".", help="folder or template (default: .)")
-    cmd.add_argument(
-        "--cloudtrail",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="CloudTrail log file or folder (S3 delivery or `aws cloudtrail lookup-events` "
-        "output); repeatable",
-    )
-    cmd.add_argument("--since", metavar="TIME", help="only CloudTrail events at or after TIME")
-    cmd.add_argument("--until", metavar="TIME", help="only CloudTrail events at or before TIME")
-    cmd.add_argument("-f", "--format", choices=("text", "json"), default="text")
-    cmd.add_argument(
-        "--fix",
-        action="store_true",
-        help="rewrite templates: one least-privilege role per function",
-    )
-    cmd.add_argument(
-        "--dry-run", action="store_true", help="with --fix: print the unified diff, write nothing"
-    )
-    cmd.add_argument("--stage", help="Serverless stage to resolve")
-    cmd.add_argument("--region", help="AWS region to resolve")
-    cmd.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="CloudFormation parameter override (repeatable)",
-    )
-    cmd.add_argument(
-        "--exclude",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="skip files and folders matching GLOB (repeatable)",
-    )
 
 
 def run_permissions(args: argparse.Namespace, *, out: TextIO | None = None) -> int:
@@ -87,8 +40,6 @@ def run_permissions(args: argparse.Namespace, *, out: TextIO | None = None) -> i
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
-    from pathlib import Path
-
     from faasguard.errors import ConfigError
     from faasguard.iam.needed.analyzer import function_permissions
 
@@ -156,8 +107,6 @@ def _observed(
 
             raise ConfigError("--since/--until need --cloudtrail")
         return {}, []
-    from pathlib import Path
-
     from faasguard.iam.cloudtrail import attribute, observed_needs, parse_time, read_events
 
     since = parse_time(args.since, what="--since") if args.since else None
@@ -190,24 +139,32 @@ def _fix(
     out: TextIO,
     notices: list[str],
 ) -> int:
-    from faasguard.fix.plan import plan_fix, unified_diff, write_fix
+    from faasguard.fix.plan import FixError, plan_fix, unified_diff, write_fix
 
     for note in notices:
         print(f"note: {note}", file=sys.stderr)
+    failed = False
     for app in apps:
-        plan = plan_fix(app, perms, fs)
-        for kept in plan.kept:
-            print(f"{plan.file}: kept {kept}", file=sys.stderr)
-        if args.dry_run:
-            out.write(unified_diff(plan))
-        else:
+        # One template that cannot be rewritten must not stop the others; it still fails
+        # the command (exit 2), so a CI step cannot pass with a fix half applied unseen.
+        try:
+            plan = plan_fix(app, perms, fs)
+            for kept in plan.kept:
+                print(f"{plan.file}: kept {kept}", file=sys.stderr)
+            if args.dry_run:
+                out.write(unified_diff(plan))
+                continue
             write_fix(plan, fs)
-            if plan.changed:
-                print(
-                    f"{plan.file}: least-privilege role for {', '.join(plan.changed)}",
-                    file=sys.stderr,
-                )
-    return EXIT_OK
+        except FixError as exc:
+            print(f"faasguard: error: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        if plan.changed:
+            print(
+                f"{plan.file}: least-privilege role for {', '.join(plan.changed)}",
+                file=sys.stderr,
+            )
+    return EXIT_USAGE if failed else EXIT_OK
 
 
 def _need_json(need: Any) -> dict[str, Any]:
@@ -239,6 +196,7 @@ def _json(perms: Iterable[Any], notices: list[str]) -> dict[str, Any]:
                         "resources": list(g.resources),
                         "granted_actions": g.granted,
                         "conditional": g.conditional,
+                        "duplicates": g.duplicates,
                     }
                     for g in perm.granted
                 ],
@@ -275,6 +233,8 @@ def _text(perms: Iterable[Any], notices: list[str], out: TextIO) -> None:
         for g in perm.granted:
             where = f"managed policy {g.policy}" if g.policy else g.origin
             cond = " [with a Condition]" if g.conditional else ""
+            if g.duplicates:
+                cond += f" [and {g.duplicates} identical statement(s)]"
             w(
                 f"    {g.location} {where}: {', '.join(g.actions)} on {', '.join(g.resources)} "
                 f"({g.granted} action(s)){cond}\n"

@@ -13,13 +13,15 @@ import re
 
 from faasguard.errors import LoadError
 from faasguard.fs import ScanFS
-from faasguard.model import Application, Function, Unknown
+from faasguard.model import AppFormat, Application, Function, Unknown
 
 __all__ = ["layer_roots"]
 
 _LAYER_TYPES = frozenset({"AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"})
 _REF = re.compile(r"!Ref ([A-Za-z0-9]+)\Z")
 _GETATT = re.compile(r"!GetAtt ([A-Za-z0-9]+)\.(?:Arn|LayerVersionArn)\Z")
+#: Terraform: ``aws_lambda_layer_version.deps.arn`` (also inside modules).
+_TERRAFORM = re.compile(r"((?:module\.[\w-]+\.)*aws_lambda_layer_version\.[\w-]+)\.(?:arn|id)\Z")
 
 
 def layer_roots(fs: ScanFS, app: Application, fn: Function) -> tuple[str, ...]:
@@ -31,7 +33,8 @@ def layer_roots(fs: ScanFS, app: Application, fn: Function) -> tuple[str, ...]:
     for reference in fn.layers:
         if not isinstance(reference, Unknown):
             continue
-        found = _REF.match(reference.expression) or _GETATT.match(reference.expression)
+        expression = reference.expression
+        found = _REF.match(expression) or _GETATT.match(expression) or _TERRAFORM.match(expression)
         resource = app.resource(found.group(1)) if found else None
         if resource is None or resource.type not in _LAYER_TYPES:
             continue
@@ -39,7 +42,12 @@ def layer_roots(fs: ScanFS, app: Application, fn: Function) -> tuple[str, ...]:
         value = resource.properties.get(key)
         if not isinstance(value, str) or "://" in value:
             continue
-        folder = posixpath.dirname(app.file) or "."
+        # Relative to the template's folder (a Terraform app's folder is its root).
+        folder = (
+            (app.root or ".")
+            if app.format is AppFormat.TERRAFORM
+            else (posixpath.dirname(app.file) or ".")
+        )
         try:
             path = fs.join(folder, value, referrer=app.file, line=resource.line_of(key))
         except LoadError:

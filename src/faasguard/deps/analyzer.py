@@ -20,6 +20,7 @@ from faasguard.deps.artifacts import ArtifactContents, count_code_lines
 from faasguard.deps.attribution import FunctionShipment, ManifestCache, shipment_for
 from faasguard.deps.inventory import FunctionDependencies, LayerDependencies, ShippedPackage
 from faasguard.deps.manifests import Dependency
+from faasguard.deps.platforms import windows_only
 from faasguard.deps.reachability import ImportClosure, closure_of, python_import_names
 from faasguard.deps.vulns import (
     Affected,
@@ -31,7 +32,7 @@ from faasguard.deps.vulns import (
     VulnerabilitySource,
     smallest_fix,
 )
-from faasguard.findings import Finding, PackageRef, Severity, VulnerabilityRef
+from faasguard.findings import Confidence, Finding, PackageRef, Severity, VulnerabilityRef
 from faasguard.fs import ScanFS
 from faasguard.loaders.interface import LoadIssue
 from faasguard.model import Application
@@ -322,6 +323,9 @@ class DependencyAnalyzer:
         pkg = items[0].package
         aliases = tuple(sorted((set(vuln.aliases) | set(vuln.record_ids)) - {vuln.id}))
         severity = _LEVEL.get(vuln.level, Severity.MEDIUM) if vuln.level else Severity.MEDIUM
+        other_platform = windows_only(vuln.summary, vuln.details)
+        if other_platform:
+            severity = Severity.LOW
         alias_text = f" ({', '.join(aliases)})" if aliases else ""
         reach = (
             "imported by the handler of " + ", ".join(f"`{f}`" for f in importers)
@@ -335,6 +339,11 @@ class DependencyAnalyzer:
             f"{_sentence(vuln.summary or 'no summary')} {_upper_first(_shipped_by(functions))}; "
             f"{reach}."
         )
+        if other_platform:
+            message += (
+                " The advisory applies only on Windows (its own text says so) and Lambda runs "
+                "Linux, so it is reported at low severity."
+            )
         if fix:
             remediation = (
                 f"Upgrade {pkg.name} to {fix} or later in {manifest}: the smallest "
@@ -358,7 +367,7 @@ class DependencyAnalyzer:
             rule_name=rule.name,
             category=rule.category,
             severity=severity,
-            confidence=rule.confidence,
+            confidence=Confidence.LOW if other_platform else rule.confidence,
             title=rule.title,
             message=message,
             file=manifest,

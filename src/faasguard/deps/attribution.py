@@ -311,14 +311,10 @@ def _manifest_paths(
     if app.format is AppFormat.SERVERLESS:
         paths = _serverless_manifests(root, code_root, fn, cache)
     else:
+        # `sam build` and `aws cloudformation package` ship the CodeUri folder alone: a
+        # manifest at the template's root (a front-end's package-lock.json) is not in the
+        # function's artifact, so it is not the function's.
         paths = list(fn.dependency_manifests or cache.manifests_under(code_root))
-        if code_root != root:
-            own = {_ecosystem_of_name(p) for p in paths}
-            paths.extend(
-                p
-                for p in cache.manifests_in(root)
-                if _ecosystem_of_name(p) not in own and p not in paths
-            )
     return tuple(p for p in paths if _ecosystem_of_name(p) in wanted and is_manifest(p))
 
 

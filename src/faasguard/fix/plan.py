@@ -46,20 +46,22 @@ class FixPlan:
 def plan_fix(app: Application, perms: list[FunctionPermissions], fs: ScanFS) -> FixPlan:
     """Rewrite ``app``'s template so each function it can judge gets its own role.
 
+    A format the fix does not write (Terraform, CDK output, JSON) gives a plan that changes
+    nothing and says why in ``kept``.
+
     Raises:
-        FixError: the template cannot be read, is JSON, or cannot be parsed round-trip.
+        FixError: the template cannot be read or cannot be parsed round-trip.
     """
+    if app.format not in (AppFormat.SERVERLESS, AppFormat.SAM, AppFormat.CLOUDFORMATION):
+        why = f"--fix does not rewrite {app.format.value} applications; apply the printed policy"
+        return FixPlan(app.file, "", "", (), (f"every function: {why}",))
     try:
         text = fs.read_text(app.file)
     except LoadError as exc:
         raise FixError(f"{app.file}: cannot read: {exc.detail}") from None
     if app.file.endswith(".json") or text.lstrip().startswith("{"):
-        raise FixError(
-            f"{app.file}: JSON templates are not rewritten; apply the policies that "
-            "`faasguard permissions` prints by hand"
-        )
-    if app.format not in (AppFormat.SERVERLESS, AppFormat.SAM, AppFormat.CLOUDFORMATION):
-        raise FixError(f"{app.file}: --fix does not rewrite {app.format.value} applications")
+        why = "JSON templates are not rewritten; apply the printed policy"
+        return FixPlan(app.file, text, text, (), (f"every function: {why}",))
     yaml, data = load(text, file=app.file)
     ours = [p for p in perms if p.application == app.name]
     if app.format is AppFormat.SERVERLESS:

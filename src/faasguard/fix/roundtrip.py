@@ -193,7 +193,7 @@ def _last_slot(node: Any) -> tuple[Any, Any, int] | None:
     """The deepest last element of ``node``: (container, key or index, comment slot)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    found = None
+    found: tuple[Any, Any, int] | None = None
     while isinstance(node, (CommentedMap, CommentedSeq)) and len(node):
         if isinstance(node, CommentedMap):
             key: Any = list(node)[-1]
@@ -221,6 +221,12 @@ def replace_value(mapping: Any, key: str, value: Any) -> None:
     token = entry[slot] if entry and len(entry) > slot else None
     if token is None:
         return
+    text = str(getattr(token, "value", ""))
+    if text.lstrip(" ").startswith("#"):
+        # An end-of-line comment about the removed value: only the blank lines go on.
+        if "\n" not in text:
+            return
+        token.value = text[text.index("\n") :]
     target, target_index, target_slot = new
     items = target.ca.items.setdefault(target_index, [None, None, None, None])
     while len(items) <= target_slot:

@@ -39,7 +39,9 @@ class Fit:
 
 
 @cache
-def _candidates() -> tuple[tuple[str, str, tuple[tuple[frozenset[str], tuple[str, ...]], ...]], ...]:
+def _candidates() -> tuple[
+    tuple[str, str, tuple[tuple[frozenset[str], tuple[str, ...]], ...]], ...
+]:
     """Single-parameter templates as (name, parameter, ((actions, resource texts), ...)).
 
     Resource texts use ``{ref}`` where the parameter goes; templates whose shape is anything

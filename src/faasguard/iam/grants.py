@@ -372,18 +372,10 @@ class RoleGrants:
     boundary: PolicySource | None = None
     boundary_unknown: bool = False
     _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def memo(self) -> dict[str, object]:
-        """A scratch dict living as long as this evaluation, for callers' derived results.
-
-        The permission rules keep per-role results there (which statements are admin-level),
-        computed once instead of once per rule. Keys are the caller's; values never leak out.
-        """
-        return self._memo
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_memo", {})
+    #: A scratch dict living as long as this evaluation, for callers' results derived from it
+    #: (the permission rules keep which statements are admin-level there, computed once
+    #: instead of once per rule).
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     # -- statements ----------------------------------------------------------------------------
 

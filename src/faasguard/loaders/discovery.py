@@ -267,10 +267,26 @@ _UNSUPPORTED_FILES: Final[Mapping[str, tuple[str, str]]] = {
 
 
 def _chalice(fs: ScanFS, walk: _Walk, rel: str, names: set[str]) -> None:
-    """A ``.chalice`` folder with ``config.json`` beside an ``app.py`` is a Chalice app."""
+    """A ``.chalice`` folder beside an ``app.py`` is a Chalice app.
+
+    Its ``config.json`` is often kept out of the repository, with a ``config-sample.json`` in
+    its place: the sample is then read (the loader says so), and with no config at all the
+    app still loads with Chalice's defaults; it never passes unseen.
+    """
+    if "app.py" not in names:
+        return
     config = f"{rel}/config.json"
-    if "app.py" in names and fs.exists(config):
-        walk.found.append(TemplateRef(config, "chalice"))
+    if not fs.exists(config):
+        try:
+            samples = sorted(
+                entry.name
+                for entry in os.scandir(fs.root / rel)
+                if entry.name.startswith("config") and entry.name.endswith(".json")
+            )
+        except OSError:
+            samples = []
+        config = f"{rel}/{samples[0]}" if samples else config
+    walk.found.append(TemplateRef(config, "chalice"))
 
 
 def _local_modules(fs: ScanFS, rel: str, folder: str) -> set[str]:
@@ -356,7 +372,7 @@ def classify(fs: ScanFS, rel: str) -> TemplateRef | None:
     if name.endswith(".tf"):
         folder = posixpath.dirname(rel) or "."
         return TemplateRef(folder, "terraform") if _terraform_available() else None
-    if name == "config.json" and parts[-2:-1] == [".chalice"]:
+    if name.startswith("config") and name.endswith(".json") and parts[-2:-1] == [".chalice"]:
         return TemplateRef(rel, "chalice")
     loader = _loader_for(fs, rel, name, in_cdk_out=parts[-2:-1] == ["cdk.out"])
     if loader is None and name.endswith(_CFN_SUFFIXES):
@@ -451,8 +467,10 @@ def template_structure(data: Any) -> str | None:
     """Why a parsed document is not a CloudFormation template, or None when it is one.
 
     A template is a mapping that declares ``AWSTemplateFormatVersion``, or whose ``Resources``
-    maps logical ids to mappings with a ``Type``. A Serverless service (``service`` plus
-    ``provider``, such as a ``serverless print`` output) is not a CloudFormation template.
+    maps logical ids to mappings with a ``Type`` (or is a non-empty mapping under an AWS
+    ``Transform``, whose ``Fn::ForEach`` loops are not resources yet). A Serverless service
+    (``service`` plus ``provider``, such as a ``serverless print`` output) is not a
+    CloudFormation template.
     Words alone (``Resources`` in seed data, a JSON schema's ``properties``) never make one.
 
     Args:
@@ -472,6 +490,10 @@ def template_structure(data: Any) -> str | None:
         return "it has no Resources section"
     if not isinstance(resources, dict) or not resources:
         return "Resources is not a mapping of logical ids to resources"
+    transform = data.get("Transform")
+    transforms = transform if isinstance(transform, list) else [transform]
+    if any(isinstance(t, str) and t.startswith("AWS::") for t in transforms):
+        return None  # an AWS transform (SAM, ``Fn::ForEach`` loops of the language extensions)
     typed = [
         isinstance(entry, dict) and isinstance(entry.get("Type"), str)
         for entry in resources.values()

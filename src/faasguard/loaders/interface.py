@@ -41,6 +41,9 @@ class IssueKind(str, Enum):
     #: A whole application in a format faasguard does not read (Pulumi, an unsynthesised CDK
     #: app...), reported once per application rather than once per file.
     UNSUPPORTED_APPLICATION = "unsupported-application"
+    #: A framework's configuration file is absent: a sample, or the framework's defaults, were
+    #: read in its place (a Chalice project without ``.chalice/config.json``).
+    MISSING_CONFIG = "missing-config"
     #: A size or work budget was reached (docs/budgets.md); the part over it is unknown.
     BUDGET = "budget"
 

@@ -128,6 +128,55 @@ def _finding_block(finding: Finding, *, color: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Severities whose repeats are grouped: hygiene (tracing, log retention, descriptions) that
+#: would otherwise push the serious findings off the screen.
+_GROUPED = frozenset({Severity.LOW, Severity.INFO})
+#: How many findings of one rule in one application make a group.
+_GROUP_MIN = 3
+
+
+def _finding_blocks(findings: tuple[Finding, ...], *, color: bool) -> str:
+    """Every finding, worst first, with low-value repeats as one block per rule and application.
+
+    JSON and SARIF keep every instance; only the terminal groups, so a reader sees the serious
+    findings first instead of scrolling past the same hygiene line for 26 functions.
+    """
+    groups: dict[tuple[str, str, Severity], list[Finding]] = {}
+    for finding in findings:
+        if finding.severity in _GROUPED and finding.function:
+            key = (finding.rule_id, finding.application, finding.severity)
+            groups.setdefault(key, []).append(finding)
+    out: list[str] = []
+    done: set[tuple[str, str, Severity]] = set()
+    for finding in findings:
+        key = (finding.rule_id, finding.application, finding.severity)
+        group = groups.get(key)
+        if group is None or len(group) < _GROUP_MIN or finding.function is None:
+            out.append(_finding_block(finding, color=color))
+        elif key not in done:
+            done.add(key)
+            out.append(_group_block(group, color=color))
+    return "".join(out)
+
+
+def _group_block(group: list[Finding], *, color: bool) -> str:
+    first = group[0]
+    label = f"{first.severity.value.upper():8}"
+    if color:
+        label = f"{_ANSI[first.severity]}{label}{_RESET}"
+    where = ", ".join(
+        f"{f.function} ({f.file}{':' + str(f.line) if f.line else ''})" for f in group
+    )
+    lines = [
+        f"{label} {first.rule_id} {_clean(first.rule_name)}  {len(group)} functions in "
+        f"{_clean(first.application)}",
+        f"         {_clean(first.title)}: {_clean(where)}",
+        f"         e.g. {_clean(first.message)}",
+        f"         fix: {_clean(first.remediation)}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def render_text(result: ScanResult, *, color: bool = False, width: int = 120) -> str:
     """Render the terminal report (ANSI colours only when ``color`` is True)."""
     buffer = io.StringIO()
@@ -170,7 +219,7 @@ def render_text(result: ScanResult, *, color: bool = False, width: int = 120) ->
         console.print()
         console.print("[bold]Findings[/]")
         console.file.flush()
-        buffer.write("".join(_finding_block(f, color=color) for f in result.findings))
+        buffer.write(_finding_blocks(result.findings, color=color))
     counts = Counter(f.severity for f in result.findings)
     totals = ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s]) or "no findings"
     extra = []

@@ -373,23 +373,28 @@ class QueueVisibilityTimeoutTooShort(FunctionRule):
                 continue
             if visibility < timeout:
                 severity = Severity.MEDIUM
-                effect = (
-                    "messages reappear while still being processed and are handled twice; "
-                    "Lambda also refuses to create this mapping"
+                title = None
+                message = (
+                    f"Queue `{queue.id}` hides messages for {visibility} s but function "
+                    f"`{fn.name}` may run for {timeout} s: messages reappear while still being "
+                    "processed and are handled twice; Lambda also refuses to create this mapping."
                 )
             else:
+                # The title and message must not claim the queue is shorter than the function
+                # when the evidence shows it is not: it is only under the recommended margin.
                 severity = Severity.LOW
-                effect = (
-                    f"AWS recommends at least {_VISIBILITY_FACTOR} times the function timeout "
-                    "so retries after throttling do not redeliver messages"
+                title = "Queue visibility timeout under six times the function timeout"
+                message = (
+                    f"Queue `{queue.id}` hides messages for {visibility} s, at least as long as "
+                    f"function `{fn.name}` may run ({timeout} s), but under the "
+                    f"{recommended} s AWS recommends ({_VISIBILITY_FACTOR} x the function "
+                    "timeout) so retries after throttling do not redeliver messages."
                 )
             where = self._key.for_format(ctx.app.format).format(value=recommended, queue=queue.id)
             yield self.finding(
                 ctx,
-                message=(
-                    f"Queue `{queue.id}` hides messages for {visibility} s but function "
-                    f"`{fn.name}` may run for {timeout} s: {effect}."
-                ),
+                title=title,
+                message=message,
                 location=trigger.location,
                 function=fn.name,
                 resource=queue.id,

@@ -24,6 +24,14 @@ from faasguard.model import (
     TriggerKind,
     Unknown,
 )
+from faasguard.rules._surface_config import (
+    ApiBodyWithoutRequestValidator,
+    BucketCorsAnyOrigin,
+    PublicBucketPolicy,
+    SelfSignUpWritesTrustedAttribute,
+    UnverifiedEmailLogin,
+    WeakPasswordPolicy,
+)
 from faasguard.rules._template_keys import TemplateKey
 from faasguard.rules.interface import (
     ApplicationRule,
@@ -844,4 +852,10 @@ RULES: tuple[type[Rule], ...] = (
     PublicLayerPermission,
     CorsAllowsAnyOrigin,
     NoInputValidation,
+    PublicBucketPolicy,
+    BucketCorsAnyOrigin,
+    WeakPasswordPolicy,
+    SelfSignUpWritesTrustedAttribute,
+    UnverifiedEmailLogin,
+    ApiBodyWithoutRequestValidator,
 )

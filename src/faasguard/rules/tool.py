@@ -14,6 +14,7 @@ from faasguard.rules.interface import Rule, ToolRule
 __all__ = [
     "RULES",
     "DuplicateKey",
+    "MissingConfig",
     "ReferenceOutsideRoot",
     "RuleCrashed",
     "UnparsableFile",
@@ -399,6 +400,43 @@ class BudgetExceeded(ToolRule):
     title = "Analysis budget reached; part of the input not analysed"
 
 
+class MissingConfig(ToolRule):
+    """A framework's configuration file is missing, so a sample or the defaults were read.
+
+    ## What it does
+    Reported when a project's deployment configuration is not in the scanned folder and
+    faasguard read a stand-in: for an AWS Chalice app without `.chalice/config.json`, the
+    `config-sample.json` beside it, or Chalice's defaults when there is no config at all. The
+    message names what was read.
+
+    ## Why is this bad?
+    The findings describe the sample or the defaults, not what is deployed: roles, environment
+    variables and stage settings may differ in the real configuration (which is often kept out
+    of the repository because it holds secrets, itself a risk).
+
+    ## Example
+    ```text
+    app.py
+    .chalice/config-sample.json     # config.json is in .gitignore
+    ```
+
+    ## Use instead
+    Commit the configuration without secrets (reference them from SSM or Secrets Manager),
+    or scan the copy the deployment pipeline uses.
+
+    ## References
+    - AWS Chalice configuration file:
+      https://aws.github.io/chalice/topics/configfile.html
+    """
+
+    id = "FG0013"
+    name = "missing-config"
+    category = "tool.parse-error"
+    severity = Severity.INFO
+    cwe = None
+    title = "Configuration missing: a stand-in was read"
+
+
 RULES: tuple[type[Rule], ...] = (
     UnparsableFile,
     ReferenceOutsideRoot,
@@ -408,5 +446,6 @@ RULES: tuple[type[Rule], ...] = (
     UnresolvedReference,
     UnsafeArchive,
     UnsupportedApplication,
+    MissingConfig,
     BudgetExceeded,
 )

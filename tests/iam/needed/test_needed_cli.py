@@ -24,7 +24,16 @@ def test_json_has_the_issue_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0, err
     data = json.loads(out)
     reader = next(f for f in data["functions"] if f["name"] == "ReaderFullAccessFunction")
-    assert set(reader) >= {"name", "application", "role", "granted", "needed", "unused", "unknown", "policy"}
+    assert set(reader) >= {
+        "name",
+        "application",
+        "role",
+        "granted",
+        "needed",
+        "unused",
+        "unknown",
+        "policy",
+    }
     assert (reader["application"], reader["role"]) == ("sam_orders", "ReaderFullAccessFunctionRole")
     assert reader["needed"][0] == {
         "action": "dynamodb:GetItem",
@@ -34,7 +43,9 @@ def test_json_has_the_issue_shape(capsys: pytest.CaptureFixture[str]) -> None:
     }
     assert {u["policy"] for u in reader["unused"]} == {"AmazonDynamoDBFullAccess"}
     dynamodb = next(u for u in reader["unused"] if u["entry"] == "dynamodb:*")
-    assert dynamodb["used"] == ["dynamodb:GetItem"] and "dynamodb:DeleteTable" in dynamodb["actions"]
+    assert (
+        dynamodb["used"] == ["dynamodb:GetItem"] and "dynamodb:DeleteTable" in dynamodb["actions"]
+    )
     assert reader["unknown"] == []
     assert reader["policy"]["Statement"][0] == {
         "Effect": "Allow",
@@ -61,7 +72,9 @@ def test_text_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert "  least-privilege policy:\n    {\n" in out
 
 
-def test_cloudtrail_observed_needs_join_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cloudtrail_observed_needs_join_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     trail = tmp_path / "trail.json"
     trail.write_text(
         json.dumps(
@@ -72,9 +85,16 @@ def test_cloudtrail_observed_needs_join_the_report(tmp_path: Path, capsys: pytes
                         "sqs.amazonaws.com",
                         "SendMessage",
                         "2026-11-02T10:00:00Z",
-                        params={"queueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/audit"},
+                        params={
+                            "queueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/audit"
+                        },
                     ),
-                    record("shop-dev-getOrder", "sqs.amazonaws.com", "SendMessage", "2026-10-01T10:00:00Z"),
+                    record(
+                        "shop-dev-getOrder",
+                        "sqs.amazonaws.com",
+                        "SendMessage",
+                        "2026-10-01T10:00:00Z",
+                    ),
                 ]
             }
         )
@@ -135,7 +155,9 @@ def test_usage_errors(extra: list[str], message: str, capsys: pytest.CaptureFixt
     assert (code, out, err) == (2, "", message)
 
 
-def test_bad_cloudtrail_file_exits_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_cloudtrail_file_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{oops")
     code, out, err = _run(
@@ -143,3 +165,21 @@ def test_bad_cloudtrail_file_exits_2_naming_it(tmp_path: Path, capsys: pytest.Ca
     )
     assert (code, out) == (2, "")
     assert err.startswith(f"faasguard: error: {bad}:1: not JSON: ")
+
+
+def test_fix_goes_on_after_a_template_it_cannot_rewrite_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    shutil.copytree(FIXTURES / "sam_orders", tmp_path / "a")
+    shutil.copytree(FIXTURES / "serverless_shop", tmp_path / "b")
+    bad = tmp_path / "a" / "template.yaml"
+    bad.write_text(bad.read_text() + "  DoneQueue:\n    Type: AWS::SQS::Queue\n")
+    before = bad.read_text()
+    code, out, err = _run(["permissions", str(tmp_path), "--fix"], capsys)
+    assert (code, out) == (2, "")
+    assert f"faasguard: error: a/template.yaml:{len(before.splitlines()) - 1}: cannot be parsed round-trip" in err
+    assert err.endswith("b/serverless.yml: least-privilege role for getOrder, createOrder\n")
+    assert bad.read_text() == before
+    assert "role: GetOrderLeastPrivilegeRole" in (tmp_path / "b" / "serverless.yml").read_text()

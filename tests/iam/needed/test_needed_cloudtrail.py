@@ -83,7 +83,12 @@ RECORDS = [
         "lambda.amazonaws.com",
         "Invoke",
         "2026-11-03T10:00:00Z",
-        resources=[{"ARN": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:mailer", "type": "AWS::Lambda::Function"}],
+        resources=[
+            {
+                "ARN": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:mailer",
+                "type": "AWS::Lambda::Function",
+            }
+        ],
     ),
     record(
         "shop-dev-createOrder",
@@ -182,12 +187,23 @@ def test_lookup_events_output(tmp_path: Path) -> None:
     )
 
 
-def test_cloudformation_generated_names_are_attributed(fixture_app: Callable[[str], Loaded], tmp_path: Path) -> None:
+def test_cloudformation_generated_names_are_attributed(
+    fixture_app: Callable[[str], Loaded], tmp_path: Path
+) -> None:
     app, _ = fixture_app("sam_orders")
     out = tmp_path / "t.json"
     out.write_text(
         json.dumps(
-            {"Records": [record("orders-stack-ReaderFunction-AbC123xYz", "dynamodb.amazonaws.com", "GetItem", "2026-11-02T10:00:00Z")]}
+            {
+                "Records": [
+                    record(
+                        "orders-stack-ReaderFunction-AbC123xYz",
+                        "dynamodb.amazonaws.com",
+                        "GetItem",
+                        "2026-11-02T10:00:00Z",
+                    )
+                ]
+            }
         )
     )
     by_function, unattributed = attribute(read_events(out), [app])
@@ -205,7 +221,9 @@ def test_cloudformation_generated_names_are_attributed(fixture_app: Callable[[st
         (b"\x1f\x8b broken gzip", "cannot read"),
     ],
 )
-def test_bad_input_is_an_error_naming_the_file(tmp_path: Path, content: bytes, message: str) -> None:
+def test_bad_input_is_an_error_naming_the_file(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_bytes(content)
     with pytest.raises(CloudTrailError) as info:

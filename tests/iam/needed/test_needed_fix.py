@@ -24,7 +24,9 @@ def _fix(root: Path, template: str) -> tuple[str, str, tuple[str, ...], tuple[st
     return plan.original, plan.patched, plan.changed, plan.kept
 
 
-def _after(root: Path, template: str) -> dict[str, tuple[str | None, tuple[object, ...], tuple[str, ...]]]:
+def _after(
+    root: Path, template: str
+) -> dict[str, tuple[str | None, tuple[object, ...], tuple[str, ...]]]:
     app, fs = load(root, template)  # asserts the patched template loads without issues
     return {
         p.function.name: (p.role, p.unused, tuple(p.shared_with))
@@ -39,7 +41,9 @@ def _comments(text: str) -> list[str]:
 def test_sam_functions_get_policies_of_their_own(fixture_copy: Callable[[str], Path]) -> None:
     root = fixture_copy("sam_orders")
     before, after, changed, kept = _fix(root, "template.yaml")
-    assert changed == ("ReaderFunction", "ReaderFullAccessFunction", "ExportFunction") and kept == ()
+    assert (
+        changed == ("ReaderFunction", "ReaderFullAccessFunction", "ExportFunction") and kept == ()
+    )
     assert (root / "template.yaml").read_text() == after
     assert set(_comments(before)) - set(_comments(after)) == set()  # every comment is kept
     assert "# faasguard: least privilege for ReaderFullAccessFunction" in after
@@ -85,10 +89,15 @@ def test_serverless_without_the_plugin_gets_a_role_resource_per_function(
         "                  Resource:\n"
         "                    - arn:aws:dynamodb:${aws:region}:${aws:accountId}:table/${self:custom.tableName}\n"
     ) in after
-    assert "# faasguard: no function uses these shared statements after the least-privilege fix" in after
+    assert (
+        "# faasguard: no function uses these shared statements after the least-privilege fix"
+        in after
+    )
 
 
-def test_serverless_with_the_plugin_gets_iam_role_statements(fixture_copy: Callable[[str], Path]) -> None:
+def test_serverless_with_the_plugin_gets_iam_role_statements(
+    fixture_copy: Callable[[str], Path],
+) -> None:
     root = fixture_copy("serverless_plugin")
     before, after, changed, kept = _fix(root, "serverless.yml")
     assert changed == ("getOrder", "createOrder") and kept == ()
@@ -126,13 +135,13 @@ def test_cloudformation_gets_a_new_role_per_function(fixture_copy: Callable[[str
     assert "log-group:/aws/lambda/${AWS::StackName}-NotifyFunction-*:*" in after
 
 
-def test_dry_run_diff_and_functions_that_cannot_be_judged(fixture_copy: Callable[[str], Path]) -> None:
+def test_dry_run_diff_and_functions_that_cannot_be_judged(
+    fixture_copy: Callable[[str], Path],
+) -> None:
     root = fixture_copy("serverless_shop")
     orders = root / "src" / "orders.py"
     orders.write_text(
-        orders.read_text().replace(
-            "return TABLE.get_item(", "return getattr(TABLE, event['op'])("
-        )
+        orders.read_text().replace("return TABLE.get_item(", "return getattr(TABLE, event['op'])(")
     )
     app, fs = load(root, "serverless.yml")
     plan = plan_fix(app, function_permissions(app, fs), fs)
@@ -191,3 +200,26 @@ def test_sam_fix_adds_what_sam_does_not_grant_itself(fixture_copy: Callable[[str
     app, fs = load(root, "template.yaml")
     (perm,) = function_permissions(app, fs)
     assert (perm.unused, perm.missing) == ((), ())
+
+
+def test_sam_policy_template_used_only_where_it_fits_exactly(
+    fixture_copy: Callable[[str], Path],
+) -> None:
+    root = fixture_copy("sam_secret")
+    _, after, changed, _ = _fix(root, "template.yaml")
+    assert changed == ("ConnectFunction",)
+    assert (
+        "      Policies:\n"
+        "        - AWSSecretsManagerGetSecretValuePolicy:\n"
+        "            SecretArn: !Ref DbSecret\n"
+        "        - Statement:\n"
+        "            - Effect: Allow\n"
+        "              Action:\n"
+        "                - dynamodb:PutItem\n"
+        "              Resource:\n"
+        "                - !Sub arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${SessionsTable}\n"
+        "\n"
+        "  DbSecret:\n"
+    ) in after
+    assert "SecretsManagerReadWrite" not in after
+    assert _after(root, "template.yaml") == {"ConnectFunction": ("ConnectFunctionRole", (), ())}

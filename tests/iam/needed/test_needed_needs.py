@@ -34,7 +34,13 @@ def test_get_item_on_a_ref_table_needs_exactly_get_item_on_its_arn_and_logs(
     loaded = fixture_app("sam_orders")
     table = "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${OrdersTable}"
     assert _needs(loaded, "ReaderFunction") == [
-        ("dynamodb:GetItem", (table,), CODE, "src/reader.py:11 table.get_item (boto3 resource)", None),
+        (
+            "dynamodb:GetItem",
+            (table,),
+            CODE,
+            "src/reader.py:11 table.get_item (boto3 resource)",
+            None,
+        ),
         *_logs("/aws/lambda/${ReaderFunction}", "template.yaml:14"),
     ]
     app, fs = loaded
@@ -59,7 +65,9 @@ def test_full_access_policy_is_an_unused_grant_naming_the_policy(
 ) -> None:
     app, fs = fixture_app("sam_orders")
     findings = list(NeededPermissionsAnalyzer().analyze(app, fs))
-    summary = sorted((f.rule_id, f.function, f.file, f.line, f.severity.value, f.evidence) for f in findings)
+    summary = sorted(
+        (f.rule_id, f.function, f.file, f.line, f.severity.value, f.evidence) for f in findings
+    )
     assert summary == [
         (
             "FG1040",
@@ -77,9 +85,10 @@ def test_full_access_policy_is_an_unused_grant_naming_the_policy(
             "template.yaml",
             23,
             "medium",
-            "managed policy AmazonDynamoDBFullAccess: " + next(
-                f.evidence for f in findings if f.function == "ReaderFullAccessFunction"
-            ).split(": ", 1)[1],
+            "managed policy AmazonDynamoDBFullAccess: "
+            + next(f.evidence for f in findings if f.function == "ReaderFullAccessFunction").split(
+                ": ", 1
+            )[1],
         ),
         (
             "FG1040",
@@ -120,13 +129,27 @@ def test_scoping_through_getatt_ref_and_literals_in_javascript(
     loaded = fixture_app("sam_js")
     table = "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${ItemsTable}"
     assert _needs(loaded, "V2Function")[:2] == [
-        ("s3:GetObject", ("arn:aws:s3:::${FilesBucket}/*",), CODE, "src/v2.js:7 s3.getObject (aws-sdk v2)", None),
-        ("dynamodb:PutItem", (table,), CODE, "src/v2.js:8 docs.put (aws-sdk v2 DocumentClient)", None),
+        (
+            "s3:GetObject",
+            ("arn:aws:s3:::${FilesBucket}/*",),
+            CODE,
+            "src/v2.js:7 s3.getObject (aws-sdk v2)",
+            None,
+        ),
+        (
+            "dynamodb:PutItem",
+            (table,),
+            CODE,
+            "src/v2.js:8 docs.put (aws-sdk v2 DocumentClient)",
+            None,
+        ),
     ]
     assert _needs(loaded, "V3Function")[:3] == [
         (
             "secretsmanager:GetSecretValue",
-            ("arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:literal-secret-name-??????",),
+            (
+                "arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:literal-secret-name-??????",
+            ),
             CODE,
             "src/v3.mjs:11 new GetSecretValueCommand (aws-sdk v3)",
             None,
@@ -138,7 +161,13 @@ def test_scoping_through_getatt_ref_and_literals_in_javascript(
             "src/v3.mjs:12 new QueryCommand (lib-dynamodb)",
             None,
         ),
-        ("states:StartExecution", ("${Flow}",), CODE, "src/v3.mjs:13 new StartExecutionCommand (aws-sdk v3)", None),
+        (
+            "states:StartExecution",
+            ("${Flow}",),
+            CODE,
+            "src/v3.mjs:13 new StartExecutionCommand (aws-sdk v3)",
+            None,
+        ),
     ]
 
 
@@ -182,7 +211,13 @@ def test_platform_and_trigger_needs_without_any_sdk_call(
             for a in ("sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage")
         ],
         *[
-            (a, ("${ClickStream.Arn}",), TRIGGER, "template.yaml:32 kinesis event source mapping", None)
+            (
+                a,
+                ("${ClickStream.Arn}",),
+                TRIGGER,
+                "template.yaml:32 kinesis event source mapping",
+                None,
+            )
             for a in (
                 "kinesis:DescribeStream",
                 "kinesis:DescribeStreamSummary",
@@ -192,7 +227,13 @@ def test_platform_and_trigger_needs_without_any_sdk_call(
                 "kinesis:SubscribeToShard",
             )
         ],
-        ("kinesis:ListStreams", ("*",), TRIGGER, "template.yaml:32 kinesis event source mapping", None),
+        (
+            "kinesis:ListStreams",
+            ("*",),
+            TRIGGER,
+            "template.yaml:32 kinesis event source mapping",
+            None,
+        ),
         *[
             (
                 a,
@@ -203,7 +244,13 @@ def test_platform_and_trigger_needs_without_any_sdk_call(
             )
             for a in ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
         ],
-        ("dynamodb:ListStreams", ("*",), TRIGGER, "template.yaml:37 dynamodb-stream event source mapping", None),
+        (
+            "dynamodb:ListStreams",
+            ("*",),
+            TRIGGER,
+            "template.yaml:37 dynamodb-stream event source mapping",
+            None,
+        ),
         ("sqs:SendMessage", ("${DeadLetters.Arn}",), PLATFORM, f"{where} dead-letter target", None),
         ("sns:Publish", ("${FailureTopic}",), PLATFORM, f"{where} on-failure destination", None),
         (
@@ -228,14 +275,20 @@ def test_sam_generated_role_policies_are_not_blamed_and_missing_grants_are_liste
     assert [n.action for n in perms["V2Function"].missing] == ["s3:GetObject", "dynamodb:PutItem"]
 
 
-def test_unknown_handler_means_no_unused_grant_finding(fixture_app: Callable[[str], Loaded]) -> None:
+def test_unknown_handler_means_no_unused_grant_finding(
+    fixture_app: Callable[[str], Loaded],
+) -> None:
     app, fs = fixture_app("serverless_shop")
     broken = app.functions[0]
     from dataclasses import replace
 
-    app = replace(app, functions=(replace(broken, handler_file="src/missing.py"), *app.functions[1:]))
+    app = replace(
+        app, functions=(replace(broken, handler_file="src/missing.py"), *app.functions[1:])
+    )
     perms = {p.function.name: p for p in function_permissions(app, fs)}
-    assert perms["getOrder"].unknown == ("serverless.yml:29 handler code not found (src/missing.py)",)
+    assert perms["getOrder"].unknown == (
+        "serverless.yml:29 handler code not found (src/missing.py)",
+    )
     findings = list(NeededPermissionsAnalyzer().analyze(app, fs))
     assert sorted({f.function for f in findings}) == ["createOrder"]
 
@@ -254,3 +307,33 @@ def test_reading_a_bucket_encrypted_with_a_customer_key_needs_kms_decrypt(
             None,
         ),
     ]
+
+
+def test_repeated_identical_statements_are_folded_and_stay_cheap(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from tests.iam.needed.conftest import load
+
+    statement = "            - Effect: Allow\n              Action: '*'\n              Resource: '*'\n"
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Flood:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      Runtime: python3.12\n"
+        "      CodeUri: src/\n"
+        "      Handler: app.handler\n"
+        "      Policies:\n"
+        "        - Statement:\n" + statement * 300
+    )
+    app, fs = load(tmp_path, "template.yaml")
+    start = time.perf_counter()
+    (perm,) = function_permissions(app, fs)
+    findings = list(NeededPermissionsAnalyzer().analyze(app, fs))
+    assert time.perf_counter() - start < 5  # was minutes before folding (one 22,000-action set per copy)
+    (inline,) = [g for g in perm.granted if g.policy is None]
+    assert (inline.actions, inline.resources, inline.duplicates) == (("*",), ("*",), 299)
+    assert [(f.rule_id, f.line) for f in findings] == [("FG1040", 11)]

@@ -256,3 +256,59 @@ def test_app_py_that_does_not_parse_is_a_finding_and_the_app_stays() -> None:
     )
     (app,) = result.applications
     assert (app.name, app.functions) == ("badapp", ())
+
+
+def test_config_sample_is_read_when_config_json_is_missing() -> None:
+    from faasguard.loaders.discovery import discover
+
+    found = discover(ScanFS(FIXTURES / "sample_only"))
+    assert [(r.path, r.loader) for r in found.templates] == [
+        (".chalice/config-sample.json", "chalice")
+    ]
+    result = load("sample_only/.chalice/config-sample.json")
+    assert result.issues == (
+        LoadIssue(
+            IssueKind.MISSING_CONFIG,
+            "the project has no .chalice/config.json; its settings were read from "
+            "config-sample.json instead",
+            Location("sample_only/.chalice/config-sample.json", 1),
+            "dvfaas-search",
+        ),
+    )
+    (app,) = result.applications
+    api = app.function("api_handler")
+    assert api is not None
+    assert [(t.method, t.path, t.auth) for t in api.triggers] == [
+        ("POST", "/search", AuthKind.NONE)
+    ]
+    assert app.roles == (
+        Role(
+            "<ARN of some role>",
+            Location("sample_only/.chalice/config-sample.json", 7),
+            functions=("api_handler",),
+            external=True,
+        ),
+    )
+
+
+def test_no_config_at_all_loads_with_chalice_defaults() -> None:
+    from faasguard.loaders.discovery import discover
+
+    found = discover(ScanFS(FIXTURES / "no_config"))
+    assert [(r.path, r.loader) for r in found.templates] == [(".chalice/config.json", "chalice")]
+    result = load("no_config/.chalice/config.json")
+    assert result.issues == (
+        LoadIssue(
+            IssueKind.MISSING_CONFIG,
+            "no_config/.chalice/config.json does not exist (Chalice needs it to deploy); "
+            "Chalice's defaults were assumed for every setting",
+            Location("no_config/.chalice/config.json"),
+            "bare",
+        ),
+    )
+    (app,) = result.applications
+    (job,) = app.functions
+    assert (job.name, job.timeout, job.role) == ("job", 60, "bare-dev")
+    # the default: autogen_policy from app.py (no client calls) plus CloudWatch Logs
+    (role,) = app.roles
+    assert [s.origin for s in role.statements] == ["Chalice autogen_policy (CloudWatch Logs)"]

@@ -19,6 +19,7 @@ from faasguard.loaders.yaml_safe import parse_yaml
 from faasguard.model import (
     Application,
     AuthKind,
+    Cors,
     Location,
     RequestValidation,
     Trigger,
@@ -328,4 +329,21 @@ def test_cfn_method_request_validator_id() -> None:
             Unknown("abc123", "request validator not defined in the template"),
         ),
         ("GET", Location(METHODS, 43), None),
+    ]
+
+
+HTTP_BODY = "cfn_http_body/template.yaml"
+
+
+def test_cfn_http_api_body_routes_auth_and_cors() -> None:
+    result = load(HTTP_BODY)
+    assert result.issues == ()
+    (app,) = result.applications
+    cors = Cors(("*",), allow_credentials=True, location=Location(HTTP_BODY, 9))
+    http = TriggerKind.HTTP_API
+    fn = app.function("ProfileFunction")
+    assert fn is not None
+    assert [(t.kind, t.method, t.path, t.auth, t.location, t.cors) for t in fn.triggers] == [
+        (http, "GET", "/profile", AuthKind.JWT, Location(HTTP_BODY, 21), cors),
+        (http, "PUT", "/profile", AuthKind.NONE, Location(HTTP_BODY, 28), cors),
     ]

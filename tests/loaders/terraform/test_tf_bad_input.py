@@ -127,6 +127,7 @@ def test_scan_goes_on_past_bad_modules() -> None:
         "kinds",
         "lambda_module",
         "local_module",
+        "openapi_body",
         "plan",
         "remote_module",
     ]

@@ -1,8 +1,10 @@
 """Every Terraform-defined function of the public serverless-patterns collection is found.
 
 The corpus (``serverless-patterns-*.tar.xz`` in the shared corpora folder) holds 90
-``aws_lambda_function`` resources in 71 ``.tf`` files, plus 8 uses of the
-``terraform-aws-modules/lambda/aws`` module. Only its Terraform files are unpacked.
+``aws_lambda_function`` resources in 71 ``.tf`` files, plus 8 functions from the registry's
+``terraform-aws-modules/lambda/aws`` module (a ninth registry use builds a layer) and one from
+the same module taken from its GitHub repository (four more GitHub uses build layers). Only its
+Terraform files are unpacked.
 """
 
 from __future__ import annotations
@@ -47,18 +49,16 @@ def test_every_function_of_the_corpus_is_found(patterns: Path) -> None:
         functions.extend(fn for app in result.applications for fn in app.functions)
         bugs.extend(i for i in result.issues if "bug in faasguard" in i.message)
     assert bugs == []
-    kinds = Counter(
-        "module"
-        if _declared_by_module(patterns, fn.location.file, fn.location.line)
-        else "resource"
-        for fn in functions
-    )
-    assert kinds == {"resource": 90, "module": 8}
+    kinds = Counter(_declared_by(patterns, fn.location.file, fn.location.line) for fn in functions)
+    assert kinds == {"resource": 90, "registry module": 8, "github module": 1}
     assert len(refs) == 129
 
 
-def _declared_by_module(root: Path, file: str, line: int | None) -> bool:
-    """True when the function is declared by a ``module`` block (the lambda module)."""
+def _declared_by(root: Path, file: str, line: int | None) -> str:
+    """What declares the function: a ``resource`` block, or the lambda module (and from where)."""
     assert line is not None
-    text = (root / file).read_text().splitlines()[line - 1]
-    return text.lstrip().startswith("module ")
+    lines = (root / file).read_text().splitlines()
+    if not lines[line - 1].lstrip().startswith("module "):
+        return "resource"
+    source = next(text for text in lines[line:] if text.strip().startswith("source"))
+    return "github module" if "github.com" in source else "registry module"

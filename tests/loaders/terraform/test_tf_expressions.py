@@ -131,3 +131,33 @@ def test_deeply_nested_expression_is_refused_not_crashing(tmp_path: Path) -> Non
     assert [(i.kind.value, i.location) for i in project.issues] == [
         ("parse-error", Location("main.tf"))
     ]
+
+
+def test_command_line_variables_win_over_tfvars_and_defaults(tmp_path: Path) -> None:
+    (tmp_path / "terraform.tfvars").write_text('stage = "test"\n')
+    (tmp_path / "main.tf").write_text(
+        PRELUDE + 'resource "aws_thing" "t" {\n  v = local.prefix\n}\n'
+    )
+    fs = ScanFS(tmp_path)
+    assert load_project(fs, "").items[0].values["v"] == "shop-test"
+    given = load_project(fs, "", variables={"stage": "prod"})
+    assert given.items[0].values["v"] == "shop-prod"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("terraform-aws-modules/lambda/aws", True),
+        ("registry.terraform.io/terraform-aws-modules/lambda/aws", True),
+        ("git::https://github.com/terraform-aws-modules/terraform-aws-lambda.git?ref=v7.2.0", True),
+        ("terraform-aws-modules/lambda/aws//modules/alias", False),
+        ("terraform-aws-modules/vpc/aws", False),
+    ],
+)
+def test_lambda_module_sources(tmp_path: Path, source: str, expected: bool) -> None:
+    (tmp_path / "main.tf").write_text(
+        f'module "fn" {{\n  source = "{source}"\n  function_name = "fn"\n}}\n'
+    )
+    project = load_project(ScanFS(tmp_path), "")
+    assert [call.address for call in project.lambda_modules] == (["module.fn"] if expected else [])
+    assert len(project.issues) == (0 if expected else 1)

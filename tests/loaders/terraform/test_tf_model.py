@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+from faasguard.fs import ScanFS
+from faasguard.loaders.interface import LoadOptions
+from faasguard.loaders.terraform import TerraformLoader
 from faasguard.loaders.terraform.values import Ref
 from faasguard.model import (
     AppFormat,
@@ -275,3 +279,28 @@ def test_plan_json_resolved_values_module_tree_and_references(load_app: LoadApp)
     queue = app.resource("module.jobs.aws_sqs_queue.this")
     assert queue is not None
     assert dict(queue.properties) == {"QueueName": "jobs", "VisibilityTimeout": 30}
+
+
+def test_lambda_module_with_a_role_of_the_project(tmp_path: Path) -> None:
+    """``create_role = false`` + ``lambda_role``: the module's function shares the project's
+    role, next to a plain function with its own role (a mix that once crashed the loader)."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_role" "shared" {\n  name = "shared"\n}\n'
+        'resource "aws_iam_role" "other" {\n  name = "other"\n}\n'
+        'resource "aws_lambda_function" "plain" {\n  function_name = "plain"\n'
+        "  role = aws_iam_role.other.arn\n}\n"
+        'module "fn" {\n  source = "terraform-aws-modules/lambda/aws"\n'
+        '  function_name = "fn"\n  create_role = false\n'
+        "  lambda_role = aws_iam_role.shared.arn\n}\n"
+    )
+    result = TerraformLoader().load(".", ScanFS(tmp_path), LoadOptions())
+    assert result.issues == ()
+    (app,) = result.applications
+    assert {fn.name: fn.role for fn in app.functions} == {
+        "plain": "aws_iam_role.other",
+        "fn": "aws_iam_role.shared",
+    }
+    assert {role.id: role.functions for role in app.roles} == {
+        "aws_iam_role.shared": ("fn",),
+        "aws_iam_role.other": ("plain",),
+    }

@@ -536,7 +536,7 @@ class Engine:
         # with the function that points into /tmp (a common trick for libraries that write next to
         # their code) is still a write under /tmp.
         resolved = os.path.realpath(path)
-        if is_under(resolved, self._write_prefixes):
+        if is_under(resolved, self._write_prefixes) or resolved == "/dev/null":
             return None
         if _is_bytecode_cache(resolved) and _stack_has(_IMPORT_SYSTEM, _READER_DEPTH, "get_code"):
             # The import system caching the bytecode it just compiled from the source next to it

@@ -111,6 +111,9 @@ class Route:
         headers: the headers, names lower-cased; None skips them. Never closed by ``strict``:
             clients and proxies add headers of their own.
         response: the JSON body of the handler's response; None skips response checking.
+        response_headers: the headers of the handler's HTTP response (names lower-cased); None
+            skips them. Headers leak as easily as bodies (a debug header, a cookie, an internal
+            host name), so a mismatch is refused like a body that fails ``response``.
     """
 
     body: Any = None
@@ -118,6 +121,7 @@ class Route:
     path: Any = None
     headers: Any = None
     response: Any = None
+    response_headers: Any = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ class _CompiledRoute:
     path: Convert | None
     headers: Convert | None
     response: Convert | None
+    response_headers: Convert | None = None
 
 
 def _compile_route(route: Route, strict: bool, name: str) -> _CompiledRoute:
@@ -141,6 +146,11 @@ def _compile_route(route: Route, strict: bool, name: str) -> _CompiledRoute:
         path=one(route.path, "path_schema" if not name else "path", strict),
         headers=one(route.headers, "header_schema" if not name else "headers", False),
         response=one(route.response, "response_schema" if not name else "response", strict),
+        response_headers=one(
+            route.response_headers,
+            "response_header_schema" if not name else "response_headers",
+            False,
+        ),
     )
 
 
@@ -154,6 +164,7 @@ def validate(
     query_schema: Any = None,
     path_schema: Any = None,
     header_schema: Any = None,
+    response_header_schema: Any = None,
     routes: Mapping[str, Route] | None = None,
     refusal_headers: Mapping[str, str] | None = None,
     on_refused: str = "fail",
@@ -180,6 +191,8 @@ def validate(
         query_schema: schema of an HTTP event's query string parameters.
         path_schema: schema of an HTTP event's path parameters.
         header_schema: schema of an HTTP event's headers (names lower-cased).
+        response_header_schema: schema of the headers of the handler's HTTP responses (names
+            lower-cased; never closed by ``strict``); a mismatch becomes a generic 500.
         routes: per-route schemas for HTTP events, keyed ``"METHOD /path"`` as API Gateway
             names the route (``"POST /orders"``, ``"GET /orders/{id}"``; ``ANY`` for any
             method). An event matching no route is refused with a 404. The schemas above then
@@ -208,6 +221,7 @@ def validate(
         query_schema=query_schema,
         path_schema=path_schema,
         header_schema=header_schema,
+        response_header_schema=response_header_schema,
         routes=routes,
         refusal_headers=refusal_headers,
         on_refused=on_refused,
@@ -242,6 +256,7 @@ class Validator:
         query_schema: Any = None,
         path_schema: Any = None,
         header_schema: Any = None,
+        response_header_schema: Any = None,
         routes: Mapping[str, Route] | None = None,
         refusal_headers: Mapping[str, str] | None = None,
         on_refused: str = "fail",
@@ -267,7 +282,14 @@ class Validator:
         self._dead_letter = dead_letter
         self._refusal_headers = _header_map(refusal_headers)
         self._default = _compile_route(
-            Route(event_schema, query_schema, path_schema, header_schema, response_schema),
+            Route(
+                event_schema,
+                query_schema,
+                path_schema,
+                header_schema,
+                response_schema,
+                response_header_schema,
+            ),
             strict,
             "",
         )
@@ -382,6 +404,10 @@ class Validator:
             failures = tuple(e.record_id or "" for e in errors) + tuple(deferred)
             if not valid:
                 return _Admission(envelope, event, None, reply=_batch_response(failures))
+        if dropped and not valid:
+            # Every record was dropped: nothing for the handler to do, nothing to retry.
+            reply = _batch_response(()) if envelope in BATCH_ENVELOPES else None
+            return _Admission(envelope, event, None, reply=reply)
         validated = ValidatedEvent(
             envelope=envelope, event=event, records=tuple(valid), dropped=len(dropped)
         )
@@ -446,8 +472,8 @@ class Validator:
         """
         envelope = admission.envelope
         route = admission.route or self._default
-        if route.response is not None:
-            error = _check_response(route.response, envelope, result)
+        if route.response is not None or route.response_headers is not None:
+            error = _check_response(route, envelope, result)
             if error is not None:
                 _report("response", envelope, [error])
                 if envelope in HTTP_ENVELOPES:
@@ -459,7 +485,8 @@ class Validator:
 
     def checks_responses(self, admission: _Admission) -> bool:
         """Say whether the admitted request's route has a response schema."""
-        return (admission.route or self._default).response is not None
+        route = admission.route or self._default
+        return route.response is not None or route.response_headers is not None
 
     def fail(self, exc: Exception, admission: _Admission) -> Any:
         """Turn an exception from the handler into what Lambda should see.
@@ -561,6 +588,16 @@ def _headers(event: Any) -> dict[str, Any]:
     return {str(k).lower(): v for k, v in _mapping(_mapping(event).get("headers")).items()}
 
 
+def _response_headers(result: Mapping[str, Any]) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    for name, values in _mapping(result.get("multiValueHeaders")).items():
+        if isinstance(values, list) and values:
+            headers[str(name).lower()] = values[0] if len(values) == 1 else list(values)
+    for name, value in _mapping(result.get("headers")).items():
+        headers[str(name).lower()] = value
+    return headers
+
+
 # Statuses whose response has no body by definition (204, 304) or by convention (redirects).
 def _bodiless(result: Mapping[str, Any]) -> bool:
     status = result.get("statusCode")
@@ -569,9 +606,17 @@ def _bodiless(result: Mapping[str, Any]) -> bool:
     return status == 204 or 300 <= status < 400
 
 
-def _check_response(convert: Convert, envelope: Envelope, result: Any) -> FieldError | None:
+def _check_response(route: _CompiledRoute, envelope: Envelope, result: Any) -> FieldError | None:
+    proxy = envelope in HTTP_ENVELOPES and isinstance(result, Mapping) and "statusCode" in result
+    if proxy and route.response_headers is not None:
+        _, failure = route.response_headers(_response_headers(result))
+        if failure is not None:
+            return FieldError("headers" + failure[0][1:], Reason.SCHEMA, failure[1])
+    convert = route.response
+    if convert is None:
+        return None
     payload = result
-    if envelope in HTTP_ENVELOPES and isinstance(result, Mapping) and "statusCode" in result:
+    if proxy:
         if _bodiless(result):
             return None  # nothing leaves the function but a status and headers
         # Validate what leaves the function: the JSON body, not the status/headers wrapper.

@@ -23,10 +23,11 @@ from faasguard.code.edge.outbound import (
     tls_disabled,
 )
 from faasguard.code.edge.secrets import secrets_in
-from faasguard.code.edge.validation import unvalidated_input
+from faasguard.code.edge.validation import UnvalidatedInput, unvalidated_input
 from faasguard.findings import Confidence, Finding, Severity
 from faasguard.model import Application, Function, Location
 from faasguard.rules.registry import rule_by_name
+from faasguard.rules.secrets import SecretMatch
 
 if TYPE_CHECKING:
     from faasguard.deps.inventory import FunctionDependencies
@@ -53,18 +54,23 @@ class _Group:
 class CodeEdgeAnalyzer:
     """Egress inventory and edge findings for every function; one instance serves a scan."""
 
+    def __init__(self) -> None:
+        self._validators: tuple[str, ...] | None = None
+
     def analyze(
         self, app: Application, fs: ScanFS
     ) -> Iterator[Finding | LoadIssue | FunctionDependencies | FunctionEgress]:
         """Yield each function's egress inventory, then the findings, for one application."""
         index = edge_index(fs)
-        validators = _engine_validators()
+        if self._validators is None:
+            self._validators = _engine_validators()
+        validators = self._validators
         groups: dict[tuple[str, str, int | None, str], _Group] = {}
 
         def add(group: _Group, fn: Function) -> None:
             key = (group.rule, group.location.file, group.location.line, group.evidence)
             kept = groups.setdefault(key, group)
-            if fn not in kept.functions:
+            if all(f.name != fn.name for f in kept.functions):
                 kept.functions.append(fn)
 
         for fn in app.functions:
@@ -72,7 +78,12 @@ class CodeEdgeAnalyzer:
             facts = index.function_facts(app, fn)
             entry = code.entry if code is not None else None
             hosts = egress_of(entry_facts(facts, entry), fn)
-            yield FunctionEgress(app.name, fn.name, hosts, code is not None)
+            # A handler that does not parse (reported as FG0001 by the code layer) says nothing
+            # about egress: unknown, not "none".
+            readable = (
+                code is not None and code.handler is not None and code.handler.tree is not None
+            )
+            yield FunctionEgress(app.name, fn.name, hosts, readable)
             if code is None:
                 continue
             runs = entry_facts(facts, code.entry)
@@ -180,10 +191,7 @@ def _plain_env_group(name: str, where: Location, url: str) -> _Group:
     )
 
 
-def _secret_group(file: str, line: int, name: str | None, match: object) -> _Group:
-    from faasguard.rules.secrets import SecretMatch
-
-    assert isinstance(match, SecretMatch)
+def _secret_group(file: str, line: int, name: str | None, match: SecretMatch) -> _Group:
     if match.known_format and not match.weak:
         severity, confidence = Severity.CRITICAL, Confidence.HIGH
     elif match.known_format:
@@ -216,10 +224,7 @@ def _secret_group(file: str, line: int, name: str | None, match: object) -> _Gro
     )
 
 
-def _validation_group(fn: Function, found: object) -> _Group:
-    from faasguard.code.edge.validation import UnvalidatedInput
-
-    assert isinstance(found, UnvalidatedInput)
+def _validation_group(fn: Function, found: UnvalidatedInput) -> _Group:
     fields = ", ".join(f"`{f.path}` (line {f.line})" for f in found.fields)
     triggers = ", ".join(t.value for t in found.triggers)
     internet = fn.url is not None or any(

@@ -16,7 +16,7 @@ its caller.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
@@ -82,6 +82,13 @@ def calls_in(app: Application, fn: Function, facts_list: list[FileFacts]) -> Ite
             value = _target_value(row, call)
             if value is None:
                 continue
+            if row.kind == "eventbridge":
+                for callee, how in _eventbridge(app, fn, value, constants):
+                    if callee.name != fn.name:
+                        yield FunctionCall(
+                            fn.name, callee.name, row.kind, facts.path, call.line, how
+                        )
+                continue
             via: list[str] = []
             text = _resolve(value, fn, constants, via)
             refs = _referenced_ids(value, fn)
@@ -89,6 +96,69 @@ def calls_in(app: Application, fn: Function, facts_list: list[FileFacts]) -> Ite
                 if callee.name != fn.name:
                     how = ", ".join(dict.fromkeys(via)) or "literal"
                     yield FunctionCall(fn.name, callee.name, row.kind, facts.path, call.line, how)
+
+
+def _eventbridge(
+    app: Application, fn: Function, entries: Val, constants: Mapping[str, Val]
+) -> Iterator[tuple[Function, str]]:
+    """Functions whose EventBridge rule matches one of the ``put_events`` entries.
+
+    An entry matches a rule on the same bus (the default bus when neither names one) whose
+    pattern lists the entry's ``Source`` and ``DetailType`` (a pattern without the key accepts
+    any). An entry whose bus, source or detail type cannot be read matches nothing: unknown is
+    neither a call nor its absence.
+    """
+    for entry in entries.parts if entries.kind == "array" else ():
+        if entry.kind != "object":
+            continue
+        via: list[str] = []
+        bus = entry.item("EventBusName")
+        bus_text = "default" if bus is None else _resolve(bus, fn, constants, via)
+        bus_refs = set() if bus is None else _referenced_ids(bus, fn)
+        fields = {}
+        for key in ("Source", "DetailType"):
+            value = entry.item(key)
+            fields[key] = None if value is None else _resolve(value, fn, constants, via)
+        if any(v is not None and _HOLE in v for v in fields.values()):
+            continue
+        if _HOLE in bus_text and not bus_refs:
+            continue
+        bus_name = bus_text.rsplit("/", 1)[-1]
+        for callee in app.functions:
+            for trig in callee.triggers:
+                if trig.kind is not TriggerKind.EVENTBRIDGE or not _same_bus(
+                    trig.source, bus_name, bus_refs
+                ):
+                    continue
+                pattern = (
+                    trig.properties.get("Pattern") if isinstance(trig.properties, Mapping) else None
+                )
+                if isinstance(pattern, Mapping) and _pattern_accepts(pattern, fields):
+                    yield callee, ", ".join(dict.fromkeys(via)) or "literal"
+                    break
+
+
+def _same_bus(source: str | Unknown | None, bus_name: str, refs: set[str]) -> bool:
+    if source is None:
+        return bus_name == "default"
+    text = source.expression if isinstance(source, Unknown) else source
+    tail = text.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    return (
+        tail == bus_name
+        or text in refs
+        or any(re.search(rf"\b{re.escape(r)}\b", text) for r in refs)
+    )
+
+
+def _pattern_accepts(pattern: Mapping[str, object], fields: Mapping[str, str | None]) -> bool:
+    for key, field in (("source", "Source"), ("detail-type", "DetailType")):
+        allowed = pattern.get(key)
+        if allowed is None:
+            continue
+        value = fields.get(field)
+        if value is None or not isinstance(allowed, (list, tuple)) or value not in allowed:
+            return False
+    return True
 
 
 def _target_value(row: Invoker, call: CallFact) -> Val | None:

@@ -45,7 +45,8 @@ class FunctionEgress:
         function: the function's name.
         hosts: the outside hosts its code talks to, in source order (``unknown`` included).
         code_read: False when the function has no own code faasguard could read (an image,
-            code outside the project): its egress is then unknown, not empty.
+            code outside the project, a handler that does not parse): its egress is then
+            unknown, not empty.
     """
 
     application: str
@@ -57,7 +58,7 @@ class FunctionEgress:
     def summary(self) -> str:
         """One line for the terminal: ``egress: api.stripe.com (https), unknown (1 call)``."""
         if not self.code_read:
-            return "egress: unknown (no code read)"
+            return "egress: unknown (code not read)"
         if not self.hosts:
             return "egress: none seen"
         counts: dict[str, int] = {}

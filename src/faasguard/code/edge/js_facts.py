@@ -275,6 +275,9 @@ class _Resolver:
             return Val("name", qualified, line=line) if qualified else OTHER
         if kind in ("call_expression", "new_expression"):
             return Val("call", self.qualify(node) or "?", line=line)
+        if kind == "array":
+            elements = [c for c in node.named_children if c.type != "comment"][:64]
+            return Val("array", parts=tuple(self.value(e, depth + 1) for e in elements), line=line)
         if kind == "object":
             items: list[tuple[str, Val]] = []
             for prop in node.named_children:

@@ -293,14 +293,28 @@ def plaintext_http(facts_list: list[FileFacts], fn: Function) -> tuple[PlainHttp
 
 
 def plaintext_env(fn: Function, facts_list: list[FileFacts]) -> Iterator[tuple[str, Location, str]]:
-    """Environment variables holding a plain-HTTP URL that the code reads as a URL."""
+    """Environment variables holding a plain-HTTP URL that the code uses as a URL.
+
+    "Used as a URL": read into a URL-named constant (``API_BASE = os.environ["API"]``), passed
+    as a URL-named keyword (``Client(base_url=os.environ["API"])``) or option
+    (``axios.create({ baseURL: process.env.API })``). Outbound calls that use one directly are
+    reported at the call instead (:func:`plaintext_http`).
+    """
     read: set[str] = set()
+
+    def note(name: str, value: Val) -> None:
+        if _URL_NAME.search(name.replace("_", "")):
+            read.update(leaf.text for leaf in value.leaves() if leaf.kind == "env")
+
     for facts in facts_list:
         for call in facts.calls:
-            for arg in (*call.args, *(v for _, v in call.kwargs)):
-                read.update(leaf.text for leaf in arg.leaves() if leaf.kind == "env")
-        for value in facts.constants.values():
-            read.update(leaf.text for leaf in value.leaves() if leaf.kind == "env")
+            for key, value in call.kwargs:
+                note(key, value)
+            for arg in call.args:
+                for key, value in _object_entries(arg):
+                    note(key, value)
+        for name, value in facts.constants.items():
+            note(name, value)
     for var in fn.environment:
         if var.name not in read or isinstance(var.value, Unknown):
             continue

@@ -29,6 +29,8 @@ __all__ = ["python_facts"]
 
 #: How deep a value is followed through names and nested expressions.
 _MAX_DEPTH: Final = 12
+#: Items of a list literal kept in a value (a hostile file may hold millions).
+_MAX_ITEMS: Final = 64
 #: Qualified names whose mere mention matters (TLS verification turned off).
 _INTERESTING: Final = frozenset(
     {"ssl.CERT_NONE", "ssl._create_unverified_context", "ssl.create_default_context"}
@@ -174,6 +176,9 @@ class _Resolver:
                 if isinstance(k, ast.Constant) and isinstance(k.value, str)
             )
             return Val("object", items=items, line=line)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            elements = node.elts[:_MAX_ITEMS]
+            return Val("array", parts=tuple(self.value(e, depth + 1) for e in elements), line=line)
         if isinstance(node, ast.BoolOp) and node.values:
             first = self.value(node.values[0], depth + 1)
             if first.kind == "env" and len(node.values) > 1:

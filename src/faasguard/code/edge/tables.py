@@ -70,6 +70,9 @@ HTTP_CLIENTS: Final[tuple[HttpClient, ...]] = (
             "aiohttp.ClientSession()",
         )
     ),
+    HttpClient("python", "httpx.Client", None, "base_url"),
+    HttpClient("python", "httpx.AsyncClient", None, "base_url"),
+    HttpClient("python", "aiohttp.ClientSession", None, "base_url"),
     HttpClient("python", "urllib.request.urlopen"),
     HttpClient("python", "urllib.request.Request"),
     HttpClient("python", "urllib3.request", 1),
@@ -108,7 +111,7 @@ class Invoker:
         callee: the qualified callee; for the AWS SDK for JavaScript v3 the command class.
         kind: ``lambda``, ``sfn``, ``sns``, ``sqs`` or ``eventbridge``.
         target: keyword argument (Python) or option key (JavaScript) naming the target; for
-            EventBridge ``Entries`` the key inside each entry.
+            EventBridge, ``Entries`` (each entry's bus, ``Source`` and ``DetailType`` are read).
     """
 
     language: str
@@ -170,22 +173,20 @@ INVOKERS: Final[tuple[Invoker, ...]] = (
         _PY_SQS,
         (("send_message", "sqs", "QueueUrl"), ("send_message_batch", "sqs", "QueueUrl")),
     ),
-    *_invokers("python", _PY_EVENTS, (("put_events", "eventbridge", "EventBusName"),)),
+    *_invokers("python", _PY_EVENTS, (("put_events", "eventbridge", "Entries"),)),
     Invoker("javascript", "@aws-sdk/client-lambda.InvokeCommand", "lambda", "FunctionName"),
     Invoker("javascript", "@aws-sdk/client-lambda.InvokeAsyncCommand", "lambda", "FunctionName"),
     Invoker("javascript", "@aws-sdk/client-sfn.StartExecutionCommand", "sfn", "stateMachineArn"),
     Invoker("javascript", "@aws-sdk/client-sns.PublishCommand", "sns", "TopicArn"),
     Invoker("javascript", "@aws-sdk/client-sqs.SendMessageCommand", "sqs", "QueueUrl"),
     Invoker("javascript", "@aws-sdk/client-sqs.SendMessageBatchCommand", "sqs", "QueueUrl"),
-    Invoker(
-        "javascript", "@aws-sdk/client-eventbridge.PutEventsCommand", "eventbridge", "EventBusName"
-    ),
+    Invoker("javascript", "@aws-sdk/client-eventbridge.PutEventsCommand", "eventbridge", "Entries"),
     Invoker("javascript", "aws-sdk.Lambda().invoke", "lambda", "FunctionName"),
     Invoker("javascript", "aws-sdk.Lambda().invokeAsync", "lambda", "FunctionName"),
     Invoker("javascript", "aws-sdk.StepFunctions().startExecution", "sfn", "stateMachineArn"),
     Invoker("javascript", "aws-sdk.SNS().publish", "sns", "TopicArn"),
     Invoker("javascript", "aws-sdk.SQS().sendMessage", "sqs", "QueueUrl"),
-    Invoker("javascript", "aws-sdk.EventBridge().putEvents", "eventbridge", "EventBusName"),
+    Invoker("javascript", "aws-sdk.EventBridge().putEvents", "eventbridge", "Entries"),
 )
 
 #: Input validators: a handler that calls or is decorated with one validates its event.

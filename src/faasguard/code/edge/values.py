@@ -40,7 +40,8 @@ class Val:
             its name, ``parts`` its default), ``concat`` (``parts`` in order), ``object``
             (``items``), ``call`` (``text`` is the callee's qualified name), ``name`` (an
             identifier not resolved in its file; ``text`` is its qualified name), ``event``
-            (data read from the handler's event; ``text`` is the field path), ``other``.
+            (data read from the handler's event; ``text`` is the field path), ``array`` (a list
+            literal; ``parts`` are its first items), ``other``.
         text: the literal text, variable name, callee or field path, by kind.
         parts: the parts of a concatenation, or the default of an environment variable.
         items: the string-keyed entries of an object or dict literal.

@@ -113,13 +113,8 @@ class _Lower:
             return out
         if isinstance(node, ast.Import):
             return [
-                ir.Import(
-                    alias.asname or alias.name.split(".")[0],
-                    alias.name if alias.asname else alias.name.split(".")[0],
-                    None,
-                    0,
-                    line,
-                )
+                # `import a.b.c` binds `a` (module "a.b.c"); `import a.b as c` binds `c`.
+                ir.Import(alias.asname or alias.name.split(".")[0], alias.name, None, 0, line)
                 for alias in node.names
             ]
         if isinstance(node, ast.ImportFrom):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,14 +44,18 @@ from faasguard.code.taint.values import (
 from faasguard.findings import TraceStep
 from faasguard.model import Function, TriggerKind
 
-__all__ = ["MAX_ANALYSES", "MAX_DEPTH", "Hit", "TaintEngine", "lower"]
+__all__ = ["MAX_ANALYSES", "MAX_DEPTH", "MAX_STATEMENTS", "Hit", "TaintEngine", "lower"]
 
 #: Nested calls followed from the handler at most.
 MAX_DEPTH = 14
 #: Function analyses (distinct argument shapes) per Lambda function at most.
 MAX_ANALYSES = 4000
+#: Statements interpreted per Lambda function at most.
+MAX_STATEMENTS = 300_000
 #: Depth of nested containers looked into when deciding whether a value carries taint.
 _DEEP = 4
+#: Values looked at, at most, when deciding whether a value carries taint.
+_VISITS = 256
 
 _SHELLS = frozenset({"sh", "bash", "/bin/sh", "/bin/bash", "zsh", "cmd", "cmd.exe", "powershell"})
 _SHELL_FLAGS = frozenset({"-c", "/c", "-Command"})
@@ -190,6 +194,7 @@ class _Frame:
     name: str
     returns: list[tuple[V, int]] = field(default_factory=list)
     depth: int = 0
+    loops: int = 0
 
 
 class _BudgetSpentError(Exception):
@@ -252,6 +257,7 @@ class TaintEngine:
         self._memo: dict[tuple[Any, ...], V] = {}
         self._stack: set[tuple[Any, ...]] = set()
         self._analyses = 0
+        self._statements = 0
         self._seen_hits: set[tuple[str, str, int, str]] = set()
         self._kinds = {t.kind.value for t in fn.triggers}
         if not fn.triggers:
@@ -425,6 +431,9 @@ class TaintEngine:
     def _import_python(self, stmt: ir.Import, module: _Module) -> V:
         file = module.path
         if stmt.member is None:
+            parts = stmt.module.split(".")
+            if len(parts) > 1 and stmt.name == parts[0]:
+                return self._import_package_chain(file, parts)
             target = self.resolver.python(file, stmt.module, stmt.level)
             if target is not None:
                 loaded = self._module_at(target)
@@ -444,6 +453,22 @@ class TaintEngine:
                 return loaded.scope.vars.get(stmt.member) or V()
         return V(path=full) if not stmt.level else V()
 
+    def _import_package_chain(self, file: str, parts: list[str]) -> V:
+        """``import a.b.c`` binds ``a``, and ``a.b.c`` must then reach module c through b."""
+        top: V | None = None
+        parent: _Module | None = None
+        for i in range(len(parts)):
+            target = self.resolver.python(file, ".".join(parts[: i + 1]), 0)
+            loaded = self._module_at(target) if target is not None else None
+            if loaded is None:
+                return top if top is not None else V(path=parts[0])
+            if top is None:
+                top = V(ref=ModuleRef(loaded))
+            if parent is not None and parts[i] not in parent.scope.vars:
+                parent.scope.vars[parts[i]] = V(ref=ModuleRef(loaded))
+            parent = loaded
+        return top if top is not None else V(path=parts[0])
+
     def _import_js(self, stmt: ir.Import, module: _Module) -> V:
         spec = stmt.module.removeprefix("node:")
         target = self.resolver.javascript(module.path, spec)
@@ -452,7 +477,9 @@ class TaintEngine:
             if loaded is None:
                 return V()
             if stmt.member is None:
-                return V(ref=ModuleRef(loaded))
+                # CommonJS `module.exports = x` makes the module's value x itself.
+                whole = loaded.exports.get("module.exports")
+                return whole if whole is not None else V(ref=ModuleRef(loaded))
             if stmt.member == "default":
                 return loaded.exports.get("default") or V(ref=ModuleRef(loaded))
             return self._module_member(loaded, stmt.member)
@@ -466,9 +493,18 @@ class TaintEngine:
         found = module.exports.get(name)
         if found is not None:
             return found
-        default = module.exports.get("default")
-        if default is not None and default.fields and name in default.fields:
-            return default.fields[name]
+        for key in ("default", "module.exports"):
+            whole = module.exports.get(key)
+            if whole is not None and whole.fields and name in whole.fields:
+                return whole.fields[name]
+        star = module.exports.get("*")  # `export * from "./x"`: a barrel re-exports x's names
+        if (
+            star is not None
+            and isinstance(star.ref, ModuleRef)
+            and star.ref.module is not None
+            and star.ref.module is not module
+        ):
+            return self._module_member(star.ref.module, name)
         return module.scope.vars.get(name) or V()
 
     # ---- statements ----------------------------------------------------------------------------
@@ -479,6 +515,13 @@ class TaintEngine:
         return any(self._stmt(stmt, scope, frame) for stmt in body)
 
     def _stmt(self, stmt: ir.Stmt, scope: _Scope, frame: _Frame) -> bool:
+        self._statements += 1
+        if self._statements > MAX_STATEMENTS:
+            self._cap(
+                f"more than {MAX_STATEMENTS:,} statements interpreted for one Lambda function; "
+                "the rest of its code was not analysed"
+            )
+            raise _BudgetSpentError
         if isinstance(stmt, ir.Assign):
             value = self._eval(stmt.value, scope, frame)
             self._bind(stmt.target, value, scope, frame, stmt.line)
@@ -701,10 +744,16 @@ class TaintEngine:
         if stmt.iter is not None:
             iterable = self._eval(stmt.iter, scope, frame)
             element = self._element(iterable)
-        for _ in range(2 if frame.depth < 8 else 1):
-            if stmt.target is not None and element is not None:
-                self._bind(stmt.target, element, scope, frame, stmt.line)
-            self._exec(stmt.body, scope, frame)
+        # A second pass carries what one iteration assigns into the next; nested loops get one
+        # pass each beyond the second level, so nesting cannot make the work exponential.
+        frame.loops += 1
+        try:
+            for _ in range(2 if frame.loops <= 2 and frame.depth < 8 else 1):
+                if stmt.target is not None and element is not None:
+                    self._bind(stmt.target, element, scope, frame, stmt.line)
+                self._exec(stmt.body, scope, frame)
+        finally:
+            frame.loops -= 1
 
     # ---- expressions ---------------------------------------------------------------------------
 
@@ -964,22 +1013,33 @@ class TaintEngine:
 
     # ---- taint ---------------------------------------------------------------------------------
 
-    def _taint(self, value: V | None, depth: int = 0) -> Taint | None:
-        """The taint a value carries, itself or anywhere inside it."""
+    def _taint(
+        self, value: V | None, depth: int = 0, budget: list[int] | None = None
+    ) -> Taint | None:
+        """The taint a value carries, itself or anywhere inside it.
+
+        At most :data:`_DEEP` levels and :data:`_VISITS` values are looked at: a huge literal
+        must not make every use of it expensive.
+        """
         if value is None:
             return None
+        if budget is None:
+            budget = [_VISITS]
+        budget[0] -= 1
         taint = value.taint
         if taint is None and isinstance(value.ref, EventPath):
             origin = self._event_origin(value.ref.path, exact=False)
             if origin is not None:
                 taint = Taint(origin, ())
-        if depth < _DEEP:
+        if depth < _DEEP and budget[0] > 0:
             if value.fields:
                 for item in value.fields.values():
+                    if budget[0] <= 0:
+                        break
                     if item is not value:
-                        taint = join_taint(taint, self._taint(item, depth + 1))
+                        taint = join_taint(taint, self._taint(item, depth + 1, budget))
             if value.elem is not None and value.elem is not value:
-                taint = join_taint(taint, self._taint(value.elem, depth + 1))
+                taint = join_taint(taint, self._taint(value.elem, depth + 1, budget))
         if taint is not None and value.cleared and not taint.cleared >= value.cleared:
             taint = taint.clear(value.cleared)
         return taint
@@ -1007,6 +1067,17 @@ class TaintEngine:
             else:
                 kwargs[key] = value
         ref = callee.ref
+        if (
+            receiver is not None
+            and isinstance(receiver.ref, FuncRef)
+            and method
+            in (
+                "bind",
+                "call",
+                "apply",
+            )
+        ):
+            return self._function_method(receiver.ref, method, args, frame, call.line)
         if isinstance(ref, FuncRef):
             return self._call_own(ref, args, kwargs, frame, line=call.line)
         if isinstance(ref, ClassRef):
@@ -1027,6 +1098,21 @@ class TaintEngine:
             if builtin is not None:
                 return builtin
         return self._external(call, callee, receiver, method, args, kwargs, scope, frame)
+
+    def _function_method(
+        self, ref: FuncRef, method: str, args: list[V], frame: _Frame, line: int
+    ) -> V:
+        """JavaScript's ``f.bind(obj)``, ``f.call(obj, a)`` and ``f.apply(obj, [a])``."""
+        this = args[0] if args else None
+        bound = ref
+        if this is not None and isinstance(this.ref, InstanceRef):
+            bound = FuncRef(ref.fn, ref.scope, ref.module, this, this.ref.cls)
+        if method == "bind":
+            return V(ref=bound)
+        rest = args[1:]
+        if method == "apply":
+            rest = [self._element(rest[0])] if rest else []
+        return self._call_own(bound, rest, {}, frame, line=line)
 
     def _modelled(self, frame: _Frame, path: str) -> bool:
         """True when a table row names this callee path (then the row decides, not guesses)."""
@@ -1083,9 +1169,14 @@ class TaintEngine:
             return V(elem=V(taint.clear(("code.path-traversal",))))
         if method in ("split", "splitlines", "rsplit", "partition", "findall", "match"):
             return V(elem=V(taint))
-        if method in ("replace", "replaceAll") and args and args[0].lit in ("/", "\\"):
-            if len(args) > 1 and isinstance(args[1].lit, str) and "/" not in args[1].lit:
-                return V(taint.clear(("code.path-traversal",)))
+        if (
+            method in ("replace", "replaceAll")
+            and len(args) > 1
+            and args[0].lit in ("/", "\\")
+            and isinstance(args[1].lit, str)
+            and "/" not in args[1].lit
+        ):
+            return V(taint.clear(("code.path-traversal",)))
         if method in ("then", "map", "forEach", "filter", "catch", "finally", "flatMap"):
             return None
         return V(taint, prefix=receiver.prefix if method in ("strip", "format") else None)
@@ -1624,8 +1715,3 @@ def _short(path: str) -> str:
     """The last two segments of a callee path, for messages (``cursor().execute``)."""
     parts = path.replace("?.", "").split(".")
     return ".".join(parts[-2:]) if len(parts) > 1 else parts[0]
-
-
-def iter_hits(hits: Iterable[Hit]) -> Iterator[Hit]:
-    """Hits in a stable order (file, line, category)."""
-    return iter(sorted(hits, key=lambda h: (h.file, h.line, h.category)))

@@ -25,7 +25,11 @@ _RISKY = frozenset({AccessLevel.WRITE, AccessLevel.PERMISSIONS_MANAGEMENT})
 
 
 def function_permissions(
-    app: Application, fs: ScanFS, *, observed: Mapping[str, Iterable[Need]] | None = None
+    app: Application,
+    fs: ScanFS,
+    *,
+    observed: Mapping[str, Iterable[Need]] | None = None,
+    detail: bool = True,
 ) -> list[FunctionPermissions]:
     """Granted versus needed for every function of ``app``.
 
@@ -33,13 +37,16 @@ def function_permissions(
         app: the application.
         fs: the scan's file system (its shared code base is used).
         observed: needs seen in CloudTrail, by function name.
+        detail: also compute missing grants and the least-privilege policy (see ``compare``).
     """
     codebase = codebase_for(fs)
     result = []
     for fn in app.functions:
         code = codebase.function_code(app, fn)
         needs = needs_for(app, fn, code, cache=codebase.derived)
-        result.append(compare(app, fn, needs, observed=(observed or {}).get(fn.name, ())))
+        result.append(
+            compare(app, fn, needs, observed=(observed or {}).get(fn.name, ()), detail=detail)
+        )
     return result
 
 
@@ -103,5 +110,5 @@ class NeededPermissionsAnalyzer:
 
     def analyze(self, app: Application, fs: ScanFS) -> Iterator[Finding]:
         """Yield the unused-grant findings of one application."""
-        for perms in function_permissions(app, fs):
+        for perms in function_permissions(app, fs, detail=False):
             yield from unused_grant_findings(perms)

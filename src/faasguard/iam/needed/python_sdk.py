@@ -483,13 +483,8 @@ class _FileAnalysis:
             elif func.id == "getattr" and node.args:
                 receiver = self.eval(node.args[0])
                 if isinstance(receiver, (_Client, _Resource)) and not _first_literal(node, 1):
-                    unresolved.append(
-                        Unresolved(
-                            self.mod.path,
-                            line,
-                            f"{_short(node)}: the {receiver.service} operation is chosen at run time",
-                        )
-                    )
+                    why = f"the {receiver.service} operation is chosen at run time"
+                    unresolved.append(Unresolved(self.mod.path, line, f"{_short(node)}: {why}"))
             return
         if not isinstance(func, ast.Attribute):
             return

@@ -182,12 +182,34 @@ def _map(value: Any) -> Mapping[str, Any]:
 
 
 def _load(template: str, fs: ScanFS, options: LoadOptions) -> LoadResult:
-    document = parse_json(fs.read_text(template), template)
-    issues = [
-        LoadIssue(IssueKind.DUPLICATE_KEY, message, Location(template, line))
-        for line, message in document.warnings
-    ]
-    config = document.data
+    issues: list[LoadIssue] = []
+    config: Any
+    if fs.exists(template):
+        document = parse_json(fs.read_text(template), template)
+        issues.extend(
+            LoadIssue(IssueKind.DUPLICATE_KEY, message, Location(template, line))
+            for line, message in document.warnings
+        )
+        config = document.data
+    else:
+        config = {}  # discovery names config.json even when the project has none
+        issues.append(
+            LoadIssue(
+                IssueKind.MISSING_CONFIG,
+                f"{template} does not exist (Chalice needs it to deploy); Chalice's defaults "
+                "were assumed for every setting",
+                Location(template),
+            )
+        )
+    if posixpath.basename(template) != "config.json" and fs.exists(template):
+        issues.append(
+            LoadIssue(
+                IssueKind.MISSING_CONFIG,
+                f"the project has no .chalice/config.json; its settings were read from "
+                f"{posixpath.basename(template)} instead",
+                Location(template, 1),
+            )
+        )
     if not isinstance(config, dict):
         issues.append(
             LoadIssue(

@@ -30,7 +30,7 @@ from faasguard.loaders.cloudformation.context import (
     key_line,
 )
 from faasguard.loaders.cloudformation.intrinsics import ref_target, referenced_resources
-from faasguard.loaders.cloudformation.openapi import read_api_body
+from faasguard.loaders.cloudformation.openapi import body_cors, read_api_body
 from faasguard.loaders.cloudformation.sam_globals import SamGlobals
 from faasguard.model import Api, AuthKind, Cors, Location, Throttling, TriggerKind, Unknown
 
@@ -194,6 +194,8 @@ def _sam_draft(
     draft.api_key_required = api_key if api_key is not None else False
     # A body that could be read says how each of its routes authenticates (events.py).
     draft.auth_unknown = has_body and draft.default_authorizer is None and draft.openapi is None
+    if draft.cors is None:
+        draft.cors = body_cors(draft.openapi)
     return draft
 
 
@@ -302,6 +304,9 @@ def build_cfn_apis(ctx: LoadContext) -> None:
                 ctx, res.properties, body_key="Body", uri_key="BodyS3Location", line=res.line
             ),
         )
+        draft = ctx.apis[res.id]
+        if draft.cors is None:
+            draft.cors = body_cors(draft.openapi)
     _stage_throttling(ctx)
 
 

@@ -31,6 +31,7 @@ from faasguard.loaders.openapi.spec import ApiSpec, Operation, parse_spec
 from faasguard.loaders.yaml_safe import line_of, parse_json, parse_yaml
 from faasguard.model import (
     AuthKind,
+    Cors,
     Location,
     RequestValidation,
     Trigger,
@@ -38,7 +39,13 @@ from faasguard.model import (
     Unknown,
 )
 
-__all__ = ["attach_openapi_routes", "body_route", "read_api_body", "sam_request_validation"]
+__all__ = [
+    "attach_openapi_routes",
+    "body_cors",
+    "body_route",
+    "read_api_body",
+    "sam_request_validation",
+]
 
 _INCLUDE: Final = "AWS::Include"
 
@@ -102,6 +109,22 @@ def _report(ctx: LoadContext, issues: list[LoadIssue]) -> None:
     ctx.issues.extend(
         LoadIssue(issue.kind, issue.message, issue.location, ctx.application or None)
         for issue in issues
+    )
+
+
+def body_cors(spec: ApiSpec | None) -> Cors | None:
+    """CORS of an HTTP API from its body's ``x-amazon-apigateway-cors`` (origins, credentials)."""
+    if spec is None or spec.cors is None:
+        return None
+    origins = spec.cors.get("allowOrigins")
+    credentials = spec.cors.get("allowCredentials")
+    return Cors(
+        tuple(
+            o if isinstance(o, str) else Unknown(str(o)[:80], "not a string")
+            for o in (origins if isinstance(origins, list) else [])
+        ),
+        allow_credentials=credentials if isinstance(credentials, bool) else None,
+        location=Location(spec.file, spec.cors_line),
     )
 
 

@@ -91,6 +91,8 @@ class ApiSpec:
         validators: validator name -> (validates body, validates parameters).
         validator: the document-wide default validator name.
         validator_line: where the default validator is chosen.
+        cors: the HTTP API's ``x-amazon-apigateway-cors`` settings, as written.
+        cors_line: where they are written.
     """
 
     file: str
@@ -100,6 +102,8 @@ class ApiSpec:
     validators: Mapping[str, tuple[bool | Unknown, bool | Unknown]] = field(default_factory=dict)
     validator: str | None = None
     validator_line: int | None = None
+    cors: Mapping[str, Any] | None = None
+    cors_line: int | None = None
 
     def find(self, path: Any, method: Any) -> Operation | None:
         """The operation serving ``method`` on ``path``: the exact method first, then ``ANY``."""
@@ -211,6 +215,8 @@ def parse_spec(body: Any, *, file: str) -> tuple[ApiSpec, list[LoadIssue]]:
         validators=validators,
         validator=default_validator if isinstance(default_validator, str) else None,
         validator_line=line_of(body, "x-amazon-apigateway-request-validator"),
+        cors=cors if isinstance(cors := body.get("x-amazon-apigateway-cors"), dict) else None,
+        cors_line=line_of(body, "x-amazon-apigateway-cors"),
     )
     return spec, reader.issues
 

@@ -41,14 +41,12 @@ from faasguard.loaders.serverless.layers import build_layers, merge_resources
 from faasguard.loaders.serverless.naming import generated_ids, lambda_logical_id
 from faasguard.loaders.serverless.resources import build_resources, collect_resources, referrers
 from faasguard.loaders.serverless.values import EMPTY, as_map, as_text
-from faasguard.loaders.serverless.variables import Resolver
+from faasguard.loaders.serverless.variables import DEFAULT_REGION, Resolver
 from faasguard.loaders.yaml_safe import ParsedDocument, line_of, parse_json, parse_yaml
 from faasguard.model import AppFormat, Application, Location, Unknown
 
 __all__ = ["DEFAULT_REGION", "SCRIPT_TEMPLATES", "ServerlessLoader"]
 
-#: The region Serverless deploys to when neither ``--region`` nor ``provider.region`` is set.
-DEFAULT_REGION: Final = "us-east-1"
 #: Template files that are programs, never executed by a scan.
 SCRIPT_TEMPLATES: Final = (".ts", ".js", ".mjs", ".cjs")
 

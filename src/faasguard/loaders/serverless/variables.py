@@ -68,6 +68,8 @@ __all__ = [
 
 #: Serverless's stage when neither ``--stage`` nor ``provider.stage`` is given.
 DEFAULT_STAGE: Final = "dev"
+#: Serverless's region when neither ``--region`` nor ``provider.region`` is given.
+DEFAULT_REGION: Final = "us-east-1"
 #: Nesting budget, counted in the Python frames resolution uses: a mapping level costs 2, a
 #: ``${self:...}`` hop 8. Real templates stay far below; the bound keeps the resolver (and the
 #: walks over its result) clear of Python's default limit of 1,000 frames.
@@ -559,7 +561,15 @@ class Resolver:
         segments: Path = tuple(address.split(".")) if address else ()
         if len(segments) > MAX_ADDRESS_PARTS:
             return Unknown(var_text, R_DEPTH)
-        return self._deep((SELF, segments))
+        value = self._deep((SELF, segments))
+        if value is MISSING or value is None:
+            # The framework fills these when the template does not: `${opt:stage,
+            # self:provider.stage}` with no provider.stage deploys to `dev`, not nowhere.
+            if segments == ("provider", "stage"):
+                return self._options.stage or DEFAULT_STAGE
+            if segments == ("provider", "region"):
+                return self._options.region or DEFAULT_REGION
+        return value
 
     def _param(self, name: str, var_text: str) -> Any:
         stage = self.stage

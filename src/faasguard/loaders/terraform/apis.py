@@ -10,8 +10,21 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from faasguard.loaders.terraform.values import direct_ref
-from faasguard.model import Api, AuthKind, Cors, Location, Throttling, Trigger, TriggerKind, Unknown
+from faasguard.loaders.interface import IssueKind, LoadIssue
+from faasguard.loaders.openapi import parse_spec
+from faasguard.loaders.terraform.convert import first, strings, text
+from faasguard.loaders.terraform.values import Encoded, JsonText, direct_ref
+from faasguard.model import (
+    Api,
+    AuthKind,
+    Cors,
+    Location,
+    RequestValidation,
+    Throttling,
+    Trigger,
+    TriggerKind,
+    Unknown,
+)
 
 if TYPE_CHECKING:
     from faasguard.loaders.terraform.build import Draft
@@ -45,8 +58,6 @@ def _ref_address(value: Any) -> str | None:
 
 
 def _reachable(item: Item) -> bool:
-    from faasguard.loaders.terraform.build import first, strings
-
     types = strings(first(item.values.get("endpoint_configuration")).get("types"))
     return "PRIVATE" not in [t.upper() for t in types if isinstance(t, str)]
 
@@ -71,8 +82,6 @@ def _path(draft: Draft, resource: Any) -> str | Unknown:
 
 
 def _throttling(settings: Any) -> Throttling | None:
-    from faasguard.loaders.terraform.build import first
-
     block = first(settings)
     rate, burst = block.get("throttling_rate_limit"), block.get("throttling_burst_limit")
     if rate is None and burst is None:
@@ -89,12 +98,11 @@ def _add_api_function(draft: Draft, api_id: str | None, fn_name: str) -> None:
 
 
 def _rest_apis(draft: Draft) -> None:
-    from faasguard.loaders.terraform.build import text
-
     reachable: dict[str, bool] = {}
     for item in draft.of_type("aws_api_gateway_rest_api"):
         draft.apis[item.address] = Api(item.address, TriggerKind.REST_API, item.location)
         reachable[item.address] = _reachable(item)
+        _body_routes(draft, item, TriggerKind.REST_API, reachable=reachable[item.address])
     for item in draft.of_type("aws_api_gateway_method_settings"):
         api = _ref_address(item.values.get("rest_api_id"))
         throttling = _throttling(item.values.get("settings"))
@@ -122,6 +130,7 @@ def _rest_apis(draft: Draft) -> None:
             auth = AuthKind.API_KEY
         api_id = _ref_address(v.get("rest_api_id"))
         verb = text(mv.get("http_method"))
+        validation = _validation(draft, method) if method is not None else None
         draft.referenced(key, integration.address)
         draft.add_trigger(
             key,
@@ -133,9 +142,112 @@ def _rest_apis(draft: Draft) -> None:
                 path=_path(draft, v.get("resource_id")),
                 method=verb.upper() if isinstance(verb, str) else verb,
                 api=api_id if api_id in draft.apis else None,
+                request_validation=validation,
             ),
         )
         _add_api_function(draft, api_id, draft.functions[key].name)
+
+
+def _validation(draft: Draft, method: Item) -> RequestValidation | Unknown | None:
+    """The ``aws_api_gateway_request_validator`` a method names, as the model's validation."""
+    value = method.values.get("request_validator_id")
+    if value is None:
+        return None
+    validator = draft.items.get(_ref_address(value) or "")
+    if validator is None or validator.type != "aws_api_gateway_request_validator":
+        return Unknown(getattr(value, "expression", str(value)), "request validator not known")
+    v = validator.values
+    body, parameters = (
+        v.get("validate_request_body", False),
+        v.get("validate_request_parameters", False),
+    )
+    return RequestValidation(
+        body if isinstance(body, (bool, Unknown)) else Unknown(str(body), "not a boolean"),
+        parameters
+        if isinstance(parameters, (bool, Unknown))
+        else Unknown(str(parameters), "not a boolean"),
+        validator.address,
+        draft.location(method, "request_validator_id"),
+    )
+
+
+def _body_routes(
+    draft: Draft, item: Item, kind: TriggerKind, *, reachable: bool, cors: Cors | None = None
+) -> None:
+    """Routes of an OpenAPI ``body`` (``jsonencode({...})`` or a known JSON/YAML text)."""
+    if "body" not in item.values:
+        return
+    document = _body_document(draft, item)
+    if document is None:
+        return
+    spec, issues = parse_spec(document, file=item.location.file)
+    draft.issues.extend(issues)
+    for op in spec.operations:
+        key = draft.function_for(op.integration)
+        if key is None:
+            continue
+        line = op.line if op.line is not None else item.location.line
+        draft.referenced(key, item.address)
+        draft.add_trigger(
+            key,
+            Trigger(
+                kind,
+                Location(item.location.file, line),
+                auth=spec.auth(op),
+                internet_reachable=reachable,
+                path=op.path,
+                method=op.method,
+                cors=cors,
+                api=item.address,
+                request_validation=spec.validation(op) if kind is TriggerKind.REST_API else None,
+            ),
+        )
+        _add_api_function(draft, item.address, draft.functions[key].name)
+
+
+def _body_document(draft: Draft, item: Item) -> Any:
+    """The body's structure, or None when it cannot be seen.
+
+    ``jsonencode()`` keeps it, with the ``.tf`` lines; a text (``file()``) is parsed without
+    lines, since they would be the text's, not the ``.tf`` file's.
+    """
+    body = item.values.get("body")
+    if isinstance(body, (Encoded, JsonText)):
+        return body.value
+    if not isinstance(body, str):
+        return None
+    from faasguard.errors import ParseError
+    from faasguard.loaders.yaml_safe import parse_yaml
+
+    try:
+        return _plain(parse_yaml(body, item.location.file).data)
+    except ParseError as exc:
+        draft.issues.append(
+            LoadIssue(
+                IssueKind.PARSE_ERROR,
+                f"{item.address}: the API body is not JSON or YAML ({exc.detail})",
+                draft.location(item, "body"),
+            )
+        )
+        return None
+
+
+def _plain(value: Any) -> Any:
+    """A parsed document without line numbers (plain dicts and lists), built iteratively."""
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, root, 0)]
+    while stack:
+        node, parent, key = stack.pop()
+        if isinstance(node, dict):
+            copy: Any = {}
+            stack.extend((v, copy, k) for k, v in node.items())
+        elif isinstance(node, list):
+            copy = [None] * len(node)
+            stack.extend((v, copy, i) for i, v in enumerate(node))
+        else:
+            copy = node
+        parent[key] = copy
+    return root[0]
 
 
 def _method_for(draft: Draft, methods: list[Item], integration: Item) -> Item | None:
@@ -172,8 +284,6 @@ def _authorizer_kind(draft: Draft, value: Any, declared: AuthKind, *, v2: bool) 
 
 
 def _http_apis(draft: Draft) -> None:
-    from faasguard.loaders.terraform.build import first, strings, text
-
     for item in draft.of_type("aws_apigatewayv2_api"):
         protocol = item.values.get("protocol_type")
         kind = TriggerKind.WEBSOCKET if protocol == "WEBSOCKET" else TriggerKind.HTTP_API
@@ -192,6 +302,8 @@ def _http_apis(draft: Draft) -> None:
         draft.apis[item.address] = Api(
             item.address, kind, item.location, properties={"cors": cors} if cors else {}
         )
+        if kind is TriggerKind.HTTP_API:
+            _body_routes(draft, item, kind, reachable=True, cors=cors)
         quick = draft.function_for(item.values.get("target"))
         if quick is not None:
             draft.add_trigger(

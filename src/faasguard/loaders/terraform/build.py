@@ -19,6 +19,7 @@ from faasguard.loaders.cloudformation.iam import statements_from_document
 from faasguard.loaders.handlers import find_manifests, resolve_handler
 from faasguard.loaders.interface import IssueKind, LoadIssue
 from faasguard.loaders.terraform.apis import build_apis
+from faasguard.loaders.terraform.convert import first, number, strings, text
 from faasguard.loaders.terraform.modules import Item, ModuleCall, Project
 from faasguard.loaders.terraform.stores import build_stores
 from faasguard.loaders.terraform.values import Ref, decode_json, direct_ref
@@ -43,56 +44,6 @@ from faasguard.model import (
 )
 
 __all__ = ["Draft", "build_application"]
-
-
-def text(value: Any) -> str | Unknown | None:
-    """A string setting: str, Unknown, or None when unset (numbers and booleans as text)."""
-    if value is None or isinstance(value, (str, Unknown)):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return Unknown(str(value)[:200], "not a string")
-
-
-def number(value: Any) -> int | Unknown | None:
-    """An integer setting."""
-    if value is None or isinstance(value, Unknown):
-        return value
-    if isinstance(value, bool):
-        return Unknown(str(value), "not a number")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return Unknown(str(value), "not a number")
-
-
-def first(value: Any) -> Mapping[str, Any]:
-    """The first instance of a nested block (``environment { ... }``), or an empty map."""
-    if isinstance(value, list) and value and isinstance(value[0], Mapping):
-        return value[0]
-    if isinstance(value, Mapping):
-        return value
-    return {}
-
-
-def strings(value: Any) -> tuple[str | Unknown, ...]:
-    """A list of strings (a single string counts as one)."""
-    if value is None:
-        return ()
-    if isinstance(value, Unknown):
-        return (value,)
-    items = value if isinstance(value, list) else [value]
-    out: list[str | Unknown] = []
-    for item in items:
-        got = text(item)
-        if got is not None:
-            out.append(got)
-    return tuple(out)
 
 
 @dataclass(slots=True)
@@ -725,8 +676,11 @@ def _roles(draft: Draft) -> None:
         functions = tuple(
             fn.name
             for key, fn in draft.functions.items()
-            if draft.target(draft.items[key].values.get("role"), "aws_iam_role") is item
-            if key in draft.items
+            if fn.role == item.address  # a lambda module given this role as `lambda_role`
+            or (
+                key in draft.items
+                and draft.target(draft.items[key].values.get("role"), "aws_iam_role") is item
+            )
         )
         draft.roles[item.address] = Role(
             item.address,

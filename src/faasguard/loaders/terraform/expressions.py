@@ -300,6 +300,14 @@ class Evaluator:
             out.append(piece)
         return "".join(out)
 
+    def render_with(self, template: str, variables: Mapping[str, Any], *, text: str = "") -> Any:
+        """Render ``template`` where its names are ``variables`` (``templatefile()``)."""
+        self._bindings.append(dict(variables))
+        try:
+            return self.render_template(template, text=text)
+        finally:
+            self._bindings.pop()
+
     def render_template(self, template: str, *, text: str = "") -> Any:
         """Render a template text (heredoc body, ``templatefile()`` contents)."""
         parts: list[Any] = []
@@ -511,11 +519,7 @@ class Evaluator:
             if name == "file" or isinstance(content, Unknown):
                 return content
             variables = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
-            self._bindings.append(dict(variables))
-            try:
-                return self.render_template(content, text=source)
-            finally:
-                self._bindings.pop()
+            return self.render_with(content, variables, text=source)
         function = _FUNCTIONS.get(name)
         if function is None:
             return _unknown(source, f"function {name}() not evaluated", *args)

@@ -34,7 +34,7 @@ class TerraformLoader:
             else:
                 if folder.endswith((".tf", ".tfvars")):
                     folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
-                project = load_project(fs, folder)
+                project = load_project(fs, folder, variables=options.parameters)
                 file = _main_file(project.files, folder)
                 root = folder
         except LoadError as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,7 +206,7 @@ class _Instance:
         child = self.child(module)
         if child is None:
             block = self.modules.get(module)
-            if block is not None and _source(block) == LAMBDA_MODULE:
+            if block is not None and _is_lambda_module(_source(block)):
                 return Ref(text, R_ATTRIBUTE, (f"{self.prefix}module.{module}",))
             return Unknown(text, "module output not known")
         attr = child.outputs.get(output)
@@ -226,6 +226,10 @@ class _Instance:
                     else Unknown(f"data.{kind}.{name}.json", "undefined data source")
                 )
             return self._data_values[key]
+        if kind == "template_file" and attr == "rendered":
+            block = self.data_blocks.get((kind, name))
+            if block is not None:
+                return self._rendered(block)
         if kind == "aws_partition" and attr in _PARTITION:
             # As the CloudFormation loader reads ${AWS::Partition}: the commercial partition.
             return _PARTITION[attr]
@@ -235,6 +239,16 @@ class _Instance:
             if arn is not None:
                 return arn
         return Ref(f"data.{kind}.{name}.{attr}", R_ATTRIBUTE, (address,))
+
+    def _rendered(self, block: Block) -> Any:
+        """``data "template_file"``: its ``template`` rendered with its ``vars``."""
+        values = self.block_values(block)
+        template, variables = values.get("template"), values.get("vars") or {}
+        if not isinstance(template, str) or not isinstance(variables, dict):
+            return Unknown(f"data.template_file.{block.labels[-1]}.rendered", "template not known")
+        attr = block.attributes.get("template")
+        evaluator = Evaluator(self, line=attr.line if attr else block.line, file=block.file)
+        return evaluator.render_with(template, variables)
 
     def address(self, kind: str, name: str) -> str:
         return f"{self.prefix}{kind}.{name}"
@@ -287,7 +301,7 @@ class _Instance:
         address = f"{self.prefix}module.{name}"
         if _count_is_zero(self, block):
             return None
-        if source == LAMBDA_MODULE:
+        if _is_lambda_module(source):
             self.project.lambda_modules.append(
                 ModuleCall(address, name, where, self.block_values(block), self.folder)
             )
@@ -297,7 +311,9 @@ class _Instance:
                 LoadIssue(
                     IssueKind.UNSUPPORTED,
                     f"module `{name}` comes from {source!r}, which is not a local folder: "
-                    "faasguard does not download modules, so its resources are not checked",
+                    "faasguard does not download modules, so its resources are not checked; "
+                    "scan a plan (`terraform show -json plan.out > plan.json`), which holds "
+                    "every module's resources, or vendor the module into the project",
                     where,
                 )
             )
@@ -436,6 +452,18 @@ def _source(block: Block) -> Any:
         source = text[1:-1].split("?")[0]
         return source if source in ("./", "../") else source.rstrip("/")
     return Unknown(text, "module source not literal")
+
+
+def _is_lambda_module(source: Any) -> bool:
+    """The lambda module from the registry (with or without host) or its GitHub repository."""
+    if not isinstance(source, str):
+        return False
+    if source.removeprefix("registry.terraform.io/") == LAMBDA_MODULE:
+        return True  # a "//modules/..." subfolder (alias, deploy) is another module
+    return (
+        "github.com/terraform-aws-modules/terraform-aws-lambda" in source
+        and "//" not in (source.split("terraform-aws-lambda", 1)[1].split("?", 1)[0])
+    )
 
 
 def _managed_policy(instance: _Instance, block: Block) -> str | None:
@@ -585,8 +613,15 @@ def _tfvars(fs: ScanFS, folder: str, project: Project) -> dict[str, Any]:
     return values
 
 
-def load_project(fs: ScanFS, folder: str) -> Project:
-    """Load the root module in ``folder`` (POSIX, relative to the scan root)."""
+def load_project(fs: ScanFS, folder: str, *, variables: Mapping[str, str] | None = None) -> Project:
+    """Load the root module in ``folder`` (POSIX, relative to the scan root).
+
+    Args:
+        fs: the confined scan root.
+        folder: the root module's folder.
+        variables: values given on the command line (``--parameter name=value``); as with
+            ``terraform -var``, they win over ``.tfvars`` files and defaults.
+    """
     folder = "" if folder in ("", ".") else folder
     project = Project(root=folder, files=())
     blocks = read_folder(fs, folder, project)
@@ -598,7 +633,7 @@ def load_project(fs: ScanFS, folder: str) -> Project:
         folder=folder,
         prefix="",
         blocks=blocks,
-        inputs=_tfvars(fs, folder, project),
+        inputs={**_tfvars(fs, folder, project), **(variables or {})},
         stack=(folder,),
     )
     root.collect()

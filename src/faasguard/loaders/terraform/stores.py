@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from faasguard.loaders.terraform.convert import first
 from faasguard.loaders.terraform.values import decode_json
 from faasguard.loaders.yaml_safe import line_of
 from faasguard.model import Resource, Unknown
@@ -32,8 +33,6 @@ def _block(mapping: Mapping[str, str]) -> Convert:
     """A nested block (first instance) renamed key by key."""
 
     def convert(value: Any) -> Any:
-        from faasguard.loaders.terraform.build import first
-
         block = first(value)
         return {cfn: block[tf] for tf, cfn in mapping.items() if tf in block}
 
@@ -48,8 +47,6 @@ def _acl(value: Any) -> Any:
 
 
 def _sse(value: Any) -> Any:
-    from faasguard.loaders.terraform.build import first
-
     rule = first(first(value).get("rule"))
     default = first(rule.get("apply_server_side_encryption_by_default"))
     by_default = {
