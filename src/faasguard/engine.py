@@ -59,6 +59,7 @@ _ISSUE_RULES = {
     IssueKind.NOT_A_TEMPLATE: "parse-error",
     IssueKind.UNSUPPORTED_APPLICATION: "unsupported-application",
     IssueKind.BUDGET: "budget-exceeded",
+    IssueKind.NOT_DEPLOYED: "not-deployed",
     IssueKind.MISSING_CONFIG: "missing-config",
 }
 _ISSUE_REMEDIATION = {
@@ -80,6 +81,8 @@ _ISSUE_REMEDIATION = {
     "for its format. `--on-unsupported any` fails the build on it (docs/cli.md).",
     IssueKind.BUDGET: "Remove the generated or hostile construct the message names; if a real "
     "project reaches a budget, report it with the figures (docs/budgets.md).",
+    IssueKind.NOT_DEPLOYED: "Nothing to fix if this is intended; to check the function, scan "
+    "with the parameters of the environment that deploys it (`--param Name=Value`).",
     IssueKind.MISSING_CONFIG: "Scan the configuration that is deployed: commit it (without "
     "secrets), or point faasguard at the copy the pipeline uses.",
 }

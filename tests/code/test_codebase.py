@@ -140,3 +140,27 @@ def test_missing_and_non_code_files_are_none(tmp_path: Path) -> None:
     assert cb.file("a.txt") is None
     assert cb.file("nope.py") is None
     assert cb.file("types.d.ts") is None
+
+
+def test_a_layer_filled_by_pip_without_metadata_is_vendored_by_its_requirements(
+    tmp_path: Path,
+) -> None:
+    fs = _tree(
+        tmp_path,
+        {
+            "svc/app.py": "import pymysql\nimport shared\n",
+            "deps/requirements.txt": "PyMySQL==1.1.0  # the driver\n--index-url https://x\n",
+            "deps/python/pymysql/__init__.py": "import os\n",
+            "deps/python/shared.py": "import boto3\n",
+        },
+    )
+    layer = Resource(
+        "Deps",
+        "AWS::Serverless::LayerVersion",
+        Location("template.yaml", 3),
+        properties={"ContentUri": "deps/"},
+    )
+    fn = _fn("Fn", "svc/app.py", layers=(Unknown("!Ref Deps", "deploy-time attribute"),))
+    code = codebase_for(fs).function_code(_app(fn, resources=(layer,)), fn)
+    assert [f.path for f in code.files] == ["svc/app.py", "deps/python/shared.py"]
+    assert code.python_modules == frozenset({"pymysql", "boto3"})

@@ -448,3 +448,16 @@ def test_client_base_urls_are_egress() -> None:
     )
     hosts = egress_of([py(src)], fn())
     assert [(h.host, h.line, h.call) for h in hosts] == [("api.partner.com", 2, "httpx.Client")]
+
+
+def test_javascript_module_exports_object_handlers() -> None:
+    src = (
+        "const get = async (event) => event.pathParameters.id;\n"
+        "module.exports = {\n"
+        "  get,\n"
+        "  put: async (event) => JSON.parse(event.body),\n"
+        "};\n"
+    )
+    handlers = js(src).handlers
+    assert [(f.path, f.line) for f in handlers["get"].event_fields] == [("pathParameters.id", 1)]
+    assert [(f.path, f.line) for f in handlers["put"].event_fields] == [("body", 4)]

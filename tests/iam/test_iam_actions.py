@@ -212,3 +212,22 @@ def test_expand_agrees_with_plain_wildcard_matching() -> None:
             candidates = [info.name for info in db.service_actions(service)]
             expected = {n for n in candidates if regex.fullmatch(n)}
             assert db.expand(pattern) == expected, pattern
+
+
+def test_many_star_patterns_match_like_iam_without_backtracking() -> None:
+    """A hostile `*a*a*...*b` pattern would take exponential time in a backtracking regex."""
+    import random
+    import re
+
+    from faasguard.iam.actions import wildcard_matcher
+
+    rng = random.Random(11)
+    for _ in range(2000):
+        text = "".join(rng.choice("ab") for _ in range(rng.randrange(0, 9)))
+        pattern = "".join(rng.choice("ab*?") for _ in range(rng.randrange(0, 9)))
+        regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+        expected = re.fullmatch(regex, text) is not None
+        assert wildcard_matcher(pattern)(text) is expected, (pattern, text)
+    hostile = "s3:" + "*a" * 30 + "*b"
+    assert action_db().expand(hostile) == set()
+    assert action_db().expand("s3:*G*e*t*O*b*j*e*c*t*") >= {"s3:GetObject"}

@@ -77,3 +77,42 @@ def test_policy_templates_with_pseudo_parameters_and_managed_policies(tmp_path: 
     every = next(f for f in result.findings if f.function == "EveryTable" and f.rule_id == "FG1003")
     assert "dynamodb:DeleteItem" in every.message
     assert "every resource of its type in the account" in every.message
+
+
+TEMPLATE_POLICY = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      InlineCode: "def handler(e, c): pass"
+      Policies:
+        - !Ref AppPolicy
+        - !ImportValue shared-policy-arn
+  AppPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObject
+            Resource: "*"
+"""
+
+
+def test_template_managed_policies_are_judged_not_unknown(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(TEMPLATE_POLICY)
+    result = scan(tmp_path, Config(), load_options=LoadOptions(), today=_dt.date(2026, 11, 28))
+    found = sorted(
+        (f.rule_id, f.line, f.evidence)
+        for f in result.findings
+        if f.rule_id.startswith("FG10") and f.rule_id != "FG1040"
+    )
+    assert found == [
+        ("FG1003", 18, "Allow s3:GetObject on [*]"),
+        ("FG1009", 18, "statement `AWS::IAM::ManagedPolicy AppPolicy`: s3:GetObject on *"),
+        ("FG1012", 4, "managed policy !ImportValue shared-policy-arn"),
+    ]

@@ -9,12 +9,16 @@ from faasguard.loaders.interface import IssueKind
 from faasguard.rules.interface import ToolRule
 from faasguard.rules.tool import (
     RULES,
+    BudgetExceeded,
     DuplicateKey,
+    MissingConfig,
+    NotDeployed,
     ReferenceOutsideRoot,
     RuleCrashed,
     UnparsableFile,
     UnresolvedReference,
     UnsafeArchive,
+    UnsupportedApplication,
     UnsupportedTemplate,
 )
 
@@ -32,6 +36,16 @@ EXPECTED = [
     (UnsupportedTemplate, "FG0005", "unsupported-template", "tool.parse-error", Severity.INFO),
     (UnresolvedReference, "FG0006", "unresolved-reference", "tool.parse-error", Severity.LOW),
     (UnsafeArchive, "FG0007", "unsafe-archive", "tool.parse-error", Severity.HIGH),
+    (
+        UnsupportedApplication,
+        "FG0012",
+        "unsupported-application",
+        "tool.parse-error",
+        Severity.INFO,
+    ),
+    (MissingConfig, "FG0013", "missing-config", "tool.parse-error", Severity.INFO),
+    (BudgetExceeded, "FG0020", "budget-exceeded", "tool.budget-exceeded", Severity.MEDIUM),
+    (NotDeployed, "FG0021", "not-deployed", "tool.parse-error", Severity.INFO),
 ]
 
 
@@ -57,6 +71,12 @@ def test_every_loader_issue_kind_is_reported_by_one_of_these_rules() -> None:
         IssueKind.DUPLICATE_KEY: DuplicateKey,
         IssueKind.UNRESOLVED: UnresolvedReference,
         IssueKind.UNSAFE_ARCHIVE: UnsafeArchive,
+        # a parse error when the user named the file; discovered files are dropped (engine)
+        IssueKind.NOT_A_TEMPLATE: UnparsableFile,
+        IssueKind.UNSUPPORTED_APPLICATION: UnsupportedApplication,
+        IssueKind.MISSING_CONFIG: MissingConfig,
+        IssueKind.BUDGET: BudgetExceeded,
+        IssueKind.NOT_DEPLOYED: NotDeployed,
     }
 
 

@@ -249,11 +249,19 @@ def _text(perms: Iterable[Any], notices: list[str], out: TextIO) -> None:
         w("  unused:\n")
         if not perm.complete:
             w("    not judged: the needs are incomplete (see unknown)\n")
+        # One line per statement (or managed policy): a SAM policy template lists each
+        # action as an entry of its own.
+        grouped: dict[tuple[str, str], list[Any]] = {}
         for u in perm.unused if perm.complete else ():
             where = f"managed policy {u.policy}" if u.policy else u.origin
-            used = f"; keep {', '.join(u.used)}" if u.used else ""
-            shown = ", ".join(u.unused[:6]) + (" ..." if len(u.unused) > 6 else "")
-            w(f"    {u.location} {where}: {u.entry}: {len(u.unused)} unused ({shown}){used}\n")
+            grouped.setdefault((str(u.location), where), []).append(u)
+        for (location, where), entries in grouped.items():
+            unused = sorted({a for u in entries for a in u.unused})
+            used = sorted({a for u in entries for a in u.used})
+            keep = f"; keep {', '.join(used)}" if used else ""
+            shown = ", ".join(unused[:6]) + (" ..." if len(unused) > 6 else "")
+            names = ", ".join(u.entry for u in entries[:4]) + (" ..." if len(entries) > 4 else "")
+            w(f"    {location} {where}: {names}: {len(unused)} unused ({shown}){keep}\n")
         if perm.missing:
             w("  needed but not granted:\n")
             for n in perm.missing:

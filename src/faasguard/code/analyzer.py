@@ -52,8 +52,10 @@ class CodeAnalyzer:
             except RecursionError:
                 engine.caps.append("code nested too deeply for the analysis; it stopped here")
             except Exception as exc:  # one function's failure must not end the scan
+                engine.release()
                 yield _crash(app, fn, code.handler.path, exc)
                 continue
+            engine.release()
             for hit in sorted(engine.hits, key=lambda h: (h.file, h.line, h.category)):
                 finding = _finding(app, fn, hit)
                 if finding is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import posixpath
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -188,7 +189,7 @@ class Resolver:
         top = module.split(".")[0]
         bases = (*self.python_roots, posixpath.dirname(from_file) or ".")
         return any(
-            top not in self._vendored_names(b)
+            top.lower() not in self._vendored_names(b)
             and self.fs.is_dir(posixpath.normpath(posixpath.join(b, rel)))
             for b in bases
         )
@@ -198,7 +199,7 @@ class Resolver:
             init = posixpath.normpath(posixpath.join(base, "__init__.py"))
             return init if self.fs.exists(init) else None
         top = module.split(".")[0]
-        if top in self._vendored_names(base):
+        if top.lower() in self._vendored_names(base):
             return None
         path = posixpath.normpath(posixpath.join(base, *module.split(".")))
         if path.startswith("../") or path == "..":
@@ -211,7 +212,13 @@ class Resolver:
         return None
 
     def _vendored_names(self, folder: str) -> frozenset[str]:
-        """Top-level names installed into ``folder`` by pip (``*.dist-info``/``*.egg-info``)."""
+        """Top-level names installed into ``folder`` by pip.
+
+        Known from ``*.dist-info``/``*.egg-info`` folders (and their ``top_level.txt``), and from
+        a ``requirements.txt`` in the folder or its parent: a layer's ``python/`` folder filled
+        by ``pip install -t`` often has its metadata stripped but keeps the requirements file.
+        Names are compared lower-cased with ``-`` as ``_``.
+        """
         cached = self._vendored.get(folder)
         if cached is not None:
             return cached
@@ -230,7 +237,12 @@ class Resolver:
                     # An unreadable hint is just no hint.
                     with contextlib.suppress(LoadError):
                         names.update(self.fs.read_text(top).split())
-        result = frozenset(names)
+        parent = posixpath.dirname(folder)
+        for requirements in {f"{folder}/requirements.txt", f"{parent or '.'}/requirements.txt"}:
+            if self.fs.exists(requirements):
+                with contextlib.suppress(LoadError):
+                    names.update(_requirement_names(self.fs.read_text(requirements)))
+        result = frozenset(n.lower().replace("-", "_").replace(".", "_") for n in names)
         self._vendored[folder] = result
         return result
 
@@ -273,6 +285,21 @@ class Resolver:
             if self.fs.exists(candidate) and _is_code_name(candidate):
                 return candidate
         return None
+
+
+_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _requirement_names(text: str) -> set[str]:
+    """Distribution names of a requirements file (options, URLs and comments skipped)."""
+    names = set()
+    for line in text.splitlines():
+        if line.lstrip().startswith(("#", "-")) or "://" in line:
+            continue
+        found = _REQUIREMENT.match(line)
+        if found:
+            names.add(found.group(1))
+    return names
 
 
 def _is_code_name(path: str) -> bool:

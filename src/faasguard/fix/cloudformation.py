@@ -78,8 +78,12 @@ def fix_cloudformation(data: Any, perms: list[FunctionPermissions]) -> tuple[lis
             kept.append(f"{fn.name}: its resource is not in {fn.location.file}")
             continue
         role = perm.role
-        if not perm.complete:
-            reason = perm.needs.unknown[0]
+        if not perm.complete or perm.role_external:
+            reason = (
+                perm.needs.unknown[0]
+                if not perm.complete
+                else f"its role {role} is defined outside the template"
+            )
             comment_before(
                 resources,
                 logical,
@@ -91,7 +95,7 @@ def fix_cloudformation(data: Any, perms: list[FunctionPermissions]) -> tuple[lis
                 left.setdefault(role, set()).add(fn.name)
             continue
         if body.get("Type") == "AWS::Serverless::Function":
-            _fix_sam_function(props, perm)
+            _fix_sam_function(props, perm, resources)
         else:
             _fix_lambda_function(resources, logical, props, perm, data)
         changed.append(fn.name)
@@ -111,7 +115,7 @@ def fix_cloudformation(data: Any, perms: list[FunctionPermissions]) -> tuple[lis
     return changed, kept
 
 
-def _fix_sam_function(props: Any, perm: FunctionPermissions) -> None:
+def _fix_sam_function(props: Any, perm: FunctionPermissions, resources: Any) -> None:
     fn = perm.function
     rewrite = _self_reference(fn.resource_id or fn.name, props.get("FunctionName"))
     new = new_seq()
@@ -121,6 +125,18 @@ def _fix_sam_function(props: Any, perm: FunctionPermissions) -> None:
         if _unreadable(item):
             new.append(item)
             keep_notes.append(len(new) - 1)
+    # The function leaves a role of the template: what faasguard cannot read of it (customer
+    # managed policies) and its permissions boundary go with the function.
+    old_role: Any = resources.get(perm.role) if perm.role and "Role" in props else None
+    old_props: Any = old_role.get("Properties") if hasattr(old_role, "get") else None
+    if hasattr(old_props, "get"):
+        for arn in old_props.get("ManagedPolicyArns") or []:
+            if _unreadable(arn):
+                new.append(arn)
+                keep_notes.append(len(new) - 1)
+        boundary = old_props.get("PermissionsBoundary")
+        if boundary is not None and "PermissionsBoundary" not in props:
+            props["PermissionsBoundary"] = boundary
     fits, rest = fit_templates(for_sam(perm.needs.needs))
     for fit in fits:
         new.append(new_map([(fit.template, new_map([(fit.parameter, tagged("!Ref", fit.ref))]))]))

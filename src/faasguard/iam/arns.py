@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Final
 
-from faasguard.iam.actions import pattern_regex
+from faasguard.iam.actions import wildcard_matcher
 from faasguard.model import Unknown
 
 __all__ = ["ResourcePattern", "Scope", "resource_pattern", "resource_scope"]
@@ -105,9 +105,9 @@ class ResourcePattern:
             True or False, or None when only an unresolved part could decide.
         """
         holed = _holed(self.pattern)
-        if _regex(holed, hole_matches=False).fullmatch(arn):
+        if wildcard_matcher(holed, ignore_case=False)(arn):  # a hole matches no character
             return True
-        if not self.exact and _regex(holed, hole_matches=True).fullmatch(arn):
+        if not self.exact and wildcard_matcher(holed.replace(_HOLE, "*"), ignore_case=False)(arn):
             return None
         return False
 
@@ -117,13 +117,6 @@ class ResourcePattern:
 
 def _holed(pattern: str) -> str:
     return _SUB_VARIABLE.sub(_HOLE, pattern)
-
-
-@functools.lru_cache(maxsize=8192)
-def _regex(holed: str, *, hole_matches: bool) -> re.Pattern[str]:
-    body = pattern_regex(holed, ignore_case=False).pattern
-    hole = ".+" if hole_matches else "(?!)"
-    return re.compile(body.replace(re.escape(_HOLE), hole), re.DOTALL)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -597,9 +597,15 @@ class RoleGrants:
             for entry in (*stmt.actions, *stmt.not_actions):
                 if isinstance(entry, Unknown) or db.expand(entry):
                     continue
-                found.append(UnknownAction(entry, stmt, comp.policy, _suggest_cached(entry)))
+                # Suggestions cost a fuzzy match against a service's names: a few per role,
+                # so a template with thousands of made-up names stays fast.
+                suggestion = _suggest_cached(entry) if len(found) < _MAX_SUGGESTIONS else None
+                found.append(UnknownAction(entry, stmt, comp.policy, suggestion))
         return tuple(found)
 
+
+_MAX_SUGGESTIONS = 50
+_MAX_SUGGESTED_LENGTH = 128
 
 #: How many statements a lookup names per action. A role whose every statement grants ``*``
 #: would otherwise hand back a thousand grants for each of 22,000 actions.
@@ -670,7 +676,7 @@ def _suggest(db: ActionDB, entry: str) -> str | None:
     import difflib  # only on the rare typo
 
     service, _, name = entry.strip().partition(":")
-    if has_wildcard(entry) or not name:
+    if has_wildcard(entry) or not name or len(name) > _MAX_SUGGESTED_LENGTH:
         return None
     candidates = {info.name.partition(":")[2]: info.name for info in db.service_actions(service)}
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.8)
@@ -703,12 +709,15 @@ def evaluate_role(role: Role) -> RoleGrants:
 def _evaluate(role: Role) -> RoleGrants:
     sources = [PolicySource("inline", role.statements, role.location)]
     unknown: list[str | Unknown] = []
+    folded = {s.origin for s in role.statements}
     for arn in role.managed_policies:
         # Parsed once per policy, not per role: its statements (and their expansions) are
         # shared by every role that attaches it; grants point at the role (Grant.attached_at).
         policy = None if isinstance(arn, Unknown) else managed_policy(arn)
         if policy is None and isinstance(arn, Unknown) and (named := _unknown_managed_name(arn)):
             policy = managed_policy(named)
+        if policy is None and isinstance(arn, Unknown) and _folded(arn, folded):
+            continue  # a policy of the template: its statements are already the role's
         if policy is None:
             unknown.append(arn)
             continue
@@ -734,6 +743,20 @@ def _evaluate(role: Role) -> RoleGrants:
         boundary=boundary,
         boundary_unknown=boundary_unknown,
     )
+
+
+#: The origin the CloudFormation loader gives the statements of a template
+#: ``AWS::IAM::ManagedPolicy`` it folds into a role (loaders/cloudformation/iam.py ``_attach``).
+_TEMPLATE_POLICY_ORIGIN = "AWS::IAM::ManagedPolicy {}"
+
+
+def _folded(value: Unknown, origins: set[str]) -> bool:
+    """True when ``!Ref X`` names a template managed policy whose statements the role holds."""
+    expression = value.expression.strip()
+    if not expression.startswith("!Ref "):
+        return False
+    target = expression[len("!Ref ") :].strip()
+    return _TEMPLATE_POLICY_ORIGIN.format(target) in origins
 
 
 def _unknown_managed_name(value: Unknown) -> str | None:

@@ -46,6 +46,8 @@ class IssueKind(str, Enum):
     MISSING_CONFIG = "missing-config"
     #: A size or work budget was reached (docs/budgets.md); the part over it is unknown.
     BUDGET = "budget"
+    #: A resource behind a condition that is always false: not deployed, so not checked.
+    NOT_DEPLOYED = "not-deployed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ action whose access level is *Permissions management* outside IAM itself.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -487,8 +486,9 @@ def passes_to(condition: Mapping[str, Any] | None, service: str) -> bool:
 
 
 def _like(pattern: str, value: str) -> bool:
-    regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
-    return re.fullmatch(regex, value, re.IGNORECASE) is not None
+    from faasguard.iam.actions import wildcard_matcher  # StringLike: IAM's wildcards
+
+    return wildcard_matcher(pattern)(value)
 
 
 #: Entries of the seed list (primeharbor/sensitive_iam_actions, ``CredentialExposure`` and

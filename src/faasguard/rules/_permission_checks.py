@@ -12,7 +12,7 @@ role and the context. See rules/permissions.py for what each rule reports and wh
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,9 @@ _LIST_LIMIT = 12
 # A statement granting this share of every IAM action on `*` is administrator access in all but
 # name (PowerUserAccess: everything but IAM, Organizations and Account management).
 _NEAR_ADMIN_SHARE = 0.9
+# Past this many actions, access levels are read from the database's per-level sets (which
+# index every service) rather than one lookup per action (which indexes only those touched).
+_BULK = 2000
 
 # Where to find resource ARNs, per service, for "replace `*` with ..." remediations.
 _ARN_HINTS = {
@@ -102,11 +105,11 @@ _PER_FUNCTION_ROLES = TemplateKey(
 def _fmt(items: Iterable[str | Unknown]) -> str:
     """Render policy entries the way they are written, Unknown as its expression."""
     rendered = [i.expression if isinstance(i, Unknown) else i for i in items]
-    return ", ".join(rendered) if rendered else "(none)"
+    return _capped(rendered) if rendered else "(none)"
 
 
 def _ticked(items: Iterable[str]) -> str:
-    return ", ".join(f"`{i}`" for i in items)
+    return _capped([f"`{i}`" for i in items])
 
 
 def _capped(items: Sequence[str]) -> str:
@@ -188,10 +191,25 @@ def _scope_text(scope: Scope | None) -> str:
     return "the resources it names"
 
 
-def _levels(actions: Iterable[str]) -> set[AccessLevel]:
+def _levels(actions: Iterable[str]) -> frozenset[AccessLevel]:
+    if isinstance(actions, frozenset):  # shared expansions: computed once per set
+        key = (id(actions), _levels_uncached)
+        hit = _SELECTED.get(key)
+        if hit is not None and hit[0] is actions:
+            return hit[1]
+        levels = _levels_uncached(actions)
+        if len(_SELECTED) > 4096:
+            _SELECTED.clear()
+        _SELECTED[key] = (actions, levels)
+        return levels
+    return _levels_uncached(set(actions))
+
+
+def _levels_uncached(names: set[str] | frozenset[str]) -> frozenset[AccessLevel]:
     db = action_db()
-    names = actions if isinstance(actions, (set, frozenset)) else set(actions)
-    return {level for level in AccessLevel if not db.at_level(level).isdisjoint(names)}
+    if len(names) > _BULK:  # one set test per level instead of a lookup per action
+        return frozenset(level for level in AccessLevel if not db.at_level(level).isdisjoint(names))
+    return frozenset(level for a in names if (level := db.access_level(a)) is not None)
 
 
 def _reach(actions: Iterable[str], scope: Scope | None) -> Severity:
@@ -313,23 +331,45 @@ def _action_scope(stmt: Statement, action: str) -> Scope | None:
     return max(scopes) if scopes else None
 
 
-def _uses(grants: RoleGrants, actions: Iterable[str]) -> dict[str, list[_Use]]:
-    """Who grants each of ``actions`` (those granted at all), statement by statement.
+def _uses(
+    grants: RoleGrants, actions: frozenset[str] | Callable[[str], bool]
+) -> dict[str, list[_Use]]:
+    """Who grants each of ``actions`` (a set, or a test), statement by statement.
 
     Statements that grant (nearly) everything are left out: admin-access reports them alone,
     and a role made of a thousand of them must not cost a thousand times 22,000 lookups.
     """
-    wanted = frozenset(actions)
     admin = _admin_statements(grants)
     found: dict[str, list[_Use]] = {}
     for stmt, policy, effective in grants.statement_grants():
         if id(stmt) in admin:
             continue
-        for action in sorted(wanted & effective):
+        chosen = (
+            actions & effective if isinstance(actions, frozenset) else _select(effective, actions)
+        )
+        for action in sorted(chosen):
             found.setdefault(action, []).append(
                 _Use(action, stmt, policy, _action_scope(stmt, action))
             )
     return found
+
+
+# (id of an action set, test) -> (the set, the actions passing the test). Statements with the
+# same Action list share one expanded set (faasguard.iam.grants), across roles too: 500 roles
+# with `s3:*` test the 180 S3 actions once. The set is kept so its id is not reused.
+_SELECTED: dict[tuple[int, Callable[..., Any]], tuple[frozenset[str], frozenset[Any]]] = {}
+
+
+def _select(effective: frozenset[str], test: Callable[[str], bool]) -> frozenset[str]:
+    key = (id(effective), test)
+    hit = _SELECTED.get(key)
+    if hit is not None and hit[0] is effective:
+        return hit[1]
+    if len(_SELECTED) > 4096:
+        _SELECTED.clear()
+    chosen = frozenset(a for a in effective if test(a))
+    _SELECTED[key] = (effective, chosen)
+    return chosen
 
 
 def _grant_label(grant: _Use) -> str:
@@ -530,7 +570,7 @@ def wildcard_resource(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[
             location=stmt.location,
             function=function,
             resource=role.id,
-            evidence=f"Allow {', '.join(scoped)} on [{', '.join(wide)}]",
+            evidence=f"Allow {_capped(scoped)} on [{_capped(wide)}]",
             remediation=(
                 f"Replace {_ticked(wide)} with the ARNs of the resources {_holder(role)} "
                 f"uses.{hint_text}{keep}"
@@ -577,7 +617,7 @@ def unknown_action(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[Fin
             location=stmt.location,
             function=function,
             resource=role.id,
-            evidence=f"unknown actions: {', '.join(entries)}",
+            evidence=f"unknown actions: {_capped(entries)}",
             remediation=(
                 "Fix the action "
                 + ("name" if len(entries) == 1 else "names")
@@ -865,7 +905,7 @@ def resource_exposure(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[
         rule,
         role,
         ctx,
-        _exposure_actions(),
+        _is_exposure,
         harm="make resources public or share them with other accounts",
         remediation=(
             "remove the permission-management actions: resource policies belong in the "
@@ -886,18 +926,19 @@ def _credential_actions() -> frozenset[str]:
     return frozenset(a for a in _iam.CREDENTIAL_ACTIONS if not db.accepts_only_star(a))
 
 
-@functools.cache
-def _exposure_actions() -> frozenset[str]:
+def _is_exposure(action: str) -> bool:
     """Permissions management outside IAM (IAM's own is privilege escalation)."""
-    pm = action_db().at_level(AccessLevel.PERMISSIONS_MANAGEMENT)
-    return frozenset(a for a in pm if not a.startswith("iam:"))
+    return (
+        not action.startswith("iam:")
+        and action_db().access_level(action) is AccessLevel.PERMISSIONS_MANAGEMENT
+    )
 
 
 def _wide_grants(
     rule: Rule,
     role: Role,
     ctx: RuleContext,
-    select: frozenset[str],
+    select: frozenset[str] | Callable[[str], bool],
     *,
     harm: str,
     remediation: str,
@@ -937,7 +978,7 @@ def _wide_grants(
             location=_source_location(stmt, policy, role),
             function=function,
             resource=role.id,
-            evidence=f"{_source_label(stmt, policy)}: {', '.join(actions)} on {', '.join(wide)}",
+            evidence=f"{_source_label(stmt, policy)}: {_capped(actions)} on {_capped(wide)}",
             remediation=(
                 (f"Detach `{policy}` and " if policy else "Narrow the statement: ")
                 + remediation.format(holder=_holder(role))
@@ -1014,8 +1055,11 @@ def shared_role(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[Findin
     granted = set().union(*by_source.values()) if by_source else set()
     baseline_only = bool(granted) and granted <= _iam.BASELINE_ACTIONS
     baseline_only = baseline_only and not grants.unknown_policies
-    changes = db.at_level(AccessLevel.WRITE) | db.at_level(AccessLevel.PERMISSIONS_MANAGEMENT)
-    wide_changes = sorted((wide & changes) - _iam.BASELINE_ACTIONS)
+    wide_changes = sorted(
+        a
+        for a in wide - _iam.BASELINE_ACTIONS
+        if db.access_level(a) in (AccessLevel.WRITE, AccessLevel.PERMISSIONS_MANAGEMENT)
+    )
     functions = ", ".join(f"`{f}`" for f in role.functions)
     parts = [
         f"{len(actions)} from {label} ({_capped(sorted(actions))})"

@@ -25,6 +25,7 @@ from faasguard.model import (
     Unknown,
 )
 from faasguard.rules._template_keys import TemplateKey
+from faasguard.rules._wallet import DenialOfWalletCeiling, NoCostAlarm, RecursiveTriggerLoop
 from faasguard.rules.interface import ApiRule, FunctionRule, Rule, RuleContext
 
 __all__ = [
@@ -849,4 +850,7 @@ RULES: tuple[type[Rule], ...] = (
     AsyncFunctionWithoutDlq,
     ApiWithoutThrottling,
     OrderedSourceWithoutFailureLimit,
+    DenialOfWalletCeiling,
+    RecursiveTriggerLoop,
+    NoCostAlarm,
 )

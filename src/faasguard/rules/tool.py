@@ -437,6 +437,48 @@ class MissingConfig(ToolRule):
     title = "Configuration missing: a stand-in was read"
 
 
+class NotDeployed(ToolRule):
+    """A function is behind a condition that is false with the parameters given.
+
+    ## What it does
+    Reported, at info severity, for each `AWS::Serverless::Function` or
+    `AWS::Lambda::Function` whose `Condition` evaluates to false with the template's parameter
+    defaults and the `--param` values given. CloudFormation does not create such a function, so
+    faasguard does not check it either; this says so instead of leaving it out silently.
+
+    ## Why is this bad?
+    It is not a problem in itself. But a function that is deployed in another environment
+    (`IsProd` true in production) is then checked nowhere: scan with that environment's
+    parameters too.
+
+    ## Example
+    ```yaml
+    Conditions:
+      IsProd: !Equals [!Ref Stage, prod]
+    Resources:
+      Exporter:
+        Type: AWS::Serverless::Function
+        Condition: IsProd
+    ```
+
+    ## Use instead
+    ```sh
+    faasguard scan template.yaml --param Stage=prod
+    ```
+
+    ## References
+    - CloudFormation conditions:
+      https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/conditions-section-structure.html
+    """
+
+    id = "FG0021"
+    name = "not-deployed"
+    category = "tool.parse-error"
+    severity = Severity.INFO
+    cwe = None
+    title = "Function not deployed with these parameters; not checked"
+
+
 RULES: tuple[type[Rule], ...] = (
     UnparsableFile,
     ReferenceOutsideRoot,
@@ -448,4 +490,5 @@ RULES: tuple[type[Rule], ...] = (
     UnsupportedApplication,
     MissingConfig,
     BudgetExceeded,
+    NotDeployed,
 )

@@ -328,6 +328,12 @@ def test_destructuring_with_renames_defaults_nesting_holes_and_rest() -> None:
     )
 
 
+def test_a_computed_key_in_a_pattern_reads_any_field() -> None:
+    assert body("const { [name]: value } = params;\n") == (
+        ir.Assign(ir.Pattern((("*", N("value")),)), N("params"), 1),
+    )
+
+
 def test_parameters_patterns_defaults_rest_and_typescript_annotations() -> None:
     code = "function h({ body }, ctx = {}, ...more) {}\nconst t = (e: Event, n?: number) => e;\n"
     stmts = body(code, "h.ts")
@@ -469,12 +475,22 @@ def test_a_partial_tree_still_yields_the_code_before_the_error() -> None:
     assert isinstance(stmts[0], ir.Export) and stmts[0].name == "handler"
 
 
-@pytest.mark.parametrize("depth", [MAX_DEPTH + 50])
-def test_nesting_over_the_cap_is_cut_and_reported(depth: int) -> None:
-    code = "x = " + "[" * depth + "1" + "]" * depth + ";\n"
+@pytest.mark.parametrize(
+    "code",
+    [
+        "x = " + "[\n" * 3000 + "1" + "]\n" * 3000 + ";\n",
+        "x = " + "f(\n" * 3000 + "e.body" + ")\n" * 3000 + ";\n",
+        "x = e.body" + "\n.then(() => 1)" * 3000 + ";\n",
+        "if (a) {\n" * 2000 + "x();\n" + "}\n" * 2000,
+        "x = " + "() => {\n" * 1500 + "}\n" * 1500 + ";\n",
+    ],
+    ids=["arrays", "calls", "promise-chain", "ifs", "closures"],
+)
+def test_nesting_over_the_cap_is_cut_and_reported(code: str) -> None:
     module = lower(code)
     assert module.truncated
     assert lower("x = [[1]];\n").truncated is False
+    assert MAX_DEPTH == 80
 
 
 def test_no_tree_gives_an_empty_module() -> None:

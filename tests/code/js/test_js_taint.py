@@ -1,11 +1,14 @@
 """The JavaScript/TypeScript taint analysis on its fixture projects, asserted exactly.
 
-Every source kind, sink and sanitizer of the JavaScript tables has a fixture pair under
-``tests/fixtures/code/js/<area>/``: a ``<Case>Vuln`` function whose finding is asserted whole (rule,
-category, file, line, confidence, source and the trace from source to sink) and a ``<Case>Safe``
-twin asserted clean. ``flows`` covers handler -> helper module -> sink, class methods, Promise
+Every source kind, every sink family (each library of the tables, TypeScript where its syntax
+differs) and every sanitizer kind has a fixture pair under ``tests/fixtures/code/js/<area>/``: a
+``<Case>Vuln`` function whose findings are asserted whole (rule, category, file, line, confidence,
+source, message naming the code function, and the trace from source to sink) and a ``<Case>Safe``
+twin asserted clean. The CASES table is the exact expected output; when the engine's wording
+changes on purpose, regenerate it and review the diff. ``flows`` covers handler -> helper module -> sink, class methods, Promise
 chains, callbacks and closures; ``express`` the Express routes behind serverless-http; ``inline``
-CloudFormation ``ZipFile`` code at its template lines.
+CloudFormation ``ZipFile`` code at its template lines; ``invoke`` a function invoked by another
+function's code (tainted at medium confidence) and its scheduled twin (clean).
 """
 
 from __future__ import annotations
@@ -75,6 +78,26 @@ CASES: dict[tuple[str, str], tuple[Expect, ...]] = {
                     "src/execsync_vuln.mjs",
                     5,
                     "reaches `child_process.execSync()`: command run through a shell",
+                ),
+            ),
+        ),
+    ),
+    ("command", "ShelljsSafe"): (),
+    ("command", "ShelljsVuln"): (
+        Expect(
+            "FG2001",
+            "code.command-injection",
+            "src/shelljs_vuln.js",
+            5,
+            "high",
+            ("http-api", "body"),
+            "request body (event field `body`, http-api trigger) reaches command run through a shell (shelljs) (`shelljs.exec`) in `handler()`.",
+            (
+                ("src/shelljs_vuln.js", 4, "event field `body` read: request body (http-api)"),
+                (
+                    "src/shelljs_vuln.js",
+                    5,
+                    "reaches `shelljs.exec()`: command run through a shell (shelljs)",
                 ),
             ),
         ),
@@ -178,6 +201,30 @@ CASES: dict[tuple[str, str], tuple[Expect, ...]] = {
                 ("src/pg_vuln.js", 6, "event field `body` read: request body (http-api)"),
                 ("src/pg_vuln.js", 7, "built into a string"),
                 ("src/pg_vuln.js", 8, "reaches `Pool().query()`: SQL query run"),
+            ),
+        ),
+    ),
+    ("sql", "PgpromiseSafe"): (),
+    ("sql", "PgpromiseVuln"): (
+        Expect(
+            "FG2002",
+            "code.sql-injection",
+            "src/pgpromise_vuln.js",
+            7,
+            "high",
+            ("http-api", "queryStringParameters"),
+            "query string (event field `queryStringParameters`, http-api trigger) reaches SQL query run by pg-promise (`pg-promise()().any`) in `handler()`.",
+            (
+                (
+                    "src/pgpromise_vuln.js",
+                    6,
+                    "event field `queryStringParameters` read: query string (http-api)",
+                ),
+                (
+                    "src/pgpromise_vuln.js",
+                    7,
+                    "reaches `pg-promise()().any()`: SQL query run by pg-promise",
+                ),
             ),
         ),
     ),
@@ -1053,6 +1100,31 @@ CASES: dict[tuple[str, str], tuple[Expect, ...]] = {
         ),
     ),
     ("sources", "S3ContentSafe"): (),
+    ("sources", "S3ContentV2Safe"): (),
+    ("sources", "S3ContentV2Vuln"): (
+        Expect(
+            "FG2008",
+            "code.deserialization",
+            "src/s3_content_v2_vuln.js",
+            9,
+            "high",
+            ("s3", "S3 object content"),
+            "S3 object content (s3) reaches data from input deserialized by node-serialize (runs functions in it) (`node-serialize.unserialize`) in `handler()`.",
+            (
+                (
+                    "src/s3_content_v2_vuln.js",
+                    8,
+                    "event field `Records[*].s3.bucket.name` read: S3 bucket name (s3)",
+                ),
+                ("src/s3_content_v2_vuln.js", 8, "`S3().getObject()` read: S3 object content (s3)"),
+                (
+                    "src/s3_content_v2_vuln.js",
+                    9,
+                    "reaches `node-serialize.unserialize()`: data from input deserialized by node-serialize (runs functions in it)",
+                ),
+            ),
+        ),
+    ),
     ("sources", "S3ContentVuln"): (
         Expect(
             "FG2004",
@@ -1690,6 +1762,27 @@ CASES: dict[tuple[str, str], tuple[Expect, ...]] = {
             ),
         ),
     ),
+    ("flows", "LodashSafe"): (),
+    ("flows", "LodashVuln"): (
+        Expect(
+            "FG2001",
+            "code.command-injection",
+            "src/lodash_vuln.js",
+            7,
+            "high",
+            ("http-api", "body"),
+            "request body (event field `body`, http-api trigger) reaches command run through a shell (`child_process.exec`) in `handler()`.",
+            (
+                ("src/lodash_vuln.js", 5, "event field `body` read: request body (http-api)"),
+                ("src/lodash_vuln.js", 6, "copied by lodash.get"),
+                (
+                    "src/lodash_vuln.js",
+                    7,
+                    "reaches `child_process.exec()`: command run through a shell",
+                ),
+            ),
+        ),
+    ),
     ("flows", "PromiseSafe"): (),
     ("flows", "PromiseVuln"): (
         Expect(
@@ -1826,6 +1919,26 @@ CASES: dict[tuple[str, str], tuple[Expect, ...]] = {
             ),
         ),
     ),
+    ("express", "FastifySafe"): (),
+    ("express", "FastifyVuln"): (
+        Expect(
+            "FG2006",
+            "code.path-traversal",
+            "src/fastify_vuln.mjs",
+            8,
+            "high",
+            ("http-api", "path parameters"),
+            'path parameters (http-api) reaches file system operation on a path from input (`fs/promises.readFile`) in `<app.get("/docs/:name") callback>()`.',
+            (
+                ("src/fastify_vuln.mjs", 8, "`request.params` read: path parameters (http-api)"),
+                (
+                    "src/fastify_vuln.mjs",
+                    8,
+                    "reaches `fs/promises.readFile()`: file system operation on a path from input",
+                ),
+            ),
+        ),
+    ),
     # -- inline
     ("inline", "InlineSafe"): (),
     ("inline", "InlineVuln"): (
@@ -1846,6 +1959,32 @@ CASES: dict[tuple[str, str], tuple[Expect, ...]] = {
                 (
                     "template.yaml",
                     16,
+                    "reaches `child_process.execSync()`: command run through a shell",
+                ),
+            ),
+        ),
+    ),
+    # -- invoke
+    ("invoke", "CallerFunction"): (),
+    ("invoke", "NightlySafe"): (),
+    ("invoke", "WorkerVuln"): (
+        Expect(
+            "FG2001",
+            "code.command-injection",
+            "src/worker.mjs",
+            4,
+            "medium",
+            ("unknown", "archive"),
+            "event field `archive` (function has no known trigger: its callers' data) reaches command run through a shell (`child_process.execSync`) in `handler()`.",
+            (
+                (
+                    "src/worker.mjs",
+                    4,
+                    "event field `archive` read: event of a function with no known trigger (unknown)",
+                ),
+                (
+                    "src/worker.mjs",
+                    4,
                     "reaches `child_process.execSync()`: command run through a shell",
                 ),
             ),

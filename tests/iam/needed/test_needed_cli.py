@@ -179,7 +179,10 @@ def test_fix_goes_on_after_a_template_it_cannot_rewrite_and_exits_2(
     before = bad.read_text()
     code, out, err = _run(["permissions", str(tmp_path), "--fix"], capsys)
     assert (code, out) == (2, "")
-    assert f"faasguard: error: a/template.yaml:{len(before.splitlines()) - 1}: cannot be parsed round-trip" in err
+    assert (
+        f"faasguard: error: a/template.yaml:{len(before.splitlines()) - 1}: cannot be parsed round-trip"
+        in err
+    )
     assert err.endswith("b/serverless.yml: least-privilege role for getOrder, createOrder\n")
     assert bad.read_text() == before
     assert "role: GetOrderLeastPrivilegeRole" in (tmp_path / "b" / "serverless.yml").read_text()

@@ -223,3 +223,42 @@ def test_sam_policy_template_used_only_where_it_fits_exactly(
     ) in after
     assert "SecretsManagerReadWrite" not in after
     assert _after(root, "template.yaml") == {"ConnectFunction": ("ConnectFunctionRole", (), ())}
+
+
+def test_sam_function_leaving_a_role_keeps_what_cannot_be_attributed(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      Runtime: python3.12\n"
+        "      CodeUri: src/\n"
+        "      Handler: app.handler\n"
+        "      Role: !GetAtt Shared.Arn\n"
+        "  Shared:\n"
+        "    Type: AWS::IAM::Role\n"
+        "    Properties:\n"
+        "      AssumeRolePolicyDocument:\n"
+        "        Statement:\n"
+        "          - Effect: Allow\n"
+        "            Principal: {Service: lambda.amazonaws.com}\n"
+        "            Action: sts:AssumeRole\n"
+        "      PermissionsBoundary: arn:aws:iam::123456789012:policy/boundary\n"
+        "      ManagedPolicyArns:\n"
+        "        - arn:aws:iam::123456789012:policy/team-extras\n"
+        "        - arn:aws:iam::aws:policy/AmazonS3FullAccess\n"
+    )
+    _, after, changed, kept = _fix(tmp_path, "template.yaml")
+    assert (changed, kept) == (("Fn",), ())
+    assert (
+        "      Handler: app.handler\n"
+        "      # faasguard: least privilege for Fn, from its code, triggers and platform needs\n"
+        "      Policies:\n"
+        "        # faasguard: kept: faasguard cannot read this policy, so cannot tell if it is used\n"
+        "        - arn:aws:iam::123456789012:policy/team-extras\n"
+        "      PermissionsBoundary: arn:aws:iam::123456789012:policy/boundary\n"
+    ) in after
+    assert "AmazonS3FullAccess" in after.split("  Shared:")[1]  # the role itself is left alone

@@ -187,3 +187,14 @@ def test_operations_and_services_chosen_at_run_time_are_unresolved() -> None:
         "app.py:4 getattr(table, event['op']): the dynamodb operation is chosen at run time",
         "app.py:5 boto3.client(event['service']): the service is chosen at run time",
     ]
+
+
+def test_a_call_nested_beyond_the_stack_is_unresolved_not_a_crash() -> None:
+    chain = "s3" + ".x" * 1500 + ".get_object(Bucket='b')"
+    src = f"import boto3\ns3 = boto3.client('s3')\ndef handler(e, c):\n    {chain}\n    s3.list_buckets()\n"
+    modules = (PythonModule("app.py", ast.parse(src)),)
+    calls, unresolved = calls_in_python(modules, entry="handler", table=sdk_map())
+    assert [(c.line, c.operations) for c in calls] == [(5, ("ListBuckets",))]
+    assert [str(u) for u in unresolved] == [
+        "app.py:4 a call nested too deeply to analyse; it may be an SDK call"
+    ]

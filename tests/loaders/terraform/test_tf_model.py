@@ -71,6 +71,7 @@ def test_role_statements_from_every_policy_source(load_app: LoadApp) -> None:
     assert role.id == "aws_iam_role.lambda"
     assert role.functions == ("api",)
     assert role.external is False
+    assert role.trusted_services == ("lambda.amazonaws.com",)  # from assume_role_policy
     assert role.managed_policies == (
         "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
     )
@@ -216,6 +217,7 @@ def test_lambda_module_inputs_become_a_function_without_download(load: Callable)
     ]
     (role,) = app.roles
     assert role.id == "module.ingest.aws_iam_role.lambda"
+    assert role.trusted_services == ("lambda.amazonaws.com",)
     assert role.managed_policies == ("arn:aws:iam::aws:policy/AmazonSQSFullAccess",)
     assert [(s.actions, s.resources, s.location, s.sid) for s in role.statements] == [
         (
@@ -304,3 +306,21 @@ def test_lambda_module_with_a_role_of_the_project(tmp_path: Path) -> None:
         "aws_iam_role.shared": ("fn",),
         "aws_iam_role.other": ("plain",),
     }
+
+
+def test_managed_policy_data_source_by_name_and_partition(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'data "aws_iam_policy" "basic" {\n  name = "AWSLambdaBasicExecutionRole"\n}\n'
+        'data "aws_partition" "current" {}\n'
+        'resource "aws_iam_role" "r" {\n  name = "r"\n}\n'
+        'resource "aws_iam_role_policy_attachment" "basic" {\n'
+        "  role = aws_iam_role.r.name\n  policy_arn = data.aws_iam_policy.basic.arn\n}\n"
+        'resource "aws_iam_role_policy_attachment" "xray" {\n  role = aws_iam_role.r.name\n'
+        '  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/'
+        'AWSXrayWriteOnlyAccess"\n}\n'
+    )
+    (app,) = TerraformLoader().load(".", ScanFS(tmp_path), LoadOptions()).applications
+    assert app.roles[0].managed_policies == (
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+    )

@@ -34,6 +34,7 @@ def test_rules_fire_on_terraform_with_tf_locations() -> None:
         ("FG7005", "apis.tf", 1, None, "aws_api_gateway_rest_api.shop"),
         ("FG7005", "apis.tf", 27, None, "aws_apigatewayv2_api.http"),
         ("FG7001", "main.tf", 11, "api", "aws_lambda_function.api"),
+        ("FG7010", "main.tf", 11, "api", "aws_lambda_function.api"),
         ("FG7002", "main.tf", 11, "api", "aws_lambda_function.api"),
         ("FG7003", "triggers.tf", 11, "api", "aws_sqs_queue.jobs"),
         ("FG7004", "main.tf", 11, "api", "aws_lambda_function.api"),

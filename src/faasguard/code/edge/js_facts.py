@@ -467,14 +467,19 @@ def _handlers(resolver: _Resolver, root: Any) -> dict[str, HandlerFacts]:
             if expr is not None and expr.type == "assignment_expression":
                 left = _field(expr, "left")
                 text = _text(left) if left is not None else ""
+                right = _unwrap(_field(expr, "right"))
                 if text.startswith(("exports.", "module.exports.")):
-                    _bind(
-                        resolver,
-                        text.rsplit(".", 1)[-1],
-                        _field(expr, "right"),
-                        functions,
-                        wrappers,
-                    )
+                    _bind(resolver, text.rsplit(".", 1)[-1], right, functions, wrappers)
+                elif text == "module.exports" and right is not None and right.type == "object":
+                    # module.exports = { handler, other: async (event) => ... }
+                    for prop in right.named_children:
+                        if prop.type == "shorthand_property_identifier":
+                            _bind(resolver, _text(prop), prop, functions, wrappers)
+                        elif prop.type == "pair":
+                            key = _field(prop, "key")
+                            if key is not None:
+                                name = _string(key) if key.type == "string" else _text(key)
+                                _bind(resolver, name, _field(prop, "value"), functions, wrappers)
     result: dict[str, HandlerFacts] = {}
     for name, fn in functions.items():
         result[name] = HandlerFacts(
@@ -504,7 +509,7 @@ def _bind(
             functions[name] = value
             wrappers[name] = seen
             return
-        if value.type == "identifier":
+        if value.type in ("identifier", "shorthand_property_identifier"):
             target = _text(value)
             if target in functions:
                 functions[name] = functions[target]

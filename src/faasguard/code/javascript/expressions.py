@@ -108,7 +108,8 @@ class ExpressionLowering(LoweringBase):
             target = self.target(value)
             if target is None:
                 return None
-            return key_name(key), target
+            # A computed key (`{ [name]: v } = o`) reads a field chosen at run time: any field.
+            return ("*" if key.type == "computed_property_name" else key_name(key)), target
         return None
 
     def array_pattern(self, node: Any) -> ir.Pattern:

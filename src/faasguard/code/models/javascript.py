@@ -132,6 +132,7 @@ _SINKS: tuple[SinkModel, ...] = (
         )
         for name in ("spawn", "spawnSync", "execFile", "execFileSync")
     ),
+    SinkModel("shelljs.exec", _CMD, "command run through a shell (shelljs)", fixture="command"),
     # -- SQL injection
     *(
         SinkModel(f"{connection}.{method}", _SQL, "SQL query run", fixture="sql")
@@ -143,6 +144,21 @@ _SINKS: tuple[SinkModel, ...] = (
         for method in ("raw", "whereRaw", "orderByRaw", "havingRaw", "joinRaw", "fromRaw")
     ),
     SinkModel("knex.raw", _SQL, "raw SQL built for knex", fixture="sql"),
+    *(
+        SinkModel(f"pg-promise()().{method}", _SQL, "SQL query run by pg-promise", fixture="sql")
+        for method in (
+            "query",
+            "any",
+            "one",
+            "none",
+            "many",
+            "oneOrNone",
+            "manyOrNone",
+            "result",
+            "each",
+            "map",
+        )
+    ),
     SinkModel("sequelize.Sequelize().query", _SQL, "SQL query run by Sequelize", fixture="sql"),
     SinkModel("sequelize.literal", _SQL, "SQL literal built for Sequelize", fixture="sql"),
     SinkModel(
@@ -310,6 +326,9 @@ _SINKS: tuple[SinkModel, ...] = (
             f"express.response.{name}", _PATH, "file sent from a path from input", fixture="express"
         )
         for name in ("sendFile", "download")
+    ),
+    SinkModel(
+        "fastify.reply.sendFile", _PATH, "file sent from a path from input", fixture="express"
     ),
     # -- deserialization
     SinkModel(
@@ -578,6 +597,22 @@ _SUMMARIES: tuple[SummaryModel, ...] = (
         "serialize-javascript", "serialised as JavaScript code", fixture="deserialization"
     ),
     SummaryModel("util.promisify", "promisified", alias=True, fixture="flows"),
+    # lodash's data helpers return (parts of) their arguments.
+    *(
+        SummaryModel(f"lodash.{name}", f"copied by lodash.{name}", args=args, fixture="flows")
+        for name, args in (
+            ("get", (0,)),
+            ("pick", (0,)),
+            ("omit", (0,)),
+            ("cloneDeep", (0,)),
+            ("clone", (0,)),
+            ("merge", (0, 1, 2, 3)),
+            ("assign", (0, 1, 2, 3)),
+            ("defaults", (0, 1, 2, 3)),
+            ("trim", (0,)),
+            ("toString", (0,)),
+        )
+    ),
     *(
         SummaryModel(f"@aws-sdk/client-{service}.{client}().send", "sent to AWS", fixture="sources")
         for service, client in (("s3", "S3Client"), ("dynamodb", "DynamoDBClient"))
@@ -636,20 +671,45 @@ _SOURCES: tuple[SourceModel, ...] = (
             ("url", "request URL"),
             ("originalUrl", "request URL"),
             ("hostname", "Host header"),
+            ("files", "uploaded files"),
+            ("file", "uploaded file"),
+        )
+    ),
+    *(
+        SourceModel(f"fastify.request.{attr}", "http", label, fixture="express")
+        for attr, label in (
+            ("body", "request body"),
+            ("query", "query string"),
+            ("params", "path parameters"),
+            ("headers", "headers"),
+            ("cookies", "cookies"),
+            ("url", "request URL"),
+            ("hostname", "Host header"),
         )
     ),
 )
 
 #: Web frameworks whose route handlers are entry points when the Lambda handler dispatches to
 #: them: a route handler's parameters are the framework's request and response objects.
-_ROUTES: tuple[RouteModel, ...] = tuple(
-    RouteModel(
-        f"{app}*.{verb}",
-        param_paths=("express.request", "express.response"),
-        fixture="express",
-    )
-    for app in ("express()", "express.Router()")
-    for verb in ("get", "post", "put", "patch", "delete", "all", "options", "head", "use")
+_VERBS = ("get", "post", "put", "patch", "delete", "all", "options", "head")
+_ROUTES: tuple[RouteModel, ...] = (
+    *(
+        RouteModel(
+            f"{app}*.{verb}",
+            param_paths=("express.request", "express.response"),
+            fixture="express",
+        )
+        for app in ("express()", "express.Router()")
+        for verb in (*_VERBS, "use")
+    ),
+    *(
+        RouteModel(
+            f"fastify()*.{verb}",
+            param_paths=("fastify.request", "fastify.reply"),
+            fixture="express",
+        )
+        for verb in (*_VERBS, "route")
+    ),
 )
 
 #: Adapters that hand the Lambda event to a web framework app (the exported handler's value).
@@ -658,6 +718,7 @@ _DISPATCHERS = (
     "@vendia/serverless-express()",
     "@codegenie/serverless-express()",
     "aws-serverless-express.proxy()",
+    "@fastify/aws-lambda()",
 )
 
 _FLAGS: tuple[FlagModel, ...] = (

@@ -16,7 +16,7 @@ from faasguard.iam.actions import AccessLevel, action_db
 from faasguard.iam.needed.compare import FunctionPermissions, UnusedGrant, compare
 from faasguard.iam.needed.compute import needs_for
 from faasguard.iam.needed.interface import Need
-from faasguard.model import Application
+from faasguard.model import Application, Location
 
 __all__ = ["NeededPermissionsAnalyzer", "function_permissions", "unused_grant_findings"]
 
@@ -109,6 +109,47 @@ class NeededPermissionsAnalyzer:
     """Reports ``permissions.unused-grant`` for every function of every application."""
 
     def analyze(self, app: Application, fs: ScanFS) -> Iterator[Finding]:
-        """Yield the unused-grant findings of one application."""
-        for perms in function_permissions(app, fs, detail=False):
-            yield from unused_grant_findings(perms)
+        """Yield the unused-grant findings of one application.
+
+        A function whose analysis raises (a bug) becomes a ``tool.rule-crashed`` finding, as a
+        crashing rule does in the engine, and the other functions are still analysed.
+        """
+        codebase = codebase_for(fs)
+        for fn in app.functions:
+            try:
+                needs = needs_for(app, fn, codebase.function_code(app, fn), cache=codebase.derived)
+                perms = compare(app, fn, needs, detail=False)
+                found = list(unused_grant_findings(perms))
+            except Exception as exc:
+                yield _crashed(app, fn.name, fn.location, exc)
+                continue
+            yield from found
+
+
+def _crashed(app: Application, name: str, where: Location, exc: Exception) -> Finding:
+    from faasguard.rules.permissions_needed import UnusedGrant as Rule
+    from faasguard.rules.registry import rule_by_name
+
+    crash = rule_by_name("rule-crashed")
+    message = (
+        f"rule {Rule.id} ({Rule.name}) failed on {name}: {type(exc).__name__}: {exc}; its "
+        "results for this function are missing"
+    )
+    return Finding.create(
+        rule_id=crash.id,
+        rule_name=crash.name,
+        category=crash.category,
+        severity=crash.severity,
+        confidence=crash.confidence,
+        title=crash.title,
+        message=message,
+        file=where.file,
+        line=where.line,
+        function=name,
+        application=app.name,
+        resource=name,
+        evidence=f"{Rule.id} {type(exc).__name__}",
+        remediation="Report this to the faasguard maintainers with the template; other rules "
+        "still ran.",
+        cwe=crash.cwe,
+    )

@@ -9,6 +9,7 @@ what Lambda itself does with the role.
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import Any
 
 from faasguard.code.interface import FunctionCode, Language
@@ -16,7 +17,13 @@ from faasguard.iam.needed.interface import FunctionNeeds, Need, NeedSource, SdkC
 from faasguard.iam.needed.js_sdk import JsModule, calls_in_javascript
 from faasguard.iam.needed.platform import platform_needs
 from faasguard.iam.needed.python_sdk import PythonModule, calls_in_python
-from faasguard.iam.needed.scope import Target, arns_for, resolve_name, resources_of
+from faasguard.iam.needed.scope import (
+    Target,
+    arns_for,
+    resolve_name,
+    resources_of,
+    terraform_spelling,
+)
 from faasguard.iam.needed.sdk_map import SdkMap, sdk_map
 from faasguard.model import AppFormat, Application, Function, Resource, Unknown
 
@@ -99,6 +106,8 @@ def needs_for(
     platform, undecided = platform_needs(fn, app)
     needs.extend(platform)
     unknown.extend(undecided)
+    if app.format is AppFormat.TERRAFORM:
+        needs = [replace(n, resources=tuple(map(terraform_spelling, n.resources))) for n in needs]
     return FunctionNeeds(fn.name, app.name, tuple(needs), tuple(unknown))
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from faasguard.iam.needed.interface import Name, NameKind, SdkCall, Unresolved
 from faasguard.iam.needed.sdk_map import SdkMap
 
-__all__ = ["JsModule", "calls_in_javascript"]
+__all__ = ["MAX_DEPTH", "JsModule", "calls_in_javascript"]
 
 _V2 = "aws-sdk"
 _V2_CLIENTS = "aws-sdk/clients/"
@@ -118,6 +118,9 @@ def calls_in_javascript(
     return calls, unresolved
 
 
+#: Deepest expression nesting analysed (an SDK call is a few levels deep).
+MAX_DEPTH = 64
+
 _QUERY = (
     "(import_statement) @bind (variable_declarator) @bind (assignment_expression) @bind "
     "(new_expression) @call (call_expression) @call"
@@ -174,6 +177,8 @@ class _FileAnalysis:
         self.mod = mod
         self.table = table
         self.bindings: dict[str, _Abstract] = {}
+        self.depth = 0
+        self.too_deep = False
         self.binders: list[Any] = []
         self.calls: list[Any] = []
         self.declared: dict[str, Any] = {}
@@ -200,18 +205,24 @@ class _FileAnalysis:
         for _ in range(3):
             before = dict(self.bindings)
             for node in self.binders:
-                if node.type == "import_statement":
-                    self._bind_import(node)
-                elif node.type == "variable_declarator":
-                    self._bind_declarator(node.child_by_field_name("name"), node)
-                else:
-                    left = node.child_by_field_name("left")
-                    value = self.eval(node.child_by_field_name("right"))
-                    key = self._key(left)
-                    if key and value is not None:
-                        self.bindings[key] = value
+                try:
+                    self._bind_one(node)
+                except RecursionError:
+                    continue  # nested beyond the stack: not a binding faasguard uses
             if before == self.bindings:
                 break
+
+    def _bind_one(self, node: Any) -> None:
+        if node.type == "import_statement":
+            self._bind_import(node)
+        elif node.type == "variable_declarator":
+            self._bind_declarator(node.child_by_field_name("name"), node)
+        else:
+            left = node.child_by_field_name("left")
+            value = self.eval(node.child_by_field_name("right"))
+            key = self._key(left)
+            if key and value is not None:
+                self.bindings[key] = value
 
     def _bind_import(self, node: Any) -> None:
         source = _string(node.child_by_field_name("source"))
@@ -301,6 +312,21 @@ class _FileAnalysis:
         return None
 
     def eval(self, node: Any) -> _Abstract | None:
+        """The abstract value of an expression; None past :data:`MAX_DEPTH` nested levels.
+
+        Every SDK expression is a few levels deep; a hostile file nesting thousands would
+        otherwise cost quadratic time and Python's stack.
+        """
+        if self.depth >= MAX_DEPTH:
+            self.too_deep = True
+            return None
+        self.depth += 1
+        try:
+            return self._eval(node)
+        finally:
+            self.depth -= 1
+
+    def _eval(self, node: Any) -> _Abstract | None:  # noqa: C901 - one case per node kind
         node = _unwrap(node)
         if node is None:
             return None
@@ -365,11 +391,21 @@ class _FileAnalysis:
     # -- calls --------------------------------------------------------------------------
 
     def collect(self, calls: list[SdkCall], unresolved: list[Unresolved]) -> None:
+        deep_at: int | None = None
         for node in self.calls:
-            if node.type == "new_expression":
-                self._new(node, calls)
-            elif node.type == "call_expression":
-                self._call(node, calls, unresolved)
+            self.too_deep = False
+            try:
+                if node.type == "new_expression":
+                    self._new(node, calls)
+                elif node.type == "call_expression":
+                    self._call(node, calls, unresolved)
+            except RecursionError:
+                self.too_deep = True
+            if self.too_deep and deep_at is None:
+                deep_at = self._line(node)
+        if deep_at is not None:
+            why = f"calls nested more than {MAX_DEPTH} levels deep were not analysed"
+            unresolved.append(Unresolved(self.mod.path, deep_at, why))
 
     def _line(self, node: Any) -> int:
         return int(node.start_point[0]) + 1 + self.mod.line_offset

@@ -229,7 +229,10 @@ class _FileAnalysis:
         for _ in range(3):
             before = dict(self.bindings)
             for node in binders:
-                self._bind_node(node)
+                try:
+                    self._bind_node(node)
+                except RecursionError:
+                    continue  # an expression nested beyond Python's stack: not a binding we use
             if before == self.bindings:
                 break
         self.bound = True
@@ -469,7 +472,12 @@ class _FileAnalysis:
         """Append every SDK call made in ``scopes``."""
         for scope in scopes:
             for node in scope.calls:
-                self._call(node, calls, unresolved)
+                try:
+                    self._call(node, calls, unresolved)
+                except RecursionError:
+                    line = node.lineno + self.mod.line_offset
+                    why = "a call nested too deeply to analyse; it may be an SDK call"
+                    unresolved.append(Unresolved(self.mod.path, line, why))
 
     def _call(self, node: ast.Call, calls: list[SdkCall], unresolved: list[Unresolved]) -> None:
         func = node.func

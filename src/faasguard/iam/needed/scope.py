@@ -21,7 +21,14 @@ from typing import Any
 from faasguard.iam.needed.interface import Name, NameKind
 from faasguard.model import Application, Function, Resource, Unknown
 
-__all__ = ["Target", "arns_for", "resolve_name", "resources_of", "target_of_expression"]
+__all__ = [
+    "Target",
+    "arns_for",
+    "resolve_name",
+    "resources_of",
+    "target_of_expression",
+    "terraform_spelling",
+]
 
 _REGION = "${AWS::Region}"
 _ACCOUNT = "${AWS::AccountId}"
@@ -30,6 +37,13 @@ _SHORT_TAG = re.compile(r"^!(Ref|GetAtt)\s+([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?$
 _DEPLOY_TIME = re.compile(
     r"\$\{(?:ssm|cf|s3|file|env|opt)\b|\$\{[A-Za-z0-9]+(?:\.[A-Za-z0-9.]+)?\}"
 )
+#: A Terraform reference as the Terraform loader renders an unresolved value.
+_TF_REFERENCE = re.compile(r"^((?:module\.[\w-]+\.)*(?:data\.)?aws_\w+\.[\w-]+)\.(\w+)$")
+_TF_IN_ARN = re.compile(
+    r"\$\{((?:module\.[\w-]+\.)*(?:data\.)?aws_\w+\.[\w-]+)(?:\.(Arn|StreamArn))?\}"
+)
+_TF_ATTRIBUTES = {"arn": "Arn", "stream_arn": "StreamArn", "url": "QueueUrl"}
+_TF_SPELLING = {"Arn": "arn", "StreamArn": "stream_arn"}
 _QUEUE_URL = re.compile(r"^https://sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(\d{12})/(.+)$")
 
 #: IAM resource type (per prefix) -> ARN suffix appended to the resource's base ARN.
@@ -139,9 +153,28 @@ def target_of_expression(expression: str | Unknown | None) -> Target | None:
         expression = expression.expression
     match = _SHORT_TAG.match(expression.strip())
     if match is None:
-        return None
+        terraform = _TF_REFERENCE.match(expression.strip())
+        if terraform is None:
+            return None
+        address, attribute = terraform.groups()
+        return Target(ref=address, attr=_TF_ATTRIBUTES.get(attribute))
     kind, ref, attr = match.groups()
     return Target(ref=ref, attr=attr if kind == "GetAtt" else None)
+
+
+def terraform_spelling(arn: str) -> str:
+    """An ARN with Terraform references as Terraform writes them.
+
+    The scoper writes references CloudFormation's way (``${Ref}``, ``${Ref.Arn}``); for a
+    Terraform address, ``id`` is the attribute that plays ``Ref``'s part (a table's or bucket's
+    name, a queue's URL, a topic's ARN), and ``arn``/``stream_arn`` the attributes.
+    """
+
+    def spell(match: re.Match[str]) -> str:
+        address, attr = match.groups()
+        return "${" + address + "." + _TF_SPELLING.get(attr or "", "id") + "}"
+
+    return _TF_IN_ARN.sub(spell, arn)
 
 
 def resources_of(app: Application) -> dict[str, Resource]:

@@ -19,6 +19,7 @@ import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from importlib import resources as importlib_resources
 from typing import Any, Final
 
@@ -40,6 +41,7 @@ from faasguard.loaders.cloudformation.intrinsics import (
     referenced_resources,
     render,
 )
+from faasguard.loaders.cloudformation.sam_event_policies import event_policies
 from faasguard.loaders.interface import IssueKind
 from faasguard.loaders.yaml_safe import YamlMap, YamlSeq, line_of
 from faasguard.model import Location, Statement, Unknown
@@ -60,16 +62,13 @@ __all__ = [
 
 AWS_MANAGED_PREFIX: Final = "arn:aws:iam::aws:policy/"
 BASIC_EXECUTION_ROLE: Final = AWS_MANAGED_PREFIX + "service-role/AWSLambdaBasicExecutionRole"
+DURABLE_EXECUTION_ROLE: Final = (
+    AWS_MANAGED_PREFIX + "service-role/AWSLambdaBasicDurableExecutionRolePolicy"
+)
 XRAY_WRITE_ONLY: Final = AWS_MANAGED_PREFIX + "AWSXrayWriteOnlyAccess"
 VPC_ACCESS_ROLE: Final = AWS_MANAGED_PREFIX + "service-role/AWSLambdaVPCAccessExecutionRole"
 
 #: Managed policies SAM adds to the generated role for pull event sources (eventsources/pull.py).
-PULL_EVENT_POLICIES: Final = {
-    "SQS": AWS_MANAGED_PREFIX + "service-role/AWSLambdaSQSQueueExecutionRole",
-    "Kinesis": AWS_MANAGED_PREFIX + "service-role/AWSLambdaKinesisExecutionRole",
-    "DynamoDB": AWS_MANAGED_PREFIX + "service-role/AWSLambdaDynamoDBExecutionRole",
-    "MSK": AWS_MANAGED_PREFIX + "service-role/AWSLambdaMSKExecutionRole",
-}
 _DLQ_ACTIONS: Final = {"SQS": "sqs:SendMessage", "SNS": "sns:Publish"}
 _POLICY_TYPES: Final = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
 R_TEMPLATE_PARAMETER: Final = "missing policy template parameter"
@@ -98,10 +97,21 @@ def _sam_data(path: str) -> dict[str, Any]:
 
 
 def managed_policy_arn(name: str) -> str:
-    """Return the ARN SAM uses for a managed policy written by name in ``Policies``."""
+    """Return what SAM attaches for a managed policy written by name in ``Policies``.
+
+    SAM turns the name of an AWS managed policy into its ARN and keeps any other name as
+    written (it then fails at deploy time, or names a customer policy by ARN elsewhere); it
+    never invents an ``arn:aws:iam::aws:policy/`` ARN for a name AWS does not manage.
+    """
     if name.startswith("arn:"):
         return name
-    return _managed_policy_map().get(name) or AWS_MANAGED_PREFIX + name
+    mapped = _managed_policy_map().get(name)
+    if mapped:
+        return mapped
+    from faasguard.iam.managed import managed_policy
+
+    known = managed_policy(name)
+    return known.arn if known is not None else name
 
 
 # -- statements ---------------------------------------------------------------------------------
@@ -318,22 +328,48 @@ def sam_function_role(
     """
     role = RoleDraft(f"{fn}Role", ctx.location(line), functions=[fn])
     role.trusted_services = ("lambda.amazonaws.com",)
-    role.add_managed(BASIC_EXECUTION_ROLE)
+    # SAM swaps the basic execution role for its durable variant on durable functions.
+    role.add_managed(DURABLE_EXECUTION_ROLE if props.get("DurableConfig") else BASIC_EXECUTION_ROLE)
     tracing = props.get("Tracing")
     if tracing is not None and tracing != "Disabled":  # SAM adds X-Ray for Active/PassThrough
         role.add_managed(XRAY_WRITE_ONLY)
     if props.get("VpcConfig"):
         role.add_managed(VPC_ACCESS_ROLE)
-    for event in as_map(props.get("Events")).values():
-        policy = PULL_EVENT_POLICIES.get(as_key(as_map(event).get("Type")))
-        if policy:
-            role.add_managed(policy)
     _sam_policies(ctx, role, fn, raw.get("Policies"))
     _dead_letter_statement(ctx, role, raw, props)
     _destination_statements(ctx, role, fn, raw, props)
+    # Last, as SAM links event sources' policies after building the role.
+    _event_policies(ctx, role, fn, raw)
     role.permissions_boundary = as_str(props.get("PermissionsBoundary"))
     ctx.roles[role.id] = role
     return role.id
+
+
+def _event_policies(ctx: LoadContext, role: RoleDraft, fn: str, raw: Mapping[str, Any]) -> None:
+    """Add what SAM adds for each event source (see :mod:`.sam_event_policies`)."""
+    events = raw.get("Events")
+    if not isinstance(events, dict):
+        return
+    for name, event in events.items():
+        if not isinstance(event, dict):
+            continue
+        kind = as_key(ctx.resolver.resolve(event.get("Type")))
+        props = event.get("Properties")
+        line = line_of(events, name)
+        added = event_policies(f"{fn}{name}", kind or "", props if isinstance(props, dict) else {})
+        for arn in added.managed:
+            role.add_managed(arn)
+        for policy_name, document in added.documents:
+            role.statements.extend(
+                statements_from_document(
+                    ctx.resolver.resolve(document),
+                    file=ctx.file,
+                    origin=f"SAM {kind} event {name} ({policy_name})",
+                    line=line,
+                )
+            )
+        if added.error:
+            ctx.issue(IssueKind.UNRESOLVED, f"{fn}: event {name}: {added.error}", line)
 
 
 def _sam_policies(ctx: LoadContext, role: RoleDraft, fn: str, policies: Any) -> None:
@@ -357,6 +393,10 @@ def _sam_policy(
     ctx: LoadContext, role: RoleDraft, fn: str, item: Any, *, index: int, line: int | None
 ) -> None:
     origin = f"{fn} Policies[{index}]"
+    branches = _if_branches(item)
+    if branches is not None:
+        _conditional_policy(ctx, role, fn, branches, index=index, line=line)
+        return
     if isinstance(item, dict) and len(item) == 1:
         name = next(iter(item))
         if name in policy_templates():
@@ -364,6 +404,10 @@ def _sam_policy(
             return
     value = ctx.resolver.resolve(item)
     if value is None:
+        return
+    if isinstance(value, str) and value.startswith("{{resolve:"):
+        # A dynamic reference is read at deploy time: the policy it names is not known here.
+        role.add_managed(Unknown(value, "dynamic reference resolved at deploy time"))
         return
     if isinstance(value, str):
         arn = managed_policy_arn(value)
@@ -392,6 +436,54 @@ def _sam_policy(
             origin=origin,
         )
     )
+
+
+def _if_branches(item: Any) -> tuple[str, Any, Any] | None:
+    """``(condition, value if true, value if false)`` of a ``Fn::If`` entry, else None."""
+    if not isinstance(item, dict) or len(item) != 1 or "Fn::If" not in item:
+        return None
+    arg = item["Fn::If"]
+    if isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str):
+        return arg[0], arg[1], arg[2]
+    return None
+
+
+def _is_no_value(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("Ref") == "AWS::NoValue"
+
+
+def _conditional_policy(
+    ctx: LoadContext,
+    role: RoleDraft,
+    fn: str,
+    branches: tuple[str, Any, Any],
+    *,
+    index: int,
+    line: int | None,
+) -> None:
+    """A ``Policies`` entry wrapped in ``Fn::If``: the branch SAM deploys, read as an entry.
+
+    The condition is decided first, so a SAM policy template inside a branch is expanded as
+    a template (not mistaken for an unknown managed policy). When the condition cannot be
+    decided, both branches may be deployed: each is read, and the statements it adds carry
+    the undecided condition as an Unknown ``condition``.
+    """
+    name, when_true, when_false = branches
+    decided = ctx.resolver.condition(name)
+    if isinstance(decided, bool):
+        chosen = when_true if decided else when_false
+        if not _is_no_value(chosen):
+            _sam_policy(ctx, role, fn, chosen, index=index, line=line)
+        return
+    undecided = Unknown(f"!Condition {name}", decided.reason)
+    for branch in (when_true, when_false):
+        if _is_no_value(branch):
+            continue
+        start = len(role.statements)
+        _sam_policy(ctx, role, fn, branch, index=index, line=line)
+        role.statements[start:] = [
+            replace(statement, condition=undecided) for statement in role.statements[start:]
+        ]
 
 
 def _expand_template(

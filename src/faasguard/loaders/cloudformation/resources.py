@@ -56,6 +56,10 @@ class ConvertedResources:
     issues: tuple[LoadIssue, ...] = ()
 
 
+#: Resource types whose absence behind a false condition is reported (see collect_resources).
+_FUNCTION_TYPES = frozenset({"AWS::Serverless::Function", "AWS::Lambda::Function"})
+
+
 def collect_resources(
     resources: Mapping[str, Any],
     *,
@@ -98,6 +102,17 @@ def collect_resources(
             continue
         condition = entry.get("Condition")
         if isinstance(condition, str) and resolver.condition(condition) is False:
+            if kind in _FUNCTION_TYPES:
+                # Not deployed with these parameters; said, so a missing function is explained.
+                issues.append(
+                    LoadIssue(
+                        IssueKind.NOT_DEPLOYED,
+                        f"function {logical_id!s} is not deployed: its condition {condition} is "
+                        "false with the parameters given (pass others with --param to check it)",
+                        Location(file, line_of(entry, "Condition") or line),
+                        application,
+                    )
+                )
             continue
         metadata = entry.get("Metadata")
         collected[str(logical_id)] = RawResource(

@@ -15,12 +15,12 @@ from typing import Any
 
 from faasguard.errors import LoadError
 from faasguard.fs import ScanFS
-from faasguard.loaders.cloudformation.iam import statements_from_document
 from faasguard.loaders.handlers import find_manifests, resolve_handler
 from faasguard.loaders.interface import IssueKind, LoadIssue
 from faasguard.loaders.terraform.apis import build_apis
 from faasguard.loaders.terraform.convert import first, number, strings, text
 from faasguard.loaders.terraform.modules import Item, ModuleCall, Project
+from faasguard.loaders.terraform.policy import statements_of, trusted_services
 from faasguard.loaders.terraform.stores import build_stores
 from faasguard.loaders.terraform.values import Ref, decode_json, direct_ref
 from faasguard.loaders.yaml_safe import YamlMap, line_of
@@ -118,25 +118,7 @@ class Draft:
 
     def statements(self, policy: Any, *, item: Item, key: str, origin: str) -> list[Statement]:
         """Statements of a policy argument (JSON text, ``jsonencode()``, a rendered document)."""
-        document = decode_json(policy)
-        if policy is None:
-            return []
-        where = self.location(item, key)
-        if isinstance(document, Mapping):
-            body = document.get("Statement")
-            items = body if isinstance(body, list) else [body] if body is not None else []
-            out: list[Statement] = []
-            for index, stmt in enumerate(items):
-                file = getattr(stmt, "file", "") or where.file
-                line = getattr(stmt, "line", None) or where.line
-                label = f"{origin}.Statement[{index}]" if len(items) > 1 else origin
-                out.extend(
-                    statements_from_document(
-                        {"Statement": [stmt]}, file=file, origin=label, line=line
-                    )
-                )
-            return out
-        return statements_from_document(document, file=where.file, origin=origin, line=where.line)
+        return statements_of(policy, where=self.location(item, key), origin=origin)
 
 
 #: Types a literal name or ARN is matched against when the caller does not say which.
@@ -442,6 +424,11 @@ def _module_role(draft: Draft, item: Item, key: str, fn_name: str) -> None:
         managed_policies=tuple(managed),
         functions=(fn_name,),
         permissions_boundary=text(v.get("role_permissions_boundary")),
+        # The module's trust policy: Lambda, plus `trusted_entities` when given.
+        trusted_services=(
+            "lambda.amazonaws.com",
+            *(s for s in strings(v.get("trusted_entities")) if isinstance(s, str)),
+        ),
     )
     draft.functions[key] = replace(draft.functions[key], role=role_id)
 
@@ -689,6 +676,7 @@ def _roles(draft: Draft) -> None:
             managed_policies=tuple(arns),
             functions=functions,
             permissions_boundary=text(v.get("permissions_boundary")),
+            trusted_services=trusted_services(v.get("assume_role_policy")),
         )
     for key, fn in list(draft.functions.items()):
         fn_item = draft.items.get(key)

@@ -105,7 +105,7 @@ def _text_of(node: Any) -> str:
 
 
 def _named(node: Any) -> list[Any]:
-    return [c for c in node.children if c.is_named and c.type != "comment"]
+    return [c for c in node.named_children if c.type != "comment"]
 
 
 class Evaluator:
@@ -200,7 +200,7 @@ class Evaluator:
     # -- literals ------------------------------------------------------------------------------
 
     def _e_literal_value(self, node: Any, text: str) -> Any:
-        return self.evaluate(_named(node)[0], text)
+        return self.evaluate(node.children[0], text)
 
     def _e_numeric_lit(self, node: Any, text: str) -> Any:
         raw = _text_of(node)
@@ -220,7 +220,7 @@ class Evaluator:
         return self._quoted(node, text)
 
     def _e_template_expr(self, node: Any, text: str) -> Any:
-        return self.evaluate(_named(node)[0], text)
+        return self.evaluate(node.children[0], text)
 
     def _e_quoted_template(self, node: Any, text: str) -> Any:
         return self._quoted(node, text)
@@ -330,7 +330,7 @@ class Evaluator:
     # -- collections ---------------------------------------------------------------------------
 
     def _e_collection_value(self, node: Any, text: str) -> Any:
-        return self.evaluate(_named(node)[0], text)
+        return self.evaluate(node.children[0], text)
 
     def _e_tuple(self, node: Any, text: str) -> Any:
         return [self.evaluate(item, "") for item in _named(node) if item.type == "expression"]
@@ -401,7 +401,7 @@ class Evaluator:
         return _unknown(text or _text_of(node), "condition not known", value)
 
     def _e_operation(self, node: Any, text: str) -> Any:
-        return self.evaluate(_named(node)[0], text or _text_of(node))
+        return self.evaluate(node.children[0], text)
 
     def _e_unary_operation(self, node: Any, text: str) -> Any:
         op = node.children[0].type
@@ -445,7 +445,7 @@ class Evaluator:
     # -- for expressions -----------------------------------------------------------------------
 
     def _e_for_expr(self, node: Any, text: str) -> Any:
-        return self.evaluate(_named(node)[0], text or _text_of(node))
+        return self.evaluate(node.children[0], text)
 
     def _e_for_tuple_expr(self, node: Any, text: str) -> Any:
         return self._for(node, text, as_object=False)

@@ -165,7 +165,8 @@ class _Instance:
 
     def eval_attr(self, attr: Attribute) -> Any:
         """Evaluate one attribute in this module's scope."""
-        return Evaluator(self, line=attr.line, file=attr.file).evaluate(attr.expr, attr.text)
+        # No source text passed: it is decoded from the node only when an Unknown needs it.
+        return Evaluator(self, line=attr.line, file=attr.file).evaluate(attr.expr)
 
     def variable(self, name: str) -> Any:
         if name in self.inputs:
@@ -475,10 +476,11 @@ def _managed_policy(instance: _Instance, block: Block) -> str | None:
     name = values.get("name")
     if not isinstance(name, str):
         return None
-    from faasguard.loaders.cloudformation.iam import managed_policy_arn
+    # The AWS managed policy table the permission rules read anyway (names -> ARNs with paths).
+    from faasguard.iam.managed import managed_policy
 
-    found = managed_policy_arn(name)
-    return found if found.startswith("arn:") else None
+    found = managed_policy(name)
+    return found.arn if found is not None else None
 
 
 def _count_is_zero(instance: _Instance, block: Block) -> bool:
