@@ -2,6 +2,7 @@
 # Set up everything the test suite needs on a fresh Debian/Ubuntu machine (or CI):
 #   - a virtualenv in .venv with faasguard and faasguard-runtime (all extras) installed editable;
 #   - redis-server (the encrypted cache is tested against a real Redis);
+#   - the PostgreSQL server (the history store is tested against a real PostgreSQL);
 #   - the official SARIF 2.1.0 JSON schema (from the npm package @microsoft/jest-sarif, which
 #     ships it) in .cache/sarif/, so SARIF output is validated against the real schema.
 # Safe to run again: each step is skipped when already done.
@@ -22,6 +23,19 @@ if ! command -v redis-server >/dev/null 2>&1; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
   else
     echo "setup-dev: redis-server is missing and cannot be installed (not root, no sudo)" >&2
+    exit 1
+  fi
+fi
+# PostgreSQL server binaries (initdb, pg_ctl): the history tests start their own throw-away
+# cluster on a free port (tests/estate/conftest.py); nothing is started here. Debian keeps the
+# binaries in /usr/lib/postgresql/<version>/bin, which the tests search.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  else
+    echo "setup-dev: PostgreSQL (initdb) is missing and cannot be installed (not root, no sudo)" >&2
     exit 1
   fi
 fi

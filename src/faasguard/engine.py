@@ -245,7 +245,9 @@ def _scan(
     )
     batch = _process(work, templates, progress)
     apps = list(batch.applications)
-    findings = [_issue_finding(issue) for issue in discovery_issues] + list(batch.findings)
+    # Each finding is folded exactly once (a summary must not be folded again): the loaders'
+    # and rules' per template in _process, the discovery's and analyzers' here.
+    late = [_issue_finding(issue) for issue in discovery_issues]
     inventory: list[FunctionDependencies] = []
     egress: list[FunctionEgress] = []
     if analyzers:
@@ -264,10 +266,11 @@ def _scan(
                     egress.append(item)
                 elif isinstance(item, Finding):
                     if item.rule_id not in switched_off:
-                        findings.append(item)
+                        late.append(item)
                 else:
-                    findings.append(_issue_finding(item))
-    active, suppressed, baselined = _partition(fold_floods(findings), config, baseline)
+                    late.append(_issue_finding(item))
+    findings = [*batch.findings, *fold_floods(late)]
+    active, suppressed, baselined = _partition(findings, config, baseline)
     return ScanResult(
         root=str(target),
         applications=tuple(apps),
@@ -344,14 +347,18 @@ def _process(
             progress(ref.path)
         result = _load(ref, work.fs, work.load_options)
         findings.extend(
-            _issue_finding(issue)
-            for issue in result.issues
-            if not (work.discovered and issue.kind is IssueKind.NOT_A_TEMPLATE)
+            fold_floods(
+                _issue_finding(issue)
+                for issue in result.issues
+                if not (work.discovered and issue.kind is IssueKind.NOT_A_TEMPLATE)
+            )
         )
         for loaded in result.applications:
             app = _enrich(work, loaded, findings)
             ctx = RuleContext(app=app, options=work.options, readme_dirs=_readme_dirs(work.fs, app))
-            findings.extend(_run_rules(work.rules, app, ctx))
+            # Folded per application as they come, so a generated 50,000-function template
+            # never holds all its repeated findings at once (floods.py).
+            findings.extend(fold_floods(_run_rules(work.rules, app, ctx)))
             apps.append(app)
     return _Batch(tuple(apps), tuple(findings))
 

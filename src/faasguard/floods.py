@@ -1,10 +1,15 @@
-"""Finding floods: many findings of one rule on one element become a few plus a summary.
+"""Finding floods: many findings of one rule become a few plus a summary.
 
 A pull request can make a template repeat one flaw a hundred thousand times (one statement
-copied over and over, a mesh of include cycles, a file of duplicate keys). Reporting each
-instance helps nobody and costs memory and report size without bound, so past
-:data:`MAX_PER_ELEMENT` findings of one rule on one element (same application, file, function
-and resource) the rest are folded into one finding that counts them and names their lines.
+copied over and over, a mesh of include cycles, a file of duplicate keys, fifty thousand
+generated functions). Reporting each instance helps nobody and costs memory and report size
+without bound, so two levels fold them:
+
+* past :data:`MAX_PER_ELEMENT` findings of one rule on one element (same application, file,
+  function and resource), the rest become one finding that counts them and names their lines;
+* past :data:`MAX_PER_APPLICATION` findings of one rule in one application (a thousand
+  functions with the same flaw), the rest become one finding that counts them and names the
+  first functions. No real application comes near it; a generated one stays small per function.
 
 Dependency findings are never folded: each names a different package and vulnerability.
 """
@@ -15,10 +20,12 @@ from collections.abc import Iterable
 
 from faasguard.findings import Finding
 
-__all__ = ["MAX_PER_ELEMENT", "fold_floods"]
+__all__ = ["MAX_PER_APPLICATION", "MAX_PER_ELEMENT", "fold_floods"]
 
 #: Findings of one rule kept per element before the rest are folded into one.
 MAX_PER_ELEMENT = 50
+#: Findings of one rule kept per application before the rest are folded into one.
+MAX_PER_APPLICATION = 1000
 
 #: Lines named in a folded finding's message.
 _LINES_NAMED = 10
@@ -36,7 +43,10 @@ def fold_floods(findings: Iterable[Finding]) -> list[Finding]:
         The same findings, except that each group of more than :data:`MAX_PER_ELEMENT` findings
         of one rule on one element keeps its first ones (by line) and one summary finding.
     """
-    items = list(findings)
+    return _fold_applications(_fold_elements(list(findings)))
+
+
+def _fold_elements(items: list[Finding]) -> list[Finding]:
     groups: dict[_Key, list[Finding]] = {}
     for finding in items:
         if finding.package is None:
@@ -64,6 +74,61 @@ def fold_floods(findings: Iterable[Finding]) -> list[Finding]:
             emitted.add(key)
             result.append(summary)
     return result
+
+
+def _fold_applications(items: list[Finding]) -> list[Finding]:
+    counts: dict[tuple[str, str], int] = {}
+    for finding in items:
+        if finding.package is None:
+            key = (finding.rule_id, finding.application)
+            counts[key] = counts.get(key, 0) + 1
+    if all(n <= MAX_PER_APPLICATION for n in counts.values()):
+        return items
+    kept: list[Finding] = []
+    rest: dict[tuple[str, str], list[Finding]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for finding in items:
+        key = (finding.rule_id, finding.application)
+        if finding.package is not None or counts[key] <= MAX_PER_APPLICATION:
+            kept.append(finding)
+        elif seen.get(key, 0) < MAX_PER_APPLICATION:
+            seen[key] = seen.get(key, 0) + 1
+            kept.append(finding)
+        else:
+            rest.setdefault(key, []).append(finding)
+    return kept + [_application_summary(group) for group in rest.values()]
+
+
+def _application_summary(rest: list[Finding]) -> Finding:
+    """One finding standing for ``rest``: findings of one rule on many elements of one app."""
+    first = rest[0]
+    worst = max(rest, key=lambda f: f.severity.rank)
+    functions = sorted({f.function for f in rest if f.function})
+    named = ", ".join(f"`{name}`" for name in functions[:_LINES_NAMED])
+    more = f" and {len(functions) - _LINES_NAMED} more" if len(functions) > _LINES_NAMED else ""
+    which = f" (functions {named}{more})" if functions else ""
+    message = (
+        f"{len(rest)} more findings of {first.rule_id} ({first.rule_name}) in application "
+        f"`{first.application}`{which}, not listed one by one: only the first "
+        f"{MAX_PER_APPLICATION} are. The first of them: {first.message}"
+    )
+    return Finding.create(
+        rule_id=first.rule_id,
+        rule_name=first.rule_name,
+        category=first.category,
+        severity=worst.severity,
+        confidence=first.confidence,
+        title=first.title,
+        message=message,
+        file=first.file,
+        line=first.line,
+        function=None,
+        application=first.application,
+        resource=None,
+        evidence=f"{len(rest)} more {first.rule_id} findings in the application",
+        remediation=first.remediation,
+        cwe=first.cwe,
+    )
 
 
 def _key(finding: Finding) -> _Key:

@@ -101,3 +101,31 @@ def test_sarif_code_flow_matches_the_official_schema(result: ScanResult) -> None
         "field": "body",
         "label": "request body",
     }
+
+
+def test_text_report_shows_the_flow_step_by_step(result: ScanResult) -> None:
+    from faasguard.report.text import render_text
+
+    text = render_text(result, color=False, width=200)
+    block = text[text.index("FG2001 command-injection  src/handler.py:19 function HelperModule") :]
+    assert block.splitlines()[3:8] == [
+        "         flow: src/handler.py:18 event field `body` read: request body (http-api)",
+        "           -> src/lib/util.py:1 passed to `build_command()` as `name`",
+        "           -> src/lib/util.py:2 built into a string",
+        "           -> src/handler.py:18 assigned to `command`",
+        "           -> src/handler.py:19 reaches `subprocess.run()`: command run through a shell",
+    ]
+
+
+def test_disabling_the_code_family_or_one_rule_drops_its_findings() -> None:
+    def rule_ids(config: Config) -> set[str]:
+        found = scan(
+            FIXTURES / "sinks", config, load_options=LoadOptions(), analyzers=[CodeAnalyzer()]
+        )
+        return {f.rule_id for f in found.findings if f.rule_id.startswith("FG2")}
+
+    assert rule_ids(Config()) == {f"FG20{n:02d}" for n in range(1, 11)}
+    assert rule_ids(Config(disable=("code",))) == set()
+    assert rule_ids(Config(disable=("FG2007", "sql-injection"))) == {
+        f"FG20{n:02d}" for n in (1, 3, 4, 5, 6, 8, 9, 10)
+    }

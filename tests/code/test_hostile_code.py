@@ -85,3 +85,18 @@ def test_the_statement_budget_stops_the_analysis_and_says_so(
             "function; the rest of its code was not analysed",
         )
     ]
+
+
+def test_a_long_elif_chain_is_not_nesting(tmp_path: Path) -> None:
+    branches = "".join(
+        f"    {'if' if i == 0 else 'elif'} lang == 'l{i}':\n        text = 'x{i}'\n"
+        for i in range(150)
+    )
+    code = (
+        "import os\n\ndef handler(event, context):\n    lang = 'a'\n    text = ''\n"
+        + branches
+        + "    os.system(text + event['body'])\n"
+    )
+    findings, issues = analyze(_project(tmp_path, code))
+    assert [(f.rule_id, f.line) for f in findings] == [("FG2001", 306)]
+    assert issues == []

@@ -2,7 +2,7 @@
 
 Fixture: tests/fixtures/code/python/third_party: functions on a schedule (no attacker-controlled
 event) that use a partner API's response body unchecked: into a shell, or returned as is. A
-converted value and the status code are clean.
+converted value, the status code and a Lambda extension on localhost are clean.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ EXPECTED: dict[str, list[Row]] = {
     ],
     "CheckedSafe": [],
     "StatusSafe": [],
+    "LocalExtensionSafe": [],
 }
 
 

@@ -36,7 +36,9 @@ def _fn(name: str = "search", **changes: Any) -> Function:
     return dataclasses.replace(base, **changes)
 
 
-def _route(kind: TriggerKind = TriggerKind.REST_API, *, api: str = "Api", line: int = 12) -> Trigger:
+def _route(
+    kind: TriggerKind = TriggerKind.REST_API, *, api: str = "Api", line: int = 12
+) -> Trigger:
     return Trigger(
         kind=kind,
         location=Location(FILE, line),
@@ -71,9 +73,16 @@ def _parts(c: Ceiling) -> tuple[Decimal, Decimal, Decimal, Decimal]:
 def test_docs_worked_example_matches_the_computation() -> None:
     """docs/cost.md's table: 1,000 x 128 MB x 3 s behind an unthrottled REST API = $140.70."""
     fn = _fn(triggers=(_route(),))
-    ceiling = worst_case_hour(fn, _app(fn, apis=(Api("Api", TriggerKind.REST_API, Location(FILE, 2)),)))
+    ceiling = worst_case_hour(
+        fn, _app(fn, apis=(Api("Api", TriggerKind.REST_API, Location(FILE, 2)),))
+    )
     assert ceiling is not None
-    assert _parts(ceiling) == (Decimal("7.50"), Decimal("7.20"), Decimal("126.00"), Decimal("140.70"))
+    assert _parts(ceiling) == (
+        Decimal("7.50"),
+        Decimal("7.20"),
+        Decimal("126.00"),
+        Decimal("140.70"),
+    )
     assert (ceiling.concurrency, ceiling.busy_concurrency, ceiling.requests_per_second) == (
         1000,
         1000,
@@ -82,7 +91,12 @@ def test_docs_worked_example_matches_the_computation() -> None:
     assert (ceiling.memory_mb, ceiling.timeout_seconds, ceiling.architecture) == (128, 3, "x86_64")
     assert ceiling.entry == "rest-api `GET /search`"
     text = DOC.read_text(encoding="utf-8")
-    for figure in ("**$7.50**", "**$7.20**", "**$126.00**", "**$140.70 an hour** ($3,376.80 a day)"):
+    for figure in (
+        "**$7.50**",
+        "**$7.20**",
+        "**$126.00**",
+        "**$140.70 an hour** ($3,376.80 a day)",
+    ):
         assert figure in text
     assert money(ceiling.usd_per_hour * 24) == "$3,376.80"
 
@@ -107,7 +121,17 @@ def test_docs_template_scanned_end_to_end_gives_the_documented_figure(
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return 1\n")
     code = main(
-        ["scan", str(tmp_path), "--no-deps", "-f", "json", "--region", "us-east-1", "--today", "2026-11-28"]
+        [
+            "scan",
+            str(tmp_path),
+            "--no-deps",
+            "-f",
+            "json",
+            "--region",
+            "us-east-1",
+            "--today",
+            "2026-11-28",
+        ]
     )
     report = json.loads(capsys.readouterr().out)
     assert code == 1

@@ -333,3 +333,94 @@ def test_an_unresolved_deny_makes_the_answer_unknown() -> None:
     decision = evaluate_role(role(allow, deny)).allowed("s3:GetObject", BUCKET_OBJECT)
     assert decision.verdict is Verdict.UNKNOWN
     assert decision.notes == ("an unresolved Deny may apply (statements@30)",)
+
+
+def test_deny_with_not_resource_denies_everything_but_the_listed_resources() -> None:
+    allow = st(("s3:GetObject",), ("*",))
+    deny = st(("s3:*",), effect="Deny", not_resources=("arn:aws:s3:::uploads/*",), line=30)
+    grants = evaluate_role(role(allow, deny))
+    assert "s3:GetObject" in grants.granted_actions()  # not denied on every resource
+    assert grants.allowed("s3:GetObject", BUCKET_OBJECT).verdict is Verdict.ALLOWED
+    other = grants.allowed("s3:GetObject", "arn:aws:s3:::payroll/2026.csv")
+    assert other.verdict is Verdict.DENIED
+    assert other.denied_by == (deny,)
+
+
+def test_granted_actions_of_a_thousand_identical_statements_are_grouped() -> None:
+    """Linear in distinct statements: 1,000 copies of `*` are one group, lookups capped."""
+    from faasguard.iam.grants import MAX_GRANTS_PER_ACTION
+
+    copies = [st(("*",), ("*",), line=100 + i) for i in range(1000)]
+    granted = evaluate_role(role(*copies)).granted_actions()
+    assert len(granted) == len(action_db().all_actions())
+    grants = granted["s3:GetObject"]
+    assert [g.statement for g in grants] == copies[:MAX_GRANTS_PER_ACTION]
+
+
+def test_granted_actions_and_allowed_agree_on_random_policies() -> None:
+    """The per-action index and the request evaluator are two views of one semantics."""
+    import random
+
+    rng = random.Random(3)
+    patterns = [
+        "s3:Get*",
+        "s3:*",
+        "s3:PutObject",
+        "dynamodb:*Item",
+        "dynamodb:Query",
+        "iam:Pass*",
+        "sqs:*",
+    ]
+    for _ in range(60):
+        statements = []
+        for index in range(rng.randrange(1, 5)):
+            chosen = tuple(rng.sample(patterns, rng.randrange(1, 3)))
+            if rng.random() < 0.2:
+                statements.append(st(not_actions=chosen, line=index))
+            else:
+                effect = "Deny" if rng.random() < 0.3 else "Allow"
+                statements.append(st(chosen, ("*",), effect=effect, line=index))
+        grants = evaluate_role(role(*statements))
+        granted = grants.granted_actions()
+        for action in [
+            "s3:GetObject",
+            "s3:PutObject",
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "iam:PassRole",
+            "sqs:SendMessage",
+            "lambda:InvokeFunction",
+        ]:
+            verdict = grants.allowed(action, "*").verdict
+            if action in granted:
+                assert verdict is Verdict.ALLOWED, (action, statements)
+            else:
+                assert verdict in (Verdict.NOT_GRANTED, Verdict.DENIED), (action, statements)
+
+
+def test_policies_of_the_template_folded_into_the_role_are_not_unknown() -> None:
+    cfn = st(("s3:GetObject",), ("*",))
+    cfn = Statement(
+        cfn.effect,
+        cfn.actions,
+        cfn.location,
+        "AWS::IAM::ManagedPolicy AppPolicy",
+        resources=cfn.resources,
+    )
+    tf = Statement(
+        "Allow", ("sqs:SendMessage",), WHERE, "aws_iam_policy.jobs.Statement[0]", resources=("*",)
+    )
+    grants = evaluate_role(
+        role(
+            cfn,
+            tf,
+            managed=(
+                Unknown("!Ref AppPolicy", "resource reference"),
+                Unknown("aws_iam_policy.jobs.arn", "deploy-time attribute"),
+                Unknown("aws_iam_policy.other.arn", "deploy-time attribute"),
+            ),
+        )
+    )
+    assert grants.unknown_policies == (
+        Unknown("aws_iam_policy.other.arn", "deploy-time attribute"),
+    )

@@ -87,7 +87,7 @@ Resources:
 def test_serverless_iam_role_statements_not_a_list(tmp_path: Path) -> None:
     (tmp_path / "serverless.yml").write_text(SERVERLESS)
     assert _permission_findings(tmp_path) == [
-        ("FG1008", "serverless.yml", 5, "iamRoleStatements is str, not a list of statements"),
+        ("FG1008", "serverless.yml", 5, "iamRoleStatements is a string, not a list of statements"),
     ]
 
 
@@ -96,7 +96,7 @@ def test_serverless_malformed_statements(tmp_path: Path) -> None:
     assert _permission_findings(tmp_path) == [
         ("FG1008", "serverless.yml", 8, "Effect is 'Alow'; IAM accepts only 'Allow' or 'Deny'"),
         ("FG1008", "serverless.yml", 11, "Action entry 5 is a number, not a string"),
-        ("FG1008", "serverless.yml", 14, "a statement is str, not a mapping"),
+        ("FG1008", "serverless.yml", 14, "a statement is a string, not a mapping"),
     ]
 
 

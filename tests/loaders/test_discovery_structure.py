@@ -304,3 +304,13 @@ def test_terraform_without_its_loader_is_an_unsupported_application(
             Location("infra/main.tf", 1),
         ),
     )
+
+
+def test_a_resolved_serverless_file_named_explicitly_is_read_as_serverless(tmp_path: Path) -> None:
+    write(tmp_path, NOT_TEMPLATES)
+    fs = ScanFS(tmp_path)
+    assert classify(fs, "svc/resolved-serverless.yml") == TemplateRef(
+        "svc/resolved-serverless.yml", "serverless"
+    )
+    # found in a folder, it is a copy of a serverless.yml: not loaded twice, not reported
+    assert ("svc/resolved-serverless.yml", "serverless") not in refs(tmp_path)

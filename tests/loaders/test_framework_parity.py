@@ -50,3 +50,24 @@ def test_every_family_judges_framework_apps(project: str) -> None:
     found = {(f.rule_id, f.file, f.line, f.function) for f in result.findings}
     assert CASES[project] <= found, sorted(CASES[project] - found)
     assert not [f for f in result.findings if f.rule_id == "FG0003"]  # no rule crashed
+
+
+@pytest.mark.parametrize(
+    ("project", "rule", "spelling"),
+    [
+        ("parity/zappa_app", "FG7002", '`"timeout_seconds": 29` in the stage'),
+        ("parity/zappa_app", "FG6001", '`"function_url_config": {"authorizer": "AWS_IAM"}`'),
+        ("parity/zappa_app", "FG8001", '`"runtime": "python3.14"` in the stage'),
+        ("chalice/shop", "FG7002", '`"lambda_timeout": 29` in `.chalice/config.json`'),
+        ("chalice/shop", "FG6002", "`authorizer=` on the `@app.route`"),
+        ("chalice/shop", "FG6006", '`cors=CORSConfig(allow_origin="https://app.example.com")`'),
+    ],
+)
+def test_remediation_is_written_in_the_frameworks_own_syntax(
+    project: str, rule: str, spelling: str
+) -> None:
+    result = scan(
+        FIXTURES / project, Config(), load_options=LoadOptions(), today=dt.date(2026, 11, 28)
+    )
+    remediations = [f.remediation for f in result.findings if f.rule_id == rule]
+    assert remediations and all(spelling in text for text in remediations), remediations

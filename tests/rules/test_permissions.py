@@ -464,7 +464,11 @@ def test_shared_role_baseline_only_is_low_and_wide_writes_high() -> None:
     wide = role(stmt(["sqs:SendMessage"], ["*"]), functions=("a", "b"))
     [g] = run_role(SharedRole, wide)
     assert g.severity is Severity.HIGH
-    assert "1 of these are writes or permission changes on every resource" in g.message
+    assert g.message.endswith(
+        "each inherits all it grants, 1 action: 1 from inline statements (sqs:SendMessage). "
+        "Among them, writes or permission changes on every resource of their type "
+        "(sqs:SendMessage) reach every function, the most exposed one included."
+    )
 
 
 def test_shared_role_names_unknown_policies_and_skips_single_or_external() -> None:
@@ -640,3 +644,22 @@ def test_platform_policies_sam_attaches_are_not_risks() -> None:
     """AWSLambdaSQSQueueExecutionRole (sqs:ReceiveMessage on `*`) is what an SQS event needs."""
     r = role(managed=["arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"])
     assert run_family(r) == []
+
+
+def test_shared_role_conventional_star_writes_are_not_wide_changes() -> None:
+    r = role(
+        stmt(["cloudwatch:PutMetricData", "xray:PutTraceSegments"], ["*"]),
+        stmt(["dynamodb:PutItem"], ["arn:aws:dynamodb:eu-west-1:123456789012:table/T"], line=25),
+        functions=("a", "b"),
+    )
+    [f] = run_role(SharedRole, r)
+    assert f.severity is Severity.MEDIUM
+
+
+def test_wildcard_resource_on_log_writes_alone_is_low() -> None:
+    r = role(stmt(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], ["*"]))
+    [f] = run_role(WildcardResource, r)
+    assert brief(f) == Brief("FG1003", "api", ROLE, FILE, 20, Severity.LOW)
+    r2 = role(stmt(["logs:PutLogEvents", "sqs:SendMessage"], ["*"]))
+    [g] = run_role(WildcardResource, r2)
+    assert g.severity is Severity.HIGH

@@ -141,6 +141,15 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="colour in the text report",
     )
+    scan.add_argument(
+        "--history",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="URL",
+        help="record the scan in the history database (default: the user data folder, or "
+        "$FAASGUARD_HISTORY; a path, sqlite:///path or postgresql://...)",
+    )
 
     rules = commands.add_parser("rules", help="list rules or explain one")
     rules.add_argument("--explain", metavar="RULE", help="print the documentation of a rule")
@@ -202,6 +211,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="GLOB",
         help="skip files and folders matching GLOB (repeatable)",
     )
+
+    inventory = commands.add_parser(
+        "inventory", help="list every function recorded in the history, with filters"
+    )
+    inventory.add_argument("--history", metavar="URL", help="history database (see scan)")
+    inventory.add_argument("--owner", help="only functions whose owner contains OWNER")
+    inventory.add_argument("--runtime", help="only functions on this runtime")
+    inventory.add_argument("--application", help="only functions of this application")
+    inventory.add_argument("--category", help="only functions with findings in this category")
+    inventory.add_argument("--unused", action="store_true", help="only unused functions")
+    inventory.add_argument("--scans", action="store_true", help="list the recorded scans")
+    inventory.add_argument("-f", "--format", choices=("text", "json", "csv"), default="text")
+    inventory.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
+
+    diff = commands.add_parser("diff", help="what changed between two recorded scans")
+    diff.add_argument("before", type=int, metavar="SCAN_A", help="id of the earlier scan")
+    diff.add_argument("after", type=int, metavar="SCAN_B", help="id of the later scan")
+    diff.add_argument("--history", metavar="URL", help="history database (see scan)")
+    diff.add_argument("-f", "--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -222,6 +250,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from faasguard.cli.db_cmd import run_db
 
             return run_db(args, parser)
+        if args.command == "inventory":
+            from faasguard.cli.inventory_cmd import run_inventory
+
+            return run_inventory(args)
+        if args.command == "diff":
+            from faasguard.cli.inventory_cmd import run_diff
+
+            return run_diff(args)
         if args.command == "permissions":
             from faasguard.cli.permissions_cmd import run_permissions
 

@@ -186,6 +186,7 @@ def _json(perms: Iterable[Any], notices: list[str]) -> dict[str, Any]:
             {
                 "name": perm.function.name,
                 "application": perm.application,
+                "location": str(perm.function.location),
                 "role": perm.role,
                 "granted": [
                     {

@@ -164,6 +164,10 @@ def _use_color(mode: str, to_file: bool) -> bool:
 
 def run_scan(args: argparse.Namespace) -> int:
     """Run ``faasguard scan`` and return the exit code (0, 1 or 2)."""
+    if args.path.startswith("aws://"):
+        from faasguard.cli.inventory_cmd import run_account_scan
+
+        return run_account_scan(args)
     target = Path(args.path)
     if not target.exists():
         print(f"faasguard: error: {args.path}: no such file or folder", file=sys.stderr)
@@ -178,6 +182,7 @@ def run_scan(args: argparse.Namespace) -> int:
         parameters=config.parameters,
     )
     analyzers = _analyzers(args)
+    started_at = _dt.datetime.now(_dt.timezone.utc)
     result = scan(
         target,
         config,
@@ -208,6 +213,12 @@ def run_scan(args: argparse.Namespace) -> int:
         for error in errors:
             print(f"faasguard: error: {error}", file=sys.stderr)
         return 2
+    if getattr(args, "history", None) is not None:
+        from faasguard.cli.inventory_cmd import record_scan
+
+        root = target if target.is_dir() else target.parent
+        if record_scan(args.history, result, root=root, target=args.path, started_at=started_at):
+            return 2
     worst = max((f.severity.rank for f in result.findings), default=-1)
     if args.fail_on != "never" and worst >= config.fail_on.rank:
         return 1

@@ -14,7 +14,7 @@ from faasguard.code.taint.engine import Hit, TaintEngine
 from faasguard.findings import Confidence, Finding, Severity, TaintSource
 from faasguard.fs import ScanFS
 from faasguard.loaders.interface import IssueKind, LoadIssue
-from faasguard.model import Application, Function, Location
+from faasguard.model import AppFormat, Application, Function, Location
 from faasguard.rules.code import CodeRule, rule_for_category
 from faasguard.rules.interface import Rule
 from faasguard.rules.registry import find_rule, rule_by_name
@@ -46,6 +46,7 @@ class CodeAnalyzer:
                 fn,
                 cb.resolver(fn.code_root or "", code.layer_roots),
                 callers=_callers(app, fn),
+                chalice=app.format is AppFormat.CHALICE,
             )
             try:
                 engine.run()
@@ -105,7 +106,14 @@ def _finding(app: Application, fn: Function, hit: Hit) -> Finding | None:
         else f"{origin.label} ({origin.trigger})"
     )
     if origin.trigger == "unknown":
-        source = f"event field `{origin.field}` (function has no known trigger: its callers' data)"
+        callers = [ref.removeprefix("code:") for ref in fn.referenced_by if ref.startswith("code:")]
+        if callers:
+            named = ", ".join(f"`{name}`" for name in callers)
+            source = f"event field `{origin.field}` (sent by the code of function {named})"
+        else:
+            source = (
+                f"event field `{origin.field}` (function has no known trigger: its callers' data)"
+            )
     message = f"{source} reaches {hit.what} (`{_short(hit.callee)}`) in {where}."
     return Finding.create(
         rule_id=meta.id,

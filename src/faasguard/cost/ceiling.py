@@ -189,9 +189,7 @@ def worst_case_hour(
     """
     assumptions: list[str] = []
     memory = _setting(fn.memory, default_memory_mb(app.format), "memory", "MB", assumptions)
-    timeout = _setting(
-        fn.timeout, default_timeout_seconds(app.format), "timeout", "s", assumptions
-    )
+    timeout = _setting(fn.timeout, default_timeout_seconds(app.format), "timeout", "s", assumptions)
     if memory is None or timeout is None or isinstance(fn.reserved_concurrency, Unknown):
         return None
     if fn.reserved_concurrency is None:
@@ -287,8 +285,7 @@ def _trigger_entry(trigger: Trigger, app: Application, prices: RegionPrices) -> 
 def _api_rate(trigger: Trigger, app: Application) -> tuple[int, str]:
     """The request rate an API route can carry, and why."""
     account = (
-        f"API Gateway's account limit of {API_GATEWAY_ACCOUNT_RPS:,} requests/s "
-        "(no stage throttle)"
+        f"API Gateway's account limit of {API_GATEWAY_ACCOUNT_RPS:,} requests/s (no stage throttle)"
     )
     api = next((a for a in app.apis if a.id == trigger.api), None) if trigger.api else None
     if api is None:

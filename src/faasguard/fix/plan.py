@@ -63,7 +63,9 @@ def plan_fix(app: Application, perms: list[FunctionPermissions], fs: ScanFS) -> 
         why = "JSON templates are not rewritten; apply the printed policy"
         return FixPlan(app.file, text, text, (), (f"every function: {why}",))
     yaml, data = load(text, file=app.file)
-    ours = [p for p in perms if p.application == app.name]
+    # By identity: two applications may share a name (two templates in one folder).
+    mine = {id(fn) for fn in app.functions}
+    ours = [p for p in perms if id(p.function) in mine]
     if app.format is AppFormat.SERVERLESS:
         from faasguard.fix.serverless import fix_serverless
 

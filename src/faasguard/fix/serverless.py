@@ -139,6 +139,15 @@ def _add_role(data: Any, name: str, perm: FunctionPermissions) -> str:
         ]
     )
     props = new_map([("AssumeRolePolicyDocument", trust)])
+    kept = [p for p in perm.unreadable if isinstance(p, str)]
+    if kept:
+        props["ManagedPolicyArns"] = new_seq(list(kept))
+        props.yaml_set_comment_before_after_key(
+            "ManagedPolicyArns",
+            before=f"{_NOTE} kept: faasguard cannot read these policies, so cannot tell if "
+            "they are used",
+            indent=8,
+        )
     props["Policies"] = new_seq(
         [
             new_map(

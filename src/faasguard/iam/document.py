@@ -17,6 +17,7 @@ __all__ = [
     "R_MALFORMED",
     "PolicyDocument",
     "json_document",
+    "kind_of",
     "malformed",
     "parse_policy_document",
     "policy_strings",
@@ -81,7 +82,7 @@ def parse_policy_document(document: Any, *, name: str, location: Location) -> Po
     elif isinstance(body, list):
         items = body
     else:
-        problems.append(f"{name}: Statement is {type(body).__name__}, not a list of statements")
+        problems.append(f"{name}: Statement is {kind_of(body)}, not a list of statements")
         return PolicyDocument(name, (), tuple(problems))
     statements = []
     for index, item in enumerate(items):
@@ -163,11 +164,14 @@ def policy_strings(value: Any, key: str) -> tuple[str | Unknown, ...]:
         if isinstance(item, (str, Unknown)):
             out.append(item)
         elif item is not None:
-            out.append(malformed(item, f"{key} entry {item!r} is {_kind(item)}, not a string"))
+            out.append(malformed(item, f"{key} entry {item!r} is {kind_of(item)}, not a string"))
     return tuple(out)
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """What a value is, for messages: ``a string``, ``a number``, ``a mapping``..."""
+    if isinstance(value, str):
+        return "a string"
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, (int, float)):
@@ -176,7 +180,7 @@ def _kind(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return type(value).__name__
+    return "a null" if value is None else type(value).__name__
 
 
 def json_document(value: Any) -> Any:

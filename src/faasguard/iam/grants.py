@@ -751,12 +751,19 @@ _TEMPLATE_POLICY_ORIGIN = "AWS::IAM::ManagedPolicy {}"
 
 
 def _folded(value: Unknown, origins: set[str]) -> bool:
-    """True when ``!Ref X`` names a template managed policy whose statements the role holds."""
+    """True when an unresolved ARN names a policy of the template whose statements the role holds.
+
+    ``!Ref X`` (CloudFormation: the loader folds ``AWS::IAM::ManagedPolicy X`` into the role) and
+    ``aws_iam_policy.x.arn`` (Terraform: statements whose origin is the policy's address).
+    """
     expression = value.expression.strip()
-    if not expression.startswith("!Ref "):
-        return False
-    target = expression[len("!Ref ") :].strip()
-    return _TEMPLATE_POLICY_ORIGIN.format(target) in origins
+    if expression.startswith("!Ref "):
+        target = expression[len("!Ref ") :].strip()
+        return _TEMPLATE_POLICY_ORIGIN.format(target) in origins
+    if expression.endswith(".arn") and " " not in expression:
+        address = expression[: -len(".arn")]
+        return any(o == address or o.startswith(address + ".") for o in origins)
+    return False
 
 
 def _unknown_managed_name(value: Unknown) -> str | None:

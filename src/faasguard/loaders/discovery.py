@@ -94,6 +94,9 @@ _TF_LOCAL_SOURCE: Final = re.compile(rb'\bsource\s*=\s*"(\.{1,2}/[^"\n]*)"')
 #: ``service:`` and ``provider:`` as object keys, as a Serverless config program has them.
 _SLS_SERVICE_KEY: Final = re.compile(rb"\bservice\s*:")
 _SLS_PROVIDER_KEY: Final = re.compile(rb"\bprovider\s*:")
+#: Top-level ``service:`` and ``provider:`` of a YAML Serverless service (a resolved copy).
+_SLS_TOP_SERVICE: Final = re.compile(rb"^service\s*:", re.M)
+_SLS_TOP_PROVIDER: Final = re.compile(rb"^provider\s*:", re.M)
 _TERRAFORM_PACKAGE: Final = "faasguard.loaders.terraform"
 
 
@@ -376,7 +379,15 @@ def classify(fs: ScanFS, rel: str) -> TemplateRef | None:
         return TemplateRef(rel, "chalice")
     loader = _loader_for(fs, rel, name, in_cdk_out=parts[-2:-1] == ["cdk.out"])
     if loader is None and name.endswith(_CFN_SUFFIXES):
-        loader = "cloudformation"  # the user named it: let the loader say what is wrong
+        head = _head(fs, rel)
+        if _SLS_TOP_SERVICE.search(head) and _SLS_TOP_PROVIDER.search(head):
+            loader = "serverless"  # a Serverless service under another name (`serverless print`)
+        else:
+            loader = "cloudformation"  # the user named it: let the loader say what is wrong
+    elif loader == "cloudformation" and name.endswith((".yml", ".yaml")):
+        head = _head(fs, rel)
+        if _SLS_TOP_SERVICE.search(head) and _SLS_TOP_PROVIDER.search(head):
+            loader = "serverless"
     return TemplateRef(rel, loader) if loader else None
 
 

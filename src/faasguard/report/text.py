@@ -124,6 +124,10 @@ def _finding_block(finding: Finding, *, color: bool) -> str:
     ]
     if finding.evidence and finding.evidence != finding.message:
         lines.append(f"         evidence: {_clean(finding.evidence)}")
+    # A code flow's path, one step per line (the JSON and SARIF reports carry the same steps).
+    for i, step in enumerate(finding.trace):
+        head = "flow:" if i == 0 else "  ->"
+        lines.append(f"         {head} {_clean(step.file)}:{step.line} {_clean(step.what)}")
     lines.append(f"         fix: {_clean(finding.remediation)}")
     return "\n".join(lines) + "\n"
 

@@ -46,7 +46,9 @@ _SLS_DEFAULT_ROLE = "IamRoleLambdaExecution"
 # Origins of the statements SAM writes itself (policy templates, DLQ and destination grants):
 # a name in them that the action database lacks is AWS's to fix, not the author's. SAM's own
 # SQSPollerPolicy lists `sqs:DeleteMessageBatch`, which IAM does not have.
-_AWS_WRITTEN = ("SAM policy template ", "SAM DeadLetterQueue policy", "SAM EventInvokeConfig ")
+_AWS_WRITTEN = "SAM "  # "SAM policy template X", "SAM SQS event E (...)", "SAM DeadLetterQueue..."
+# ...but "<Function> Policies[i]" is the author's, even for a function named SAM.
+_AUTHOR_WRITTEN = "SAM Policies["
 # How many items a message lists before it says "and N more".
 _LIST_LIMIT = 12
 # A statement granting this share of every IAM action on `*` is administrator access in all but
@@ -575,7 +577,11 @@ def wildcard_resource(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[
                 f"Replace {_ticked(wide)} with the ARNs of the resources {_holder(role)} "
                 f"uses.{hint_text}{keep}"
             ),
-            severity=_reach(scoped, scope),
+            # Log, trace and ENI writes on `*` are what AWSLambdaBasicExecutionRole grants
+            # every function: worth scoping, but they rank with lists, not with data writes.
+            severity=_reach([a for a in scoped if a not in _iam.BASELINE_ACTIONS], scope)
+            if any(a not in _iam.BASELINE_ACTIONS for a in scoped)
+            else Severity.LOW,
             confidence=confidence,
         )
 
@@ -588,7 +594,9 @@ def unknown_action(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[Fin
     function, heirs = _heirs(role)
     by_statement: dict[int, list[Any]] = {}
     for item in grants.unknown_actions():
-        if item.policy is None and not item.statement.origin.startswith(_AWS_WRITTEN):
+        origin = item.statement.origin
+        aws_written = origin.startswith(_AWS_WRITTEN) and not origin.startswith(_AUTHOR_WRITTEN)
+        if item.policy is None and not aws_written:
             by_statement.setdefault(id(item.statement), []).append(item)
     for items in by_statement.values():
         stmt = items[0].statement
@@ -1055,10 +1063,14 @@ def shared_role(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[Findin
     granted = set().union(*by_source.values()) if by_source else set()
     baseline_only = bool(granted) and granted <= _iam.BASELINE_ACTIONS
     baseline_only = baseline_only and not grants.unknown_policies
+    # Writes that could be scoped but are not: those that accept only `*`, or that AWS's own
+    # policies grant on `*` (cloudwatch:PutMetricData), say nothing about the role's design.
     wide_changes = sorted(
         a
         for a in wide - _iam.BASELINE_ACTIONS
         if db.access_level(a) in (AccessLevel.WRITE, AccessLevel.PERMISSIONS_MANAGEMENT)
+        and a not in _iam.CONVENTIONAL_STAR_ACTIONS
+        and not db.accepts_only_star(a)
     )
     functions = ", ".join(f"`{f}`" for f in role.functions)
     parts = [
@@ -1082,9 +1094,9 @@ def shared_role(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[Findin
         severity, tail = (
             Severity.HIGH,
             (
-                f" {len(wide_changes)} of these are writes or permission changes on every "
-                "resource of their type, which every function, the most exposed one included, "
-                "can use."
+                " Among them, writes or permission changes on every resource of their type "
+                f"({_capped(wide_changes)}) reach every function, the most exposed one "
+                "included."
             ),
         )
     else:
@@ -1093,7 +1105,7 @@ def shared_role(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[Findin
         ctx,
         message=(
             f"{len(role.functions)} functions share role `{role.id}` ({functions}); each "
-            f"inherits all it grants, {len(granted)} actions: {grants_text}.{tail}"
+            f"inherits all it grants, {_plural(len(granted), 'action')}: {grants_text}.{tail}"
         ),
         location=role.location,
         function=None,

@@ -198,11 +198,13 @@ _REFERENCE: Final = re.compile(
     r"|\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}"
     r"|\"(?:Ref|Fn::GetAtt)\":\s*\[?\"([A-Za-z0-9]+)\""
 )
-_FILTER_KEYS: Final = frozenset({"filter", "rules", "filterrules", "filter_prefix", "filter_suffix"})
+_FILTER_KEYS: Final = frozenset(
+    {"filter", "rules", "filterrules", "filter_prefix", "filter_suffix"}
+)
 
 
 class RecursiveTriggerLoop(FunctionRule):
-    """A function may write to the queue, topic or bucket that triggers it: a loop that bills itself.
+    """A function may write to the queue, topic or bucket that triggers it, a loop billing itself.
 
     ## What it does
     Reports an SQS, SNS or S3 trigger whose own queue, topic or bucket the function's role lets
@@ -384,9 +386,7 @@ def _arn_name(arn: str) -> str:
     return arn.rsplit(":", 1)[-1]
 
 
-def _names_resource(
-    res: str | Unknown, kind: TriggerKind, ids: set[str], names: set[str]
-) -> bool:
+def _names_resource(res: str | Unknown, kind: TriggerKind, ids: set[str], names: set[str]) -> bool:
     """True when a statement resource names the trigger's own resource specifically."""
     if isinstance(res, Unknown):
         return bool(ids & _references(res.expression))

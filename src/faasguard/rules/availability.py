@@ -134,6 +134,9 @@ class PublicFunctionWithoutConcurrencyLimit(FunctionRule):
         cloudformation="`ReservedConcurrentExecutions: 50` on the `AWS::Lambda::Function`",
         terraform="`reserved_concurrent_executions = 50` on the `aws_lambda_function`",
         cdk="`reservedConcurrentExecutions: 50` on the function",
+        chalice='`"reserved_concurrency": 50` for the function in `.chalice/config.json` '
+        "(`stages.<stage>.lambda_functions.<name>`)",
+        zappa='`"lambda_concurrency": 50` in the stage',
     )
 
     def check(self, fn: Function, ctx: RuleContext) -> Iterator[Finding]:
@@ -234,6 +237,9 @@ class TimeoutExceedsApiLimit(FunctionRule):
         cloudformation="`Timeout: {limit}` on the `AWS::Lambda::Function`",
         terraform="`timeout = {limit}` on the `aws_lambda_function`",
         cdk="`timeout: Duration.seconds({limit})` on the function",
+        chalice='`"lambda_timeout": {limit}` in `.chalice/config.json` (the stage, or its '
+        "`lambda_functions.<name>`)",
+        zappa='`"timeout_seconds": {limit}` in the stage',
     )
 
     def check(self, fn: Function, ctx: RuleContext) -> Iterator[Finding]:

@@ -178,7 +178,8 @@ class WildcardResource(RoleRule):
     exemptions with `[rules.options.wildcard-resource] exempt-actions = [...]`.
 
     Severity follows what the actions can do: writes or permission changes on every resource
-    are high, reads medium, listing low.
+    are high, reads medium, listing low. Log, X-Ray and VPC-networking writes alone (what
+    `AWSLambdaBasicExecutionRole` grants every function on `*`) are low.
 
     ## Why is this bad?
     `dynamodb:GetItem` on `*` reads every table in the account, not only the function's; a
@@ -230,7 +231,9 @@ class UnknownAction(RoleRule):
     misspelled name (`sts:GetCallerIdentify`), a wrong service prefix (`dynamo:GetItem`), or a
     pattern that matches nothing (`s3:Gett*`). One finding per statement, with a suggestion
     when a real action has a close name. Such an entry is never reported as a risk by the other
-    rules: it grants nothing.
+    rules: it grants nothing. Statements SAM writes itself (policy templates, event source and
+    destination grants) are not reported: its `SQSPollerPolicy` lists `sqs:DeleteMessageBatch`,
+    which IAM does not have, and only AWS can fix that.
 
     ## Why is this bad?
     IAM accepts the policy and silently grants nothing for the entry, so the function fails at
@@ -455,7 +458,10 @@ class DataExfiltration(RoleRule):
     type (`arn:aws:s3:::*/*`, `arn:aws:dynamodb:*:*:table/*`), or through `NotResource`: one
     finding per policy source (inline statement or managed policy, such as
     `AmazonS3ReadOnlyAccess` or `AmazonDynamoDBFullAccess`). High on `*`, medium on every
-    resource of one type. Grants on named resources are the point of a role and not reported.
+    resource of one type. Grants on named resources are the point of a role and not reported,
+    nor are those of the execution policies SAM and Serverless attach on their own for polling
+    event sources (`AWSLambdaSQSQueueExecutionRole`: `sqs:ReceiveMessage` on `*`), which the
+    template author did not write; `shared-role` still counts them.
 
     ## Why is this bad?
     A function needs its own table, not every table in the account. With a wide read grant, a

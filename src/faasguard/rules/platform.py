@@ -88,6 +88,8 @@ class DeprecatedRuntime(FunctionRule):
         cloudformation="`Runtime: {new}` in the `AWS::Lambda::Function` properties",
         terraform='`runtime = "{new}"` on the `aws_lambda_function`',
         cdk="the function's `runtime` property (the `lambda.Runtime` constant for {new})",
+        chalice="a deployment from {new}: Chalice deploys with the Python version it runs under",
+        zappa='`"runtime": "{new}"` in the stage',
     )
 
     def check(self, fn: Function, ctx: RuleContext) -> Iterator[Finding]:
@@ -216,6 +218,8 @@ class TracingDisabled(FunctionRule):
         cloudformation="`TracingConfig: {Mode: Active}` on the `AWS::Lambda::Function`",
         terraform='`tracing_config { mode = "Active" }` on the `aws_lambda_function`',
         cdk="`tracing: lambda.Tracing.ACTIVE` on the function",
+        chalice='`"xray": true` in `.chalice/config.json` (the stage)',
+        zappa='`"xray_tracing": true` in the stage',
     )
 
     def check(self, fn: Function, ctx: RuleContext) -> Iterator[Finding]:

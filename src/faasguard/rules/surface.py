@@ -131,6 +131,7 @@ class FunctionUrlWithoutAuth(FunctionRule):
         cloudformation="`AuthType: AWS_IAM` on the `AWS::Lambda::Url`",
         terraform='`authorization_type = "AWS_IAM"` on the `aws_lambda_function_url`',
         cdk="`authType: lambda.FunctionUrlAuthType.AWS_IAM` in `addFunctionUrl`",
+        zappa='`"function_url_config": {"authorizer": "AWS_IAM"}` in the stage',
     )
 
     def check(self, fn: Function, ctx: RuleContext) -> Iterator[Finding]:
@@ -162,6 +163,9 @@ _ROUTE_AUTH_KEYS: Mapping[TriggerKind, TemplateKey] = {
         cloudformation="`AuthorizationType` (and `AuthorizerId`) on the `AWS::ApiGateway::Method`",
         terraform="`authorization` (and `authorizer_id`) on the `aws_api_gateway_method`",
         cdk="`authorizer` / `authorizationType` in the method options",
+        chalice="`authorizer=` on the `@app.route` (an `IAMAuthorizer()`, a "
+        "`CognitoUserPoolAuthorizer(...)` or an `@app.authorizer` function)",
+        zappa='`"iam_authorization": true` or an `"authorizer": {...}` in the stage',
     ),
     TriggerKind.HTTP_API: TemplateKey(
         serverless="`authorizer:` on the `httpApi` event (declared in "
@@ -170,6 +174,7 @@ _ROUTE_AUTH_KEYS: Mapping[TriggerKind, TemplateKey] = {
         cloudformation="`AuthorizationType` (and `AuthorizerId`) on the `AWS::ApiGatewayV2::Route`",
         terraform="`authorization_type` (and `authorizer_id`) on the `aws_apigatewayv2_route`",
         cdk="`authorizer` in the route options (or `defaultAuthorizer` on the HttpApi)",
+        zappa='`"iam_authorization": true` or an `"authorizer": {...}` in the stage',
     ),
     TriggerKind.WEBSOCKET: TemplateKey(
         serverless="`authorizer:` on the `websocket` event whose `route` is `$connect`",
@@ -637,6 +642,8 @@ _CORS_KEYS: Mapping[TriggerKind, TemplateKey] = {
         terraform="the `Access-Control-Allow-Origin` value in the OPTIONS "
         "`aws_api_gateway_integration_response`",
         cdk="`defaultCorsPreflightOptions.allowOrigins` on the RestApi",
+        chalice='`cors=CORSConfig(allow_origin="https://app.example.com")` on the `@app.route`',
+        zappa='`"cors": {"allowed_origin": "https://app.example.com"}` in the stage',
     ),
     TriggerKind.HTTP_API: TemplateKey(
         serverless="`provider.httpApi.cors.allowedOrigins`",
@@ -644,6 +651,7 @@ _CORS_KEYS: Mapping[TriggerKind, TemplateKey] = {
         cloudformation="`CorsConfiguration.AllowOrigins` on the `AWS::ApiGatewayV2::Api`",
         terraform="`cors_configuration { allow_origins }` on the `aws_apigatewayv2_api`",
         cdk="`corsPreflight.allowOrigins` on the HttpApi",
+        zappa='`"cors": {"allowed_origins": ["https://app.example.com"]}` in the stage',
     ),
     TriggerKind.FUNCTION_URL: TemplateKey(
         serverless="`url.cors.allowedOrigins` on the function",

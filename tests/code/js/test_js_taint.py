@@ -6,7 +6,7 @@ differs) and every sanitizer kind has a fixture pair under ``tests/fixtures/code
 source, message naming the code function, and the trace from source to sink) and a ``<Case>Safe``
 twin asserted clean. The CASES table is the exact expected output; when the engine's wording
 changes on purpose, regenerate it and review the diff. ``flows`` covers handler -> helper module -> sink, class methods, Promise
-chains, callbacks and closures; ``express`` the Express routes behind serverless-http; ``inline``
+chains, callbacks and closures; ``express`` Express and Fastify routes behind their Lambda adapters; ``inline``
 CloudFormation ``ZipFile`` code at its template lines; ``invoke`` a function invoked by another
 function's code (tainted at medium confidence) and its scheduled twin (clean).
 """
@@ -1612,6 +1612,29 @@ CASES: dict[tuple[str, str], tuple[Expect, ...]] = {
             ),
         ),
     ),
+    ("flows", "BrokenTsVuln"): (
+        Expect(
+            "FG2001",
+            "code.command-injection",
+            "src/broken_ts_vuln.ts",
+            5,
+            "high",
+            ("http-api", "queryStringParameters"),
+            "query string (event field `queryStringParameters`, http-api trigger) reaches command run through a shell (`child_process.execSync`) in `handler()`.",
+            (
+                (
+                    "src/broken_ts_vuln.ts",
+                    5,
+                    "event field `queryStringParameters` read: query string (http-api)",
+                ),
+                (
+                    "src/broken_ts_vuln.ts",
+                    5,
+                    "reaches `child_process.execSync()`: command run through a shell",
+                ),
+            ),
+        ),
+    ),
     ("flows", "BrokenVuln"): (
         Expect(
             "FG2001",
@@ -2016,10 +2039,13 @@ def test_every_function_of_every_fixture_project_is_a_case() -> None:
 def test_a_syntax_error_is_reported_and_the_code_before_it_still_analysed() -> None:
     result = scan_area("flows")
     parse_errors = [(f.rule_id, f.file, f.line) for f in result.findings if f.rule_id == "FG0001"]
-    assert parse_errors == [("FG0001", "src/broken_vuln.js", 8)]
-    assert [f.rule_id for f in code_findings("flows", "BrokenVuln") if f.rule_id != "FG0001"] == [
-        "FG2001"
+    assert sorted(parse_errors) == [
+        ("FG0001", "src/broken_ts_vuln.ts", 9),
+        ("FG0001", "src/broken_vuln.js", 8),
     ]
+    for function in ("BrokenVuln", "BrokenTsVuln"):
+        found = [f.rule_id for f in code_findings("flows", function) if f.rule_id != "FG0001"]
+        assert found == ["FG2001"], function
 
 
 def test_a_function_without_a_trigger_is_tainted_with_medium_confidence() -> None:

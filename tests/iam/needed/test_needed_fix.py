@@ -262,3 +262,31 @@ def test_sam_function_leaving_a_role_keeps_what_cannot_be_attributed(tmp_path: P
         "      PermissionsBoundary: arn:aws:iam::123456789012:policy/boundary\n"
     ) in after
     assert "AmazonS3FullAccess" in after.split("  Shared:")[1]  # the role itself is left alone
+
+
+def test_serverless_role_keeps_customer_managed_policies(
+    fixture_copy: Callable[[str], Path],
+) -> None:
+    root = fixture_copy("serverless_shop")
+    template = root / "serverless.yml"
+    template.write_text(
+        template.read_text().replace(
+            "  iam:\n    role:\n",
+            "  iam:\n    role:\n      managedPolicies:\n"
+            "        - arn:aws:iam::123456789012:policy/shop-extras\n",
+        )
+    )
+    _, after, changed, _ = _fix(root, "serverless.yml")
+    assert changed == ("getOrder", "createOrder")
+    assert (
+        "        AssumeRolePolicyDocument:\n"
+        "          Version: '2012-10-17'\n"
+        "          Statement:\n"
+        "            - Effect: Allow\n"
+        "              Principal:\n"
+        "                Service: lambda.amazonaws.com\n"
+        "              Action: sts:AssumeRole\n"
+        "        # faasguard: kept: faasguard cannot read these policies, so cannot tell if they are used\n"
+        "        ManagedPolicyArns:\n"
+        "          - arn:aws:iam::123456789012:policy/shop-extras\n"
+    ) in after

@@ -168,3 +168,12 @@ def test_actions_that_accept_only_star_and_services_not_scoped() -> None:
         ("*",),
         "faasguard does not scope athena resources",
     )
+
+
+def test_a_template_parameter_is_its_resolved_value() -> None:
+    app, fn = _app({"BUCKET": ("reports-prod", '{"Ref": "BucketName"}')})
+    target = resolve_name(Name(NameKind.ENV, "BUCKET"), fn)
+    assert arns_for("s3", "s3:PutObject", target, app, types=("object",)) == (
+        ("arn:aws:s3:::reports-prod/*",),
+        None,
+    )

@@ -148,3 +148,58 @@ def test_operation_chosen_at_run_time_is_unresolved() -> None:
     assert [str(u) for u in unresolved] == [
         "h.js:3 s3[e.op](...): the s3 operation is chosen at run time"
     ]
+
+
+def test_hostile_nesting_is_reported_once_not_a_crash() -> None:
+    src = (
+        'const AWS = require("aws-sdk");\nconst s3 = new AWS.S3();\n'
+        "exports.h = (e) => " + "f(\n" * 3000 + "e.body" + ")" * 3000 + ";\n"
+        "exports.c = (e) => e" + ".a()" * 3000 + ";\n"
+        "exports.g = () => s3.listBuckets();\n"
+    )
+    tree, _ = parse_script("h.js", src)
+    calls, unresolved = calls_in_javascript((JsModule("h.js", tree),), table=sdk_map())
+    assert [(c.line, c.operations) for c in calls] == [(3005, ("ListBuckets",))]
+    assert [str(u) for u in unresolved] == [
+        "h.js:3004 calls nested more than 64 levels deep were not analysed"
+    ]
+
+
+def test_clients_and_names_from_other_files_of_the_closure() -> None:
+    files = {
+        "src/lib/db.js": (
+            'const AWS = require("aws-sdk");\n'
+            "const client = new AWS.DynamoDB.DocumentClient();\n"
+            "module.exports = client;\n"
+        ),
+        "src/lib/aws.mjs": (
+            'import { S3Client } from "@aws-sdk/client-s3";\n'
+            'import { SQS } from "@aws-sdk/client-sqs";\n'
+            "export const s3 = new S3Client({});\n"
+            "const queue = new SQS({});\n"
+            "export default queue;\n"
+            "export const QUEUE = process.env.QUEUE_URL;\n"
+        ),
+        "src/lib/index.js": "module.exports = { tables: { ORDERS: process.env.ORDERS } };\n",
+        "src/handler.mjs": (
+            'import db from "./lib/db.js";\n'
+            'import queue, { QUEUE } from "./lib/aws.mjs";\n'
+            'const { tables } = require("./lib");\n'
+            "export const handler = async () => {\n"
+            "  await db.get({ TableName: process.env.TABLE, Key: {} }).promise();\n"
+            "  await queue.sendMessage({ QueueUrl: QUEUE, MessageBody: 'x' });\n"
+            "};\n"
+        ),
+    }
+    modules = []
+    for path, text in files.items():
+        tree, issue = parse_script(path, text)
+        assert issue is None
+        modules.append(JsModule(path, tree))
+    handler = modules.pop()
+    calls, unresolved = calls_in_javascript((handler, *modules), table=sdk_map())
+    assert unresolved == []
+    assert [(c.file, c.line, c.service, c.operations, c.target) for c in calls] == [
+        ("src/handler.mjs", 5, "dynamodb", ("GetItem",), Name(ENV, "TABLE")),
+        ("src/handler.mjs", 6, "sqs", ("SendMessage",), Name(ENV, "QUEUE_URL")),
+    ]

@@ -196,5 +196,20 @@ def test_a_call_nested_beyond_the_stack_is_unresolved_not_a_crash() -> None:
     calls, unresolved = calls_in_python(modules, entry="handler", table=sdk_map())
     assert [(c.line, c.operations) for c in calls] == [(5, ("ListBuckets",))]
     assert [str(u) for u in unresolved] == [
-        "app.py:4 a call nested too deeply to analyse; it may be an SDK call"
+        "app.py:4 calls nested more than 64 levels deep were not analysed"
+    ]
+
+
+def test_module_imports_of_the_closure_are_followed() -> None:
+    clients = "import os, boto3\nqueue = boto3.client('sqs')\nURL = os.environ['Q']\n"
+    handler = (
+        "from . import clients\n"
+        "import lib.clients as c2\n"
+        "def handler(e, ctx):\n"
+        "    clients.queue.send_message(QueueUrl=clients.URL, MessageBody='x')\n"
+        "    c2.queue.delete_message(QueueUrl=c2.URL, ReceiptHandle='r')\n"
+    )
+    assert _calls(("src/app.py", handler), ("src/lib/clients.py", clients)) == [
+        ("src/app.py", 4, "sqs", ("SendMessage",), "boto3 client", Name(ENV, "Q")),
+        ("src/app.py", 5, "sqs", ("DeleteMessage",), "boto3 client", Name(ENV, "Q")),
     ]

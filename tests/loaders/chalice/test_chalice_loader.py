@@ -312,3 +312,33 @@ def test_no_config_at_all_loads_with_chalice_defaults() -> None:
     # the default: autogen_policy from app.py (no client calls) plus CloudWatch Logs
     (role,) = app.roles
     assert [s.origin for s in role.statements] == ["Chalice autogen_policy (CloudWatch Logs)"]
+
+
+def test_blueprints_registered_from_chalicelib() -> None:
+    result = load("blueprints/.chalice/config.json")
+    assert result.issues == (
+        LoadIssue(
+            IssueKind.UNRESOLVED,
+            "blueprint gone is imported from chalicelib.missing, which is not a module of the "
+            "project; its routes and functions are not known",
+            Location("blueprints/app.py", 8),
+            "bp",
+        ),
+    )
+    (app,) = result.applications
+    admin = "blueprints/chalicelib/admin.py"
+    api = app.function("api_handler")
+    assert api is not None
+    # url_prefix on the routes, the blueprint's own IAMAuthorizer, lines in its module
+    assert [(t.method, t.path, t.auth, t.location) for t in api.triggers] == [
+        ("GET", "/", AuthKind.NONE, Location("blueprints/app.py", 11)),
+        ("DELETE", "/admin/users", AuthKind.IAM, Location(admin, 7)),
+        ("GET", "/admin", AuthKind.NONE, Location(admin, 12)),
+    ]
+    cleanup = app.function("admin_cleanup")  # name_prefix
+    assert cleanup is not None
+    assert (cleanup.handler, cleanup.handler_file, cleanup.location) == (
+        "chalicelib.admin.cleanup",
+        admin,
+        Location(admin, 17),
+    )

@@ -347,3 +347,26 @@ def test_cfn_http_api_body_routes_auth_and_cors() -> None:
         (http, "GET", "/profile", AuthKind.JWT, Location(HTTP_BODY, 21), cors),
         (http, "PUT", "/profile", AuthKind.NONE, Location(HTTP_BODY, 28), cors),
     ]
+
+
+def test_a_long_ref_chain_is_cut_and_reported_in_bounded_time() -> None:
+    import time
+
+    links = 20_000
+    schemas = {f"S{i}": {"$ref": f"#/components/schemas/S{i + 1}"} for i in range(links)}
+    schemas[f"S{links}"] = {"type": "object"}
+    body = {
+        "openapi": "3.0.1",
+        "components": {"schemas": schemas},
+        "paths": {"/x": {"$ref": "#/components/schemas/S0"}},
+    }
+    start = time.perf_counter()
+    spec, issues = parse_spec(body, file="api.yaml")
+    assert time.perf_counter() - start < 5.0  # each distinct $ref followed at most 64 hops
+    assert spec.operations == ()
+    assert issues[0] == LoadIssue(
+        IssueKind.UNRESOLVED,
+        "$ref chain from '#/components/schemas/S0' is longer than 64 references; what it "
+        "describes is not known",
+        Location("api.yaml", 1),
+    )

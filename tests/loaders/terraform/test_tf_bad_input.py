@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from faasguard.config import Config
 from faasguard.engine import scan
@@ -133,3 +134,73 @@ def test_scan_goes_on_past_bad_modules() -> None:
     ]
     parse = [f for f in result.findings if f.rule_id == "FG0001"]
     assert [(f.file, f.line) for f in parse] == [("bad_parse/main.tf", 3)]
+
+
+def _load_tmp(root: Path, folder: str = ".") -> Any:
+    return TerraformLoader().load(folder, ScanFS(root), LoadOptions())
+
+
+def test_modules_fanning_out_exponentially_hit_the_instance_budget(tmp_path: Path) -> None:
+    """Each module calls the next one twice: 2**12 instances unless a budget stops it."""
+    for level in range(13):
+        folder = tmp_path / f"m{level}"
+        folder.mkdir()
+        body = (
+            f'module "a" {{\n  source = "../m{level + 1}"\n}}\n'
+            f'module "b" {{\n  source = "../m{level + 1}"\n}}\n'
+            if level < 12
+            else 'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n'
+        )
+        (folder / "main.tf").write_text(body)
+    (tmp_path / "main.tf").write_text('module "root" {\n  source = "./m0"\n}\n')
+    result = _load_tmp(tmp_path)
+    (app,) = result.applications
+    assert len(app.resources) < 256
+    assert [(i.kind.value, i.location) for i in result.issues] == [
+        ("budget", Location("m11/main.tf", 4))
+    ]
+
+
+def test_modules_nested_too_deep_hit_the_depth_budget(tmp_path: Path) -> None:
+    for level in range(20):
+        folder = tmp_path / f"m{level}"
+        folder.mkdir()
+        (folder / "main.tf").write_text(f'module "next" {{\n  source = "../m{level + 1}"\n}}\n')
+    (tmp_path / "m20").mkdir()
+    (tmp_path / "m20" / "main.tf").write_text("")
+    (tmp_path / "main.tf").write_text('module "first" {\n  source = "./m0"\n}\n')
+    result = _load_tmp(tmp_path)
+    assert [(i.kind.value, i.location) for i in result.issues] == [
+        ("budget", Location("m14/main.tf", 1))
+    ]
+
+
+def test_a_long_chain_of_locals_is_unknown_not_a_crash(tmp_path: Path) -> None:
+    chain = [f"  l{i} = local.l{i + 1}" for i in range(3000)]
+    (tmp_path / "main.tf").write_text(
+        "locals {\n" + "\n".join(chain) + '\n  l3000 = "end"\n}\n'
+        'resource "aws_lambda_function" "f" {\n  function_name = local.l0\n'
+        '  role = "arn:aws:iam::123456789012:role/r"\n}\n'
+    )
+    result = _load_tmp(tmp_path)
+    (app,) = result.applications
+    assert [fn.name for fn in app.functions] == ["f"]
+    # one budget issue, at the local where evaluation stopped (its line depends on the
+    # interpreter's recursion limit, so only the file is asserted)
+    assert [(i.kind.value, i.message, i.location.file) for i in result.issues] == [
+        (
+            "budget",
+            "an expression (or a chain of locals, variables and module outputs) nests deeper "
+            "than faasguard evaluates; its value is unknown",
+            "main.tf",
+        )
+    ]
+
+
+def test_terraform_json_syntax_is_reported_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n')
+    (tmp_path / "extra.tf.json").write_text('{"resource": {"aws_sqs_queue": {"x": {}}}}')
+    result = _load_tmp(tmp_path)
+    assert [(i.kind.value, i.location) for i in result.issues] == [
+        ("unsupported", Location("extra.tf.json", 1))
+    ]

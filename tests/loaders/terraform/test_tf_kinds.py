@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+from faasguard.fs import ScanFS
+from faasguard.loaders.interface import LoadOptions
+from faasguard.loaders.terraform import TerraformLoader
 from faasguard.loaders.terraform.values import Ref
 from faasguard.model import (
     Application,
@@ -40,7 +44,16 @@ def test_function_settings_layers_logs_and_destinations(load_app: LoadApp) -> No
     assert (fn.log_retention_days, fn.log_group) == (14, "aws_cloudwatch_log_group.web")
     assert fn.on_failure == "aws_sqs_queue.dlq"
     assert fn.role == "arn:aws:iam::123456789012:role/existing"
-    assert fn.referenced_by[-1] == "aws_lambda_alias.live"
+    assert fn.referenced_by == (
+        "aws_scheduler_schedule.hourly",
+        "aws_api_gateway_integration.get_item",
+        "aws_api_gateway_integration.post_item",
+        "aws_apigatewayv2_route.connect",
+        "aws_lambda_alias.live",
+        "aws_apigatewayv2_integration.ws",
+        "aws_apigatewayv2_api.quick",
+        "aws_lambda_function_event_invoke_config.web",
+    )
     layer = app.resource("aws_lambda_layer_version.deps")
     assert layer is not None
     assert (layer.type, dict(layer.properties)) == (
@@ -134,3 +147,58 @@ def test_rest_websocket_quick_create_and_scheduler_triggers(load_app: LoadApp) -
         TriggerKind.WEBSOCKET,
         TriggerKind.HTTP_API,
     ]
+
+
+def test_cognito_iot_logs_alb_and_appsync_triggers(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_lambda_function" "fn" {\n  function_name = "fn"\n}\n'  # 1-3
+        'resource "aws_cognito_user_pool" "users" {\n  name = "users"\n'  # 4-5
+        "  lambda_config {\n    pre_sign_up = aws_lambda_function.fn.arn\n  }\n}\n"  # 6-9
+        'resource "aws_iot_topic_rule" "rule" {\n  sql = "SELECT * FROM \'t\'"\n'  # 10-11
+        "  lambda {\n    function_arn = aws_lambda_function.fn.arn\n  }\n}\n"  # 12-15
+        'resource "aws_cloudwatch_log_subscription_filter" "logs" {\n'  # 16
+        '  log_group_name  = "/app"\n  filter_pattern  = "ERROR"\n'  # 17-18
+        "  destination_arn = aws_lambda_function.fn.arn\n}\n"  # 19-20
+        'resource "aws_lb_target_group" "tg" {\n  target_type = "lambda"\n}\n'  # 21-23
+        'resource "aws_lb_target_group_attachment" "tg" {\n'  # 24
+        "  target_group_arn = aws_lb_target_group.tg.arn\n"  # 25
+        "  target_id        = aws_lambda_function.fn.arn\n}\n"  # 26-27
+        'resource "aws_appsync_datasource" "ds" {\n  api_id = "abc"\n  type = "AWS_LAMBDA"\n'
+        "  lambda_config {\n    function_arn = aws_lambda_function.fn.arn\n  }\n}\n"  # 28-34
+    )
+    (app,) = TerraformLoader().load(".", ScanFS(tmp_path), LoadOptions()).applications
+    (fn,) = app.functions
+    assert fn.triggers == (
+        Trigger(
+            TriggerKind.COGNITO,
+            Location("main.tf", 7),
+            source="aws_cognito_user_pool.users",
+            properties={"Trigger": "pre_sign_up"},
+        ),
+        Trigger(
+            TriggerKind.IOT,
+            Location("main.tf", 10),
+            source="aws_iot_topic_rule.rule",
+            properties={"Sql": "SELECT * FROM 't'"},
+        ),
+        Trigger(
+            TriggerKind.CLOUDWATCH_LOGS,
+            Location("main.tf", 16),
+            source="/app",
+            properties={"FilterPattern": "ERROR"},
+        ),
+        Trigger(
+            TriggerKind.ALB,
+            Location("main.tf", 24),
+            auth=AuthKind.UNKNOWN,
+            internet_reachable=None,
+            source="aws_lb_target_group.tg",
+        ),
+        Trigger(
+            TriggerKind.APPSYNC,
+            Location("main.tf", 28),
+            auth=AuthKind.UNKNOWN,
+            internet_reachable=None,
+            source="abc",
+        ),
+    )

@@ -149,7 +149,18 @@ def test_triggers_and_auth(load_app: LoadApp) -> None:
             api="aws_apigatewayv2_api.http",
         ),
     )
-    assert fn.referenced_by[-1] == "aws_lambda_permission.public"
+    # every resource naming the function, the ones that make no trigger included
+    assert fn.referenced_by == (
+        "aws_lambda_function_url.api",
+        "aws_lambda_event_source_mapping.jobs",
+        "aws_s3_bucket_notification.uploads",
+        "aws_sns_topic_subscription.events",
+        "aws_cloudwatch_event_target.nightly",
+        "aws_api_gateway_integration.get_orders",
+        "aws_apigatewayv2_route.post_order",
+        "aws_lambda_permission.public",
+        "aws_apigatewayv2_integration.api",
+    )
 
 
 def test_apis_and_stores_in_cloudformation_shape(load_app: LoadApp) -> None:
@@ -324,3 +335,62 @@ def test_managed_policy_data_source_by_name_and_partition(tmp_path: Path) -> Non
         "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
         "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
     )
+
+
+def test_resources_naming_a_function_reference_it(tmp_path: Path) -> None:
+    """A state machine invoking `worker` makes it used; `worker2`, named by nothing, is not."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_lambda_function" "worker" {\n  function_name = "worker"\n}\n'
+        'resource "aws_lambda_function" "worker2" {\n  function_name = "worker2"\n}\n'
+        'resource "aws_sfn_state_machine" "flow" {\n  definition = jsonencode({\n'
+        '    States = { Run = { Type = "Task", Resource = aws_lambda_function.worker.arn } }\n'
+        "  })\n}\n"
+    )
+    (app,) = TerraformLoader().load(".", ScanFS(tmp_path), LoadOptions()).applications
+    assert {fn.name: fn.referenced_by for fn in app.functions} == {
+        "worker": ("aws_sfn_state_machine.flow",),
+        "worker2": (),
+    }
+
+
+def test_managed_policy_arns_naming_a_template_policy_fold_its_statements(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_policy" "read" {\n'
+        '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject",'
+        ' Resource = "*" }] })\n}\n'
+        'resource "aws_iam_role" "r" {\n  name = "r"\n'
+        '  managed_policy_arns = [aws_iam_policy.read.arn, "arn:aws:iam::aws:policy/ReadOnlyAccess"]\n'
+        "}\n"
+    )
+    (app,) = TerraformLoader().load(".", ScanFS(tmp_path), LoadOptions()).applications
+    (role,) = app.roles
+    assert role.managed_policies == ("arn:aws:iam::aws:policy/ReadOnlyAccess",)
+    assert role.statements == (
+        Statement(
+            "Allow",
+            ("s3:GetObject",),
+            Location("main.tf", 2),
+            "aws_iam_policy.read",
+            resources=("*",),
+        ),
+    )
+
+
+def test_committed_zip_is_the_package_artifact_and_kms_key(tmp_path: Path) -> None:
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "fn.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_lambda_function" "fn" {\n  function_name = "fn"\n'
+        '  filename = "${path.module}/build/fn.zip"\n'
+        "  kms_key_arn = aws_kms_key.env.arn\n}\n"
+        'resource "aws_lambda_function" "missing" {\n  filename = "nowhere.zip"\n}\n'
+    )
+    (app,) = TerraformLoader().load(".", ScanFS(tmp_path), LoadOptions()).applications
+    fn, missing = app.functions
+    assert (fn.package_artifact, fn.code_root) == ("build/fn.zip", None)
+    assert fn.kms_key_arn == Ref(
+        "aws_kms_key.env.arn", "deploy-time attribute", ("aws_kms_key.env",)
+    )
+    assert missing.package_artifact is None

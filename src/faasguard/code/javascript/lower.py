@@ -12,6 +12,10 @@ The lowering works on tree-sitter's partial trees too: an ``ERROR`` node's child
 like the statements or expressions they most likely are, so a syntax error late in a file does not
 hide a flow early in it. Nesting deeper than :data:`MAX_DEPTH` is cut (``Module.truncated``), so
 a hostile file cannot exhaust the stack.
+
+This module lowers statements, functions and classes and is the entry point; expressions are in
+:mod:`.expressions`, imports and exports in :mod:`.modules`, pre-ES2015 prototype classes in
+:mod:`.prototypes`, and the state they share in :mod:`.base`.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from faasguard.code.models.interface import EventField
 
-__all__ = ["EVENT_FIELDS", "INTERNAL_KINDS", "UNTRUSTED_KINDS"]
+__all__ = ["CHALICE_EVENT_FIELDS", "EVENT_FIELDS", "INTERNAL_KINDS", "UNTRUSTED_KINDS"]
 
 _HTTP = ("rest-api", "http-api", "function-url", "alb", "websocket")
 
@@ -68,6 +68,18 @@ EVENT_FIELDS: tuple[EventField, ...] = (
     # AppSync resolvers and Alexa skills carry client input too.
     EventField(("appsync",), ("arguments",), "AppSync arguments"),
     EventField(("alexa",), ("request", "intent", "slots"), "Alexa intent slots"),
+)
+
+#: Chalice hands event handlers its own event objects instead of the raw event: S3Event
+#: (`event.key`, `event.bucket`), SQSEvent (iterated: `record.body`), SNSEvent
+#: (`event.message`, `event.subject`). Used for Chalice applications only, where a raw-event
+#: path such as `Records` does not occur.
+CHALICE_EVENT_FIELDS: tuple[EventField, ...] = (
+    EventField(("s3",), ("key",), "S3 object key"),
+    EventField(("s3",), ("bucket",), "S3 bucket name"),
+    EventField(("sqs",), ("*", "body"), "SQS message body"),
+    EventField(("sns",), ("message",), "SNS message"),
+    EventField(("sns",), ("subject",), "SNS subject"),
 )
 
 #: Trigger kinds whose event an attacker can write to (the rows above).

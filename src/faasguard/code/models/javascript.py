@@ -317,6 +317,8 @@ _SINKS: tuple[SinkModel, ...] = (
             f"express.response.{via}send",
             _XSS,
             "response sent as HTML (Express's type for a string body)",
+            # An object literal the code builds is sent as JSON, whatever it holds.
+            condition="whole",
             fixture="express",
         )
         for via in ("", "status().")

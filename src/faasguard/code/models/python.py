@@ -569,6 +569,12 @@ _SUMMARIES: tuple[SummaryModel, ...] = (
     SummaryModel("io.StringIO", "wrapped in a stream", fixture="sources"),
     SummaryModel("asyncio.run", "awaited", alias=True, fixture="flows"),
     SummaryModel("asyncio.wait_for", "awaited", alias=True, fixture="flows"),
+    SummaryModel(
+        "asyncio.get_event_loop().run_until_complete", "awaited", alias=True, fixture="flows"
+    ),
+    SummaryModel(
+        "asyncio.new_event_loop().run_until_complete", "awaited", alias=True, fixture="flows"
+    ),
     SummaryModel("asyncio.gather", "awaited together", args=(0, 1, 2, 3), fixture="flows"),
     SummaryModel(
         "tarfile.open",

@@ -71,14 +71,13 @@ class _Lower:
         if isinstance(node, ast.ClassDef):
             return [ir.ClassStmt(self.klass(node, d))]
         if isinstance(node, ast.If):
-            return [
-                ir.If(
-                    self.expr(node.test, d),
-                    self.block(node.body, d),
-                    self.block(node.orelse, d),
-                    line,
-                )
-            ]
+            # An elif chain is a list, not nesting: it must not count against the depth cap.
+            orelse = (
+                tuple(self.stmt(node.orelse[0], d))
+                if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If)
+                else self.block(node.orelse, d)
+            )
+            return [ir.If(self.expr(node.test, d), self.block(node.body, d), orelse, line)]
         if isinstance(node, (ast.For, ast.AsyncFor)):
             loop = ir.Loop(
                 self.target(node.target, d), self.expr(node.iter, d), self.block(node.body, d), line

@@ -24,7 +24,7 @@ from faasguard.code import ir
 from faasguard.code.codebase import CodeBase
 from faasguard.code.imports import Resolver
 from faasguard.code.interface import FunctionCode, Language, SourceFile
-from faasguard.code.models.events import EVENT_FIELDS
+from faasguard.code.models.events import CHALICE_EVENT_FIELDS, EVENT_FIELDS
 from faasguard.code.models.interface import FACTORIES, SinkModel
 from faasguard.code.models.registry import ModelIndex, models_for
 from faasguard.code.taint.values import (
@@ -109,6 +109,7 @@ _ARRAY_METHODS = frozenset(
 _URL_PARTS = frozenset({"hostname", "host", "origin", "netloc", "scheme", "protocol"})
 #: Caller kinds the analyzer derives for functions without a trigger (see CodeAnalyzer).
 _CALLER_KINDS = frozenset({"cloudformation", "s3-object-lambda"})
+_LOCAL_URL = re.compile(r"^https?://(localhost|127\.0\.0\.1|\[::1\])([:/]|$)", re.IGNORECASE)
 _FIXED_HOST = re.compile(r"^[A-Za-z][\w+.-]*://[^/?#]+[/?#]")
 _EVENT_GETTERS = {
     "get_query_string_value": "queryStringParameters",
@@ -243,6 +244,7 @@ class TaintEngine:
         resolver: Resolver,
         *,
         callers: frozenset[str] = frozenset(),
+        chalice: bool = False,
     ):
         self.cb = cb
         self.code = code
@@ -267,7 +269,8 @@ class TaintEngine:
             TriggerKind.OTHER.value in self._kinds
         )
         self._http = self._unknown or any(t.kind.is_http for t in fn.triggers)
-        self._fields = [f for f in EVENT_FIELDS if self._kinds.intersection(f.kinds)]
+        rows = (*EVENT_FIELDS, *CHALICE_EVENT_FIELDS) if chalice else EVENT_FIELDS
+        self._fields = [f for f in rows if self._kinds.intersection(f.kinds)]
 
     # ---- entry ---------------------------------------------------------------------------------
 
@@ -304,6 +307,12 @@ class TaintEngine:
         if entry is None:
             return
         event = V(ref=EventPath(()))
+        if isinstance(entry.ref, InstanceRef):
+            # `handler = Handler()`: Lambda calls the instance, i.e. its __call__ method.
+            call = self._class_member(entry.ref.cls, "__call__")
+            if call is not None and isinstance(call.ref, FuncRef):
+                bound = FuncRef(call.ref.fn, call.ref.scope, call.ref.module, entry, entry.ref.cls)
+                entry = V(ref=bound)
         if isinstance(entry.ref, Wrapped):
             if entry.ref.validated:
                 event = self._validated(event)
@@ -1007,6 +1016,8 @@ class TaintEngine:
             if given is None:
                 return value
             steps = given.steps
+        if row.kind == "third-party-response" and "local-endpoint" in value.flags:
+            return value
         if row.kind == "http":
             if not self._http:
                 return value
@@ -1290,6 +1301,9 @@ class TaintEngine:
                 value = positional.pop(0)
             elif param.name in kwargs:
                 value = kwargs.pop(param.name)
+            elif "**" in kwargs and param.kind != "varargs":
+                # `f(**data)` with data of unknown keys: any keyword may come from it.
+                value = V(self._taint(kwargs["**"]))
             elif param.default is not None:
                 value = self._eval(param.default, ref.scope, callee_frame)
             else:
@@ -1415,6 +1429,13 @@ class TaintEngine:
         if validator is not None and validator.decorator:
             return V(path=result_path)
         flags = self._flags(models, base, receiver, args, kwargs)
+        target = args[0] if args else kwargs.get("url")
+        if target is not None and _LOCAL_URL.match(
+            target.lit if isinstance(target.lit, str) else target.prefix or ""
+        ):
+            # A Lambda extension or sidecar on this host (the Secrets Manager extension on
+            # localhost:2773): what it returns is not a third party's data.
+            flags = flags | {"local-endpoint"}
         # callbacks: own functions handed to a library are called with what it would pass
         wrapped: FuncRef | None = None
         callback_result: V | None = None
@@ -1633,7 +1654,6 @@ class TaintEngine:
         self, value: V, module: _Module, line: int, function: str, route: str | None
     ) -> None:
         """An HTML response built from input (XSS), or a third party's data returned as is."""
-        file_line = module.line(line)
         body: V | None = None
         html = False
         if value.fields is not None and "body" in value.fields:
@@ -1665,7 +1685,6 @@ class TaintEngine:
                 "third-party data returned to the caller unchecked",
             )
             self._hit(row, True, "return", taint, _Frame(module, function), line)
-        del file_line
 
     def _is_flask_route(self, module: _Module) -> bool:
         return any(

@@ -90,11 +90,16 @@ def join_taint(a: Taint | None, b: Taint | None) -> Taint | None:
         return b
     if b is None or a is b:
         return a
-    first, other = (a, b) if _rank(a) <= _rank(b) else (b, a)
-    cleared = a.cleared & b.cleared
+    first = a if _rank(a) <= _rank(b) else b
+    # "*" (safe for everything) meets another set as that set.
+    if "*" in a.cleared:
+        cleared = b.cleared
+    elif "*" in b.cleared:
+        cleared = a.cleared
+    else:
+        cleared = a.cleared & b.cleared
     if cleared != first.cleared:
         first = replace(first, cleared=cleared)
-    del other
     return first
 
 

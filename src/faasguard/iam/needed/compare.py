@@ -88,6 +88,8 @@ class FunctionPermissions:
         unknown: what could not be resolved: dynamic SDK calls, unreadable managed policies...
         policy: the least-privilege policy document.
         shared_with: other functions assuming the same role.
+        unreadable: managed policies of the role faasguard cannot read (customer managed):
+            the fix carries them to the new role, since what they grant cannot be judged.
     """
 
     function: Function
@@ -101,6 +103,7 @@ class FunctionPermissions:
     unknown: tuple[str, ...]
     policy: dict[str, Any]
     shared_with: tuple[str, ...] = ()
+    unreadable: tuple[str | Unknown, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -140,6 +143,7 @@ def compare(
     unused: list[UnusedGrant] = []
     missing: list[Need] = []
     unknown = list(all_needs.unknown)
+    unreadable: tuple[str | Unknown, ...] = ()
     if role is None:
         if fn.role:
             unknown.append(f"role {fn.role} is not in the template: what it grants is unknown")
@@ -147,6 +151,7 @@ def compare(
         unknown.append(f"role {role.id} is defined outside the template: its grants are unknown")
     else:
         grants = evaluate_role(role)
+        unreadable = grants.unknown_policies
         for unread in grants.unknown_policies:
             unknown.append(f"managed policy {_text(unread)} cannot be read: its grants are unknown")
         # A managed policy's statements are reported where the policy is attached.
@@ -181,7 +186,7 @@ def compare(
                     statement=stmt,
                 )
             )
-            if not _framework_policy(app, fn, role.id, policy):
+            if not _framework_policy(app, fn, role.id, policy, stmt):
                 unused.extend(_unused_of(stmt, policy, actions, needed, where))
         granted_actions = grants.granted_actions()
         for need in all_needs.needs if detail else ():
@@ -191,8 +196,10 @@ def compare(
             if canonical not in granted_actions:
                 missing.append(need)
                 continue
-            if any("${" in r for r in need.resources):
-                continue  # a deploy-time ARN: only the action can be compared
+            if any("${" in r for r in need.resources) or (need.note and "*" in need.resources):
+                # A deploy-time ARN, or "*" standing for a resource faasguard could not name:
+                # only the action can be compared.
+                continue
             verdicts = [grants.allowed(canonical, r).verdict for r in need.resources]
             if all(v in (Verdict.NOT_GRANTED, Verdict.DENIED) for v in verdicts):
                 missing.append(need)
@@ -209,6 +216,7 @@ def compare(
         unknown=tuple(unknown),
         policy=least_privilege_policy(all_needs.needs) if detail else {},
         shared_with=others,
+        unreadable=unreadable,
     )
 
 
@@ -223,17 +231,27 @@ _SAM_IMPLIED = frozenset(
         "AWSLambdaKinesisExecutionRole",
         "AWSLambdaDynamoDBExecutionRole",
         "AWSLambdaMSKExecutionRole",
+        # instead of AWSLambdaBasicExecutionRole for a function with DurableConfig
+        "AWSLambdaBasicDurableExecutionRolePolicy",
     }
 )
 
 
-def _framework_policy(app: Application, fn: Function, role_id: str, policy: str | None) -> bool:
-    """True for a managed policy SAM itself put on the role it generated for ``fn``."""
-    return (
-        policy in _SAM_IMPLIED
-        and app.format is AppFormat.SAM
-        and role_id == f"{fn.resource_id or fn.name}Role"
-    )
+def _framework_policy(
+    app: Application, fn: Function, role_id: str, policy: str | None, stmt: Statement
+) -> bool:
+    """True for what SAM itself put on the role it generated for ``fn``.
+
+    That is the managed policies above, and the statements SAM writes itself: for the event
+    sources it polls (MQ, DocumentDB, self-managed Kafka: ``SAM <type> event <name> (...)``),
+    the dead-letter queue and the destinations. Statements from ``Policies`` (origin ``SAM
+    policy template ...`` or the document's own) are the author's and are judged.
+    """
+    if app.format is not AppFormat.SAM or role_id != f"{fn.resource_id or fn.name}Role":
+        return False
+    if policy is not None:
+        return policy in _SAM_IMPLIED
+    return stmt.origin.startswith("SAM ") and not stmt.origin.startswith("SAM policy template")
 
 
 def _framework_grants(app: Application, role_id: str, need: Need) -> bool:

@@ -19,7 +19,10 @@ the fix never removes a grant the code uses).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import posixpath
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +78,14 @@ class _Env:
     pass
 
 
-_Abstract = _V2Root | _V2Class | _V2Client | _V3Export | _V3Aggregated | _Value | _Env
+@dataclass(frozen=True, slots=True)
+class _Local:
+    """An own module of the closure (``require('./db')``), by path."""
+
+    path: str
+
+
+_Abstract = _V2Root | _V2Class | _V2Client | _V3Export | _V3Aggregated | _Value | _Env | _Local
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,20 +109,37 @@ def calls_in_javascript(
     """
     calls: list[SdkCall] = []
     unresolved: list[Unresolved] = []
+    by_path = {m.path: m for m in modules}
+    analyses: dict[str, _FileAnalysis] = {}
+
+    def analysis(path: str) -> _FileAnalysis | None:
+        found = analyses.get(path)
+        if found is None and path in by_path:
+            found = analyses[path] = _FileAnalysis(by_path[path], table, exported, by_path)
+            found.bind()
+        return found
+
+    def exported(path: str, name: str) -> _Abstract | None:
+        """What an own module exports as ``name`` (``default``: ``module.exports``)."""
+        if path in analyses and not analyses[path].bound:
+            return None  # an import cycle: stop here
+        found = analysis(path)
+        return found.export(name) if found is not None else None
+
     for mod in modules:
         key = ("iam.needed.javascript", mod.path)
-        found = cache.get(key) if cache is not None else None
-        if found is None:
+        done = cache.get(key) if cache is not None else None
+        if done is None:
             mine: list[SdkCall] = []
             missed: list[Unresolved] = []
-            analysis = _FileAnalysis(mod, table)
-            analysis.bind()
-            analysis.collect(mine, missed)
-            found = (tuple(mine), tuple(missed))
+            current = analysis(mod.path)
+            assert current is not None
+            current.collect(mine, missed)
+            done = (tuple(mine), tuple(missed))
             if cache is not None:
-                cache[key] = found
-        calls.extend(found[0])
-        unresolved.extend(found[1])
+                cache[key] = done
+        calls.extend(done[0])
+        unresolved.extend(done[1])
     calls.sort(key=lambda c: (c.file, c.line, c.code))
     unresolved.sort(key=lambda u: (u.file, u.line, u.reason))
     return calls, unresolved
@@ -123,8 +150,11 @@ MAX_DEPTH = 64
 
 _QUERY = (
     "(import_statement) @bind (variable_declarator) @bind (assignment_expression) @bind "
-    "(new_expression) @call (call_expression) @call"
+    "(export_statement) @export (new_expression) @call (call_expression) @call"
 )
+#: How an own module is named in ``require``/``import``, tried in this order.
+_SUFFIXES = ("", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx")
+_INDEXES = ("/index.js", "/index.mjs", "/index.ts", "/index.cjs")
 
 
 @functools.cache
@@ -173,9 +203,20 @@ def _unwrap(node: Any) -> Any:
 
 
 class _FileAnalysis:
-    def __init__(self, mod: JsModule, table: SdkMap) -> None:
+    def __init__(
+        self,
+        mod: JsModule,
+        table: SdkMap,
+        exported: Callable[[str, str], _Abstract | None] | None = None,
+        closure: Mapping[str, JsModule] | None = None,
+    ) -> None:
         self.mod = mod
         self.table = table
+        self.exported = exported
+        self.closure = closure or {}
+        self.bound = False
+        self.exports_at: list[Any] = []
+        self._exports: dict[str, _Abstract] | None = None
         self.bindings: dict[str, _Abstract] = {}
         self.depth = 0
         self.too_deep = False
@@ -194,6 +235,7 @@ class _FileAnalysis:
         order = lambda n: n.start_byte  # noqa: E731 - source order, as a walk would give
         self.binders = sorted(captures.get("bind", ()), key=order)
         self.calls = sorted(captures.get("call", ()), key=order)
+        self.exports_at = sorted(captures.get("export", ()), key=order)
         for node in self.binders:
             if node.type == "variable_declarator":
                 name = node.child_by_field_name("name")
@@ -211,6 +253,71 @@ class _FileAnalysis:
                     continue  # nested beyond the stack: not a binding faasguard uses
             if before == self.bindings:
                 break
+        self.bound = True
+
+    # -- exports (what another file of the closure gets from `require`/`import`) ---------
+
+    def export(self, name: str) -> _Abstract | None:
+        """The value this file exports as ``name``; ``default`` is ``module.exports``."""
+        if self._exports is None:
+            self._exports = {}
+            # Nested beyond the stack: what was found so far stands.
+            with contextlib.suppress(RecursionError):
+                self._collect_exports(self._exports)
+        return self._exports.get(name)
+
+    def _collect_exports(self, out: dict[str, _Abstract]) -> None:
+        for node in self.binders:
+            if node.type != "assignment_expression":
+                continue
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            target = _text(left) if left is not None else ""
+            if target == "module.exports":
+                self._export_value(out, "default", right)
+            elif target.startswith(("module.exports.", "exports.")) and target.count(".") in (1, 2):
+                value = self.eval(right)
+                if value is not None:
+                    out[target.rsplit(".", 1)[1]] = value
+        for node in self.exports_at:
+            value = node.child_by_field_name("value")
+            if value is not None:  # export default <expression>
+                self._export_value(out, "default", value)
+                continue
+            for child in node.named_children:
+                if child.type in ("lexical_declaration", "variable_declaration"):
+                    for declarator in child.named_children:
+                        name = declarator.child_by_field_name("name")
+                        if name is not None and _text(name) in self.bindings:
+                            out[_text(name)] = self.bindings[_text(name)]
+                elif child.type == "export_clause":
+                    for spec in child.named_children:
+                        local = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias") or local
+                        if local is not None and alias is not None:
+                            found = self.bindings.get(_text(local))
+                            if found is not None:
+                                out[_text(alias)] = found
+
+    def _export_value(self, out: dict[str, _Abstract], name: str, node: Any) -> None:
+        node = _unwrap(node)
+        if node is None:
+            return
+        if node.type == "object":  # module.exports = { client, table: t }
+            for prop in node.named_children:
+                if prop.type == "shorthand_property_identifier":
+                    found = self.bindings.get(_text(prop))
+                    if found is not None:
+                        out[_text(prop)] = found
+                elif prop.type == "pair":
+                    key = prop.child_by_field_name("key")
+                    value = self.eval(prop.child_by_field_name("value"))
+                    if key is not None and value is not None:
+                        out[_string(key) or _text(key)] = value
+            return
+        value = self.eval(node)
+        if value is not None:
+            out[name] = value
 
     def _bind_one(self, node: Any) -> None:
         if node.type == "import_statement":
@@ -236,7 +343,7 @@ class _FileAnalysis:
                 continue
             for part in clause.named_children:
                 if part.type == "identifier":  # default import
-                    self.bindings[_text(part)] = base
+                    self.bindings[_text(part)] = self._default(base)
                 elif part.type == "namespace_import":
                     ids = [c for c in part.named_children if c.type == "identifier"]
                     if ids:
@@ -260,7 +367,7 @@ class _FileAnalysis:
         if value is None:
             return
         if name.type == "identifier":
-            self.bindings[_text(name)] = value
+            self.bindings[_text(name)] = self._default(value)
         elif name.type == "object_pattern":
             for prop in name.named_children:
                 if prop.type == "shorthand_property_identifier_pattern":
@@ -283,7 +390,23 @@ class _FileAnalysis:
             return _V2Class(svc.name) if svc else None
         if source.startswith("@aws-sdk/"):
             return _V3Export(source, "")
+        if source.startswith(".") and self.exported is not None:
+            path = self._own_module(source)
+            return _Local(path) if path is not None else None
         return None
+
+    def _own_module(self, spec: str) -> str | None:
+        base = posixpath.normpath(posixpath.join(posixpath.dirname(self.mod.path), spec))
+        for candidate in (*(base + s for s in _SUFFIXES), *(base + i for i in _INDEXES)):
+            if candidate in self.closure:
+                return candidate
+        return None
+
+    def _default(self, value: _Abstract) -> _Abstract:
+        """What ``require('./x')`` or a default import gives: ``module.exports`` when known."""
+        if isinstance(value, _Local) and self.exported is not None:
+            return self.exported(value.path, "default") or value
+        return value
 
     def _member(self, base: _Abstract, name: str) -> _Abstract | None:
         if isinstance(base, _V2Root):
@@ -295,6 +418,14 @@ class _FileAnalysis:
             return _V3Export(base.package, name)
         if isinstance(base, _Env):
             return _Value(Name(NameKind.ENV, name))
+        if isinstance(base, _Local) and self.exported is not None:
+            found = self.exported(base.path, name)
+            if found is None:
+                # `const { client } = require('./db')` with `module.exports = client`-style
+                # objects exported whole: look inside the default export.
+                whole = self.exported(base.path, "default")
+                found = self._member(whole, name) if whole not in (None, base) else None
+            return found
         return None
 
     # -- evaluation ---------------------------------------------------------------------
@@ -326,7 +457,7 @@ class _FileAnalysis:
         finally:
             self.depth -= 1
 
-    def _eval(self, node: Any) -> _Abstract | None:  # noqa: C901 - one case per node kind
+    def _eval(self, node: Any) -> _Abstract | None:
         node = _unwrap(node)
         if node is None:
             return None

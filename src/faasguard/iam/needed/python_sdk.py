@@ -22,9 +22,12 @@ from typing import Any
 from faasguard.iam.needed.interface import Name, NameKind, SdkCall, Unresolved
 from faasguard.iam.needed.sdk_map import SdkMap
 
-__all__ = ["PythonModule", "calls_in_python"]
+__all__ = ["MAX_DEPTH", "PythonModule", "calls_in_python"]
 
+#: Deepest expression nesting analysed (an SDK call is a few levels deep).
+MAX_DEPTH = 64
 _BOTO3 = "boto3"
+_STDLIB = ("os.", "typing.", "json.", "logging.")
 _COLLECTION_METHODS = frozenset({"all", "filter", "limit", "page_size", "pages"})
 _POWERTOOLS = "aws_lambda_powertools.utilities.parameters"
 _POWERTOOLS_PROVIDERS = {
@@ -218,6 +221,8 @@ class _FileAnalysis:
         self.bindings: dict[str, _Abstract] = {}
         self.bound = False
         self._indexed: _Index | None = None
+        self.depth = 0
+        self.too_deep = False
 
     # -- binding ------------------------------------------------------------------------
 
@@ -255,6 +260,12 @@ class _FileAnalysis:
                 value = self._imported(node.module, alias.name, node.level)
                 if value is not None:
                     self.bindings[local] = value
+                elif node.level == 0 or node.module:
+                    # `from pkg import db`: db may be a module of the closure (db.table).
+                    self.bindings.setdefault(local, _ModuleRef(f"{node.module}.{alias.name}"))
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:  # `from . import db`
+                self.bindings[alias.asname or alias.name] = _ModuleRef(alias.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             value = self.eval(node.value)
@@ -289,7 +300,21 @@ class _FileAnalysis:
     # -- evaluation ---------------------------------------------------------------------
 
     def eval(self, node: ast.AST) -> _Abstract | None:
-        """The abstract value of an expression, or None when it is not one faasguard tracks."""
+        """The abstract value of an expression, or None when it is not one faasguard tracks.
+
+        None too past :data:`MAX_DEPTH` nested levels: every SDK expression is a few levels
+        deep, and a hostile file nesting thousands would cost quadratic time and the stack.
+        """
+        if self.depth >= MAX_DEPTH:
+            self.too_deep = True
+            return None
+        self.depth += 1
+        try:
+            return self._eval(node)
+        finally:
+            self.depth -= 1
+
+    def _eval(self, node: ast.AST) -> _Abstract | None:
         if isinstance(node, ast.Name):
             return self.bindings.get(node.id)
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -300,7 +325,13 @@ class _FileAnalysis:
                 return self.bindings[key]
             base = self.eval(node.value)
             if isinstance(base, _ModuleRef):
-                return _ModuleRef(f"{base.qualified}.{node.attr}")
+                qualified = f"{base.qualified}.{node.attr}"
+                if not qualified.startswith(_STDLIB):
+                    # `import db` ... `db.table`: the binding of a module of the closure.
+                    found = self.external(qualified)
+                    if found is not None:
+                        return found
+                return _ModuleRef(qualified)
             if isinstance(base, _Module) and node.attr == "session":
                 return _Module("boto3.session")
             if isinstance(base, _Resource):
@@ -470,14 +501,19 @@ class _FileAnalysis:
         self, scopes: list[_Scope], calls: list[SdkCall], unresolved: list[Unresolved]
     ) -> None:
         """Append every SDK call made in ``scopes``."""
+        deep_at: int | None = None
         for scope in scopes:
             for node in scope.calls:
+                self.too_deep = False
                 try:
                     self._call(node, calls, unresolved)
                 except RecursionError:
-                    line = node.lineno + self.mod.line_offset
-                    why = "a call nested too deeply to analyse; it may be an SDK call"
-                    unresolved.append(Unresolved(self.mod.path, line, why))
+                    self.too_deep = True
+                if self.too_deep and deep_at is None:
+                    deep_at = node.lineno + self.mod.line_offset
+        if deep_at is not None:
+            why = f"calls nested more than {MAX_DEPTH} levels deep were not analysed"
+            unresolved.append(Unresolved(self.mod.path, deep_at, why))
 
     def _call(self, node: ast.Call, calls: list[SdkCall], unresolved: list[Unresolved]) -> None:
         func = node.func

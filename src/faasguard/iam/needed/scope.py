@@ -33,10 +33,10 @@ __all__ = [
 _REGION = "${AWS::Region}"
 _ACCOUNT = "${AWS::AccountId}"
 _SHORT_TAG = re.compile(r"^!(Ref|GetAtt)\s+([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?$")
-#: Values only known at deploy time (SSM, CloudFormation outputs, other stacks).
-_DEPLOY_TIME = re.compile(
-    r"\$\{(?:ssm|cf|s3|file|env|opt)\b|\$\{[A-Za-z0-9]+(?:\.[A-Za-z0-9.]+)?\}"
-)
+#: A CloudFormation reference inside a literal name: not a name faasguard can scope. (Serverless
+#: variables, ``${sls:stage}``, ``${ssm:/x}``, are kept: the framework resolves them when it
+#: packages the service, so an ARN written back with them holds for every stage.)
+_DEPLOY_TIME = re.compile(r"\$\{[A-Za-z0-9]+(?:\.[A-Za-z0-9.]+)?\}")
 #: A Terraform reference as the Terraform loader renders an unresolved value.
 _TF_REFERENCE = re.compile(r"^((?:module\.[\w-]+\.)*(?:data\.)?aws_\w+\.[\w-]+)\.(\w+)$")
 _TF_IN_ARN = re.compile(
@@ -124,6 +124,10 @@ def resolve_name(name: Name | None, fn: Function, *, keep_variables: bool = Fals
     if var is None:
         return Target(reason=f"environment variable {name.value} is not set in the template")
     target = _from_raw(var.raw) if var.raw else None
+    if target is not None and target.ref and isinstance(var.value, str) and not target.attr:
+        # `!Ref Param`: a template parameter the loader resolved (its default, or --param)
+        # is the name itself; a resource's Ref never resolves to a string.
+        target = Target(literal=var.value)
     if target is None and isinstance(var.value, Unknown):
         target = target_of_expression(var.value.expression)
         if target is None:

@@ -26,7 +26,7 @@ from faasguard.fs import ScanFS
 from faasguard.loaders.interface import IssueKind, LoadIssue, issue_from_error
 from faasguard.model import Location, Unknown
 
-__all__ = ["AppSource", "CallValue", "Decorated", "NameValue", "read_app"]
+__all__ = ["AppSource", "BlueprintUse", "CallValue", "Decorated", "NameValue", "read_app"]
 
 #: Objects whose decorators declare functions.
 _APP_CLASSES: Final = frozenset({"Chalice", "Blueprint"})
@@ -69,6 +69,8 @@ class Decorated:
         line: the decorator's line.
         args: positional arguments (literals, :class:`NameValue`, :class:`CallValue` or Unknown).
         kwargs: keyword arguments, same values.
+        owner: the name of the ``Chalice``/``Blueprint`` object the decorator is on.
+        file: the file the function is written in.
     """
 
     decorator: str
@@ -76,6 +78,27 @@ class Decorated:
     line: int
     args: tuple[Any, ...] = ()
     kwargs: Mapping[str, Any] = field(default_factory=dict)
+    owner: str = ""
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BlueprintUse:
+    """``app.register_blueprint(bp, url_prefix=..., name_prefix=...)`` of an imported blueprint.
+
+    Attributes:
+        module: the module the blueprint is imported from (``chalicelib.orders``).
+        attr: its name in that module.
+        url_prefix: prepended to its routes.
+        name_prefix: prepended to its functions' names.
+        line: the line of the call.
+    """
+
+    module: str
+    attr: str
+    url_prefix: str = ""
+    name_prefix: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +111,8 @@ class AppSource:
         decorated: every decorated function, in source order.
         objects: module-level names bound to calls (``auth = IAMAuthorizer()``).
         client_calls: boto3 client name -> method -> first line it is called on.
+        blueprints: the imported blueprints the application registers.
+        module: the dotted module name of the file (``app``, ``chalicelib.orders``).
     """
 
     file: str
@@ -95,6 +120,8 @@ class AppSource:
     decorated: tuple[Decorated, ...] = ()
     objects: Mapping[str, CallValue] = field(default_factory=dict)
     client_calls: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    blueprints: tuple[BlueprintUse, ...] = ()
+    module: str = "app"
 
 
 def read_app(fs: ScanFS, path: str) -> tuple[AppSource | None, list[LoadIssue]]:
@@ -141,6 +168,7 @@ class _Reader:
         self.app_name: str | None = None
         self.clients: dict[str, str] = {}
         self.calls: dict[str, dict[str, int]] = {}
+        self.imports: dict[str, tuple[str, str]] = {}
 
     def read(self, tree: ast.Module) -> AppSource:
         for node in tree.body:
@@ -153,6 +181,9 @@ class _Reader:
                             self.apps.add(target.id)
                             if call.callee == "Chalice":
                                 self._name(call)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    self.imports[alias.asname or alias.name] = (node.module, alias.name)
         decorated = [
             item
             for node in tree.body
@@ -166,7 +197,39 @@ class _Reader:
             decorated=tuple(decorated),
             objects=self.objects,
             client_calls=self.calls,
+            blueprints=tuple(self._blueprints(tree)),
         )
+
+    def _blueprints(self, tree: ast.Module) -> list[BlueprintUse]:
+        """``app.register_blueprint(bp, ...)`` of a blueprint imported with ``from m import bp``."""
+        uses = []
+        for node in tree.body:
+            call = node.value if isinstance(node, ast.Expr) else None
+            if not (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "register_blueprint"
+                and isinstance(call.func.value, ast.Name)
+                and call.func.value.id in self.apps
+                and call.args
+                and isinstance(call.args[0], ast.Name)
+                and call.args[0].id in self.imports
+            ):
+                continue
+            module, attr = self.imports[call.args[0].id]
+            options = {kw.arg: _value(kw.value) for kw in call.keywords if kw.arg}
+            url = options.get("url_prefix")
+            name = options.get("name_prefix")
+            uses.append(
+                BlueprintUse(
+                    module,
+                    attr,
+                    url if isinstance(url, str) else "",
+                    name if isinstance(name, str) else "",
+                    call.lineno,
+                )
+            )
+        return uses
 
     def _name(self, call: CallValue) -> None:
         name = call.kwargs.get("app_name", call.args[0] if call.args else None)
@@ -190,6 +253,8 @@ class _Reader:
                     line=deco.lineno,
                     args=call.args if call else (),
                     kwargs=call.kwargs if call else {},
+                    owner=target.value.id,
+                    file=self.path,
                 )
             )
         return found

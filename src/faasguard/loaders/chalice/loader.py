@@ -33,6 +33,7 @@ from faasguard.errors import LoadError
 from faasguard.fs import ScanFS
 from faasguard.loaders.chalice.app_source import (
     AppSource,
+    BlueprintUse,
     CallValue,
     Decorated,
     NameValue,
@@ -223,17 +224,72 @@ def _load(template: str, fs: ScanFS, options: LoadOptions) -> LoadResult:
     app_py = "app.py" if project == "." else f"{project}/app.py"
     source, source_issues = read_app(fs, app_py)
     issues.extend(source_issues)
+    if source is not None and source.blueprints:
+        source = _with_blueprints(fs, project, source, issues)
     stages = _map(config.get("stages"))
     stage = options.stage if options.stage in stages else None
     if stage is None:
         stage = _DEFAULT_STAGE if _DEFAULT_STAGE in stages or not stages else next(iter(stages))
     name = config.get("app_name")
     if not isinstance(name, str):
-        name = (source.app_name if source else None) or posixpath.basename(project) or "chalice"
+        folder = fs.real_root.name if project == "." else posixpath.basename(project)
+        name = (source.app_name if source else None) or folder or "chalice"
     build = _Build(fs, template, project, config, stage, name, source, issues)
     app = _application(build, options)
     unique = dict.fromkeys(replace(issue, application=app.name) for issue in build.issues)
     return LoadResult(applications=(app,), issues=tuple(unique))
+
+
+def _with_blueprints(
+    fs: ScanFS, project: str, source: AppSource, issues: list[LoadIssue]
+) -> AppSource:
+    """Blueprints ``app.py`` registers from the project's modules join the app's decorators.
+
+    Routes get the ``url_prefix``; other functions the ``name_prefix``. A blueprint module that
+    is not in the project is reported: its routes and functions are not known.
+    """
+    decorated = list(source.decorated)
+    objects = dict(source.objects)
+    base = "" if project == "." else f"{project}/"
+    for use in source.blueprints:
+        rel = use.module.replace(".", "/")
+        candidates = (f"{base}{rel}.py", f"{base}{rel}/__init__.py")
+        path = next((c for c in candidates if fs.exists(c)), None)
+        if path is None:
+            issues.append(
+                LoadIssue(
+                    IssueKind.UNRESOLVED,
+                    f"blueprint {use.attr} is imported from {use.module}, which is not a module "
+                    "of the project; its routes and functions are not known",
+                    Location(source.file, use.line),
+                )
+            )
+            continue
+        module, module_issues = read_app(fs, path)
+        issues.extend(module_issues)
+        if module is None:
+            continue
+        for name, value in module.objects.items():
+            objects.setdefault(name, value)
+        decorated.extend(
+            _prefixed(item, use) for item in module.decorated if item.owner == use.attr
+        )
+    return replace(source, decorated=tuple(decorated), objects=objects)
+
+
+def _prefixed(item: Decorated, use: BlueprintUse) -> Decorated:
+    if item.decorator == "route":
+        path = item.args[0] if item.args else item.kwargs.get("path")
+        if not isinstance(path, str) or not use.url_prefix:
+            return item
+        prefix = use.url_prefix.rstrip("/")
+        full = prefix if path == "/" and prefix else prefix + path
+        if item.args:
+            return replace(item, args=(full, *item.args[1:]))
+        return replace(item, kwargs={**item.kwargs, "path": full})
+    if not use.name_prefix:
+        return item
+    return replace(item, kwargs={**item.kwargs, "name": use.name_prefix + _declared_name(item)})
 
 
 def _application(build: _Build, options: LoadOptions) -> Application:
@@ -281,27 +337,33 @@ def _functions(build: _Build) -> list[Function]:
     functions: list[Function] = []
     if routes:
         triggers = [t for item in routes for t in _route_triggers(build, item)]
-        functions.append(_function(build, API_HANDLER, "app", routes[0].line, tuple(triggers)))
+        first = Decorated("route", "app", routes[0].line, file=source.file)  # app.app serves them
+        functions.append(_function(build, API_HANDLER, first, tuple(triggers)))
     for item in source.decorated:
         name = _declared_name(item)
         if item.decorator in ("authorizer", "lambda_function"):
-            functions.append(_function(build, name, item.function, item.line, ()))
+            functions.append(_function(build, name, item, ()))
         elif item.decorator in _EVENTS:
             trigger = _event_trigger(build, item)
-            functions.append(_function(build, name, item.function, item.line, (trigger,)))
+            functions.append(_function(build, name, item, (trigger,)))
         elif item.decorator in _WEBSOCKET:
             trigger = Trigger(
                 TriggerKind.WEBSOCKET,
-                Location(source.file, item.line),
+                Location(item.file or source.file, item.line),
                 auth=AuthKind.NONE,
                 internet_reachable=True,
                 path=item.decorator[len("on_ws_") :],
                 api="WebsocketAPI",
             )
-            functions.append(
-                _function(build, _WEBSOCKET[item.decorator], item.function, item.line, (trigger,))
-            )
+            functions.append(_function(build, _WEBSOCKET[item.decorator], item, (trigger,)))
     return functions
+
+
+def _module_of(build: _Build, file: str) -> str:
+    """``shop/chalicelib/orders.py`` -> ``chalicelib.orders`` (the handler's module)."""
+    rel = file if build.project == "." else file[len(build.project) + 1 :]
+    rel = rel.removesuffix(".py").removesuffix("/__init__")
+    return rel.replace("/", ".")
 
 
 def _declared_name(item: Decorated) -> str:
@@ -309,11 +371,10 @@ def _declared_name(item: Decorated) -> str:
     return name if isinstance(name, str) else item.function
 
 
-def _function(
-    build: _Build, name: str, handler: str, line: int, triggers: tuple[Trigger, ...]
-) -> Function:
+def _function(build: _Build, name: str, item: Decorated, triggers: tuple[Trigger, ...]) -> Function:
     settings = build.settings(name)
-    app_file = build.source.file if build.source else f"{build.project}/app.py"
+    app_file = item.file or (build.source.file if build.source else f"{build.project}/app.py")
+    handler, line = item.function, item.line
 
     def number(key: str, default: int | None = None) -> int | Unknown | None:
         setting = settings.get(key)
@@ -331,7 +392,7 @@ def _function(
         name=name,
         application=build.app_name,
         location=Location(app_file, line),
-        handler=f"app.{handler}",
+        handler=f"{_module_of(build, app_file)}.{handler}",
         handler_file=app_file,
         handler_function=handler,
         code_root=build.project,
@@ -381,11 +442,12 @@ def _route_triggers(build: _Build, item: Decorated) -> list[Trigger]:
         methods = [methods]
     auth = _route_auth(build.source, item)
     private = _value(build.settings(API_HANDLER).get("api_gateway_endpoint_type")) == "PRIVATE"
-    cors = _cors(build.source, item.kwargs.get("cors"), Location(build.source.file, item.line))
+    where = Location(item.file or build.source.file, item.line)
+    cors = _cors(build.source, item.kwargs.get("cors"), where)
     return [
         Trigger(
             kind=TriggerKind.REST_API,
-            location=Location(build.source.file, item.line),
+            location=where,
             auth=auth,
             internet_reachable=not private,
             path=path if isinstance(path, (str, Unknown)) else Unknown(str(path), "not a path"),
@@ -448,7 +510,7 @@ def _event_trigger(build: _Build, item: Decorated) -> Trigger:
         text = None
     return Trigger(
         kind=kind,
-        location=Location(build.source.file, item.line),
+        location=Location(item.file or build.source.file, item.line),
         source=text,
         properties=properties,
     )

@@ -42,6 +42,8 @@ _METHODS: Final = {
 }
 #: Most values a walk for ``$ref`` loops visits: a hostile body cannot make it unbounded.
 _MAX_NODES: Final = 200_000
+#: Longest ``$ref`` chain followed (``A -> B -> ...``); real bodies need a handful.
+_MAX_HOPS: Final = 64
 #: When a requirement combines schemes (AND), the one that authenticates the caller counts.
 _STRENGTH: Final = (
     AuthKind.IAM,
@@ -236,6 +238,9 @@ class _Reader:
         self.file = file
         self.issues: list[LoadIssue] = []
         self._reported: set[str] = set()
+        self._checked: set[str] = set()
+        #: reference -> ("ok", target) | ("missing", the dangling $ref node) | ("broken", None)
+        self._memo: dict[str, tuple[str, Any]] = {}
 
     def issue(self, kind: IssueKind, message: str, where: Any, key: Any = None) -> None:
         line = line_of(where, key) if key is not None else line_of(where)
@@ -246,31 +251,63 @@ class _Reader:
 
         A dangling reference is reported only where the body's routes or auth depend on it:
         schemas may name API Gateway's built-in models (``#/components/schemas/Empty``), which
-        the document need not define.
+        the document need not define. Every reference's outcome is remembered, so each is
+        followed once per body however many chains pass through it.
         """
         chain: list[str] = []
         while isinstance(node, dict) and "$ref" in node:
             ref = node["$ref"]
             if not isinstance(ref, str) or not ref.startswith("#/"):
-                return None  # another document: API Gateway import refuses it, so do we
+                # another document: API Gateway import refuses it, so do we
+                return self._settle(chain, ("broken", None))
+            known = self._memo.get(ref)
+            if known is not None:
+                if known[0] == "missing" and report_missing:
+                    self._report_missing(known[1])
+                return self._settle(chain, known)
             if ref in chain:
                 self._loop(chain[chain.index(ref) :], node)
-                return None
+                return self._settle(chain, ("broken", None))
+            if len(chain) >= _MAX_HOPS:
+                self._too_long(chain[0], node)
+                return self._settle(chain, ("broken", None))
             chain.append(ref)
             target = self._pointer(ref)
             if target is None:
-                if report_missing and ref not in self._reported:
-                    self._reported.add(ref)
-                    self.issue(
-                        IssueKind.UNRESOLVED,
-                        f"$ref {ref!r} in the API body points at nothing; what it describes is "
-                        "not known",
-                        node,
-                        "$ref",
-                    )
-                return None
+                if report_missing:
+                    self._report_missing(node)
+                return self._settle(chain, ("missing", node))
             node = target
-        return node
+        return self._settle(chain, ("ok", node))
+
+    def _settle(self, chain: list[str], outcome: tuple[str, Any]) -> Any:
+        for ref in chain:
+            self._memo[ref] = outcome
+        return outcome[1] if outcome[0] == "ok" else None
+
+    def _report_missing(self, node: Any) -> None:
+        ref = node["$ref"]
+        if ref in self._reported:
+            return
+        self._reported.add(ref)
+        self.issue(
+            IssueKind.UNRESOLVED,
+            f"$ref {ref!r} in the API body points at nothing; what it describes is not known",
+            node,
+            "$ref",
+        )
+
+    def _too_long(self, first: str, node: Any) -> None:
+        if first in self._reported:
+            return
+        self._reported.add(first)
+        self.issue(
+            IssueKind.UNRESOLVED,
+            f"$ref chain from {first!r} is longer than {_MAX_HOPS} references; what it "
+            "describes is not known",
+            node,
+            "$ref",
+        )
 
     def _loop(self, loop: list[str], node: Any) -> None:
         key = " -> ".join(sorted(loop))
@@ -305,7 +342,9 @@ class _Reader:
             node = stack.pop()
             seen += 1
             if isinstance(node, dict):
-                if isinstance(node.get("$ref"), str):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref not in self._checked:
+                    self._checked.add(ref)  # one chain per distinct reference: bounded cost
                     self.deref(node, report_missing=False)
                 stack.extend(node.values())
             elif isinstance(node, list):

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from faasguard.iam.document import json_document, malformed, policy_strings
+from faasguard.iam.document import json_document, kind_of, malformed, policy_strings
 from faasguard.loaders.cloudformation.iam import trusted_services
 from faasguard.loaders.cloudformation.intrinsics import ref_target, render
 from faasguard.loaders.interface import IssueKind
@@ -88,7 +88,7 @@ def statements_at(
         unknown = (
             value
             if isinstance(value, Unknown)
-            else malformed(value, f"{key} is {type(value).__name__}, not a list of statements")
+            else malformed(value, f"{key} is {kind_of(value)}, not a list of statements")
         )
         return [_unknown_statement(unknown, ctx.loc(container, key), origin)]
     return [
@@ -102,7 +102,7 @@ def _statement(ctx: Context, item: Any, *, location: Location, origin: str) -> S
         unknown = (
             item
             if isinstance(item, Unknown)
-            else malformed(item, f"a statement is {type(item).__name__}, not a mapping")
+            else malformed(item, f"a statement is {kind_of(item)}, not a mapping")
         )
         return _unknown_statement(unknown, location, origin)
     resolved = as_map(ctx.resolve_cfn(item))

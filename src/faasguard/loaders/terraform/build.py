@@ -9,6 +9,7 @@ Resource ids are Terraform addresses, so findings name what the user wrote.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -163,10 +164,12 @@ def build_application(
     _sns_subscriptions(draft)
     _event_targets(draft)
     _schedules(draft)
+    _service_triggers(draft)
     build_apis(draft)
     _permissions(draft)
     _log_groups(draft)
     _layers_and_aliases(draft)
+    _references(draft)
     build_stores(draft)
     roles = tuple(draft.roles.values())
     app = Application(
@@ -221,7 +224,9 @@ def _code(
             path, single_file = src_file, True
         line = archive.location.line
         where = archive.location.file
-    elif isinstance(source, str) and not source.endswith((".zip", ".jar")):
+    elif isinstance(source, str) and source.endswith((".zip", ".jar")):
+        return _artifact(draft, source, where=item.location.file, line=line)
+    elif isinstance(source, str):
         path = source
         where = item.location.file
     else:
@@ -247,6 +252,16 @@ def _code(
         fields["handler_function"] = handler_function
     fields["dependency_manifests"] = find_manifests(draft.fs, code_root)
     return fields
+
+
+def _artifact(draft: Draft, path: str, *, where: str, line: int | None) -> dict[str, Any]:
+    """A committed deployment package (``filename = "build/fn.zip"``), read as the artifact."""
+    try:
+        rel = draft.fs.join(draft.project.root, path, referrer=where, line=line)
+    except LoadError as exc:
+        draft.issues.append(LoadIssue(IssueKind.OUTSIDE_ROOT, exc.detail, Location(where, line)))
+        return {}
+    return {"package_artifact": rel} if draft.fs.exists(rel) else {}
 
 
 def _function(draft: Draft, item: Item, app: str) -> Function:
@@ -286,6 +301,7 @@ def _function(draft: Draft, item: Item, app: str) -> Function:
         description=text(v.get("description")),
         architectures=tuple(a for a in strings(v.get("architectures")) if isinstance(a, str)),
         log_group=_log_group_name(first(v.get("logging_config")).get("log_group")),
+        kms_key_arn=text(v.get("kms_key_arn")),
         **code,
     )
 
@@ -316,7 +332,9 @@ def _lambda_module(draft: Draft, call: ModuleCall, app: str) -> None:
         item,
         handler=handler,
         runtime=runtime,
-        source=source if v.get("create_package", True) is not False else None,
+        source=source
+        if v.get("create_package", True) is not False
+        else v.get("local_existing_package"),
         line=line_of(v, "source_path"),
     )
     reserved = number(v.get("reserved_concurrent_executions"))
@@ -634,6 +652,11 @@ def _roles(draft: Draft) -> None:
     for item in draft.of_type("aws_iam_policy_attachment"):
         for role_value in item.values.get("roles") or []:
             attach_policy(role_value, item.values.get("policy_arn"), item)
+    role_of = {
+        key: draft.target(draft.items[key].values.get("role"), "aws_iam_role")
+        for key in draft.functions
+        if key in draft.items
+    }
     for item in draft.of_type("aws_iam_role"):
         v = item.values
         statements: list[Statement] = []
@@ -656,18 +679,19 @@ def _roles(draft: Draft) -> None:
                     )
                 )
         statements.extend(attached.get(item.address, []))
-        arns: list[str | Unknown] = list(strings(v.get("managed_policy_arns")))
+        arns: list[str | Unknown] = []
+        raw_arns = v.get("managed_policy_arns")
+        for arn in raw_arns if isinstance(raw_arns, list) else strings(raw_arns):
+            # A template `aws_iam_policy` folds its statements in, as its attachments do.
+            arns.extend(_policy_arns(draft, arn, statements, item))
         for arn in managed.get(item.address, []):
             if arn not in arns:
                 arns.append(arn)
         functions = tuple(
             fn.name
             for key, fn in draft.functions.items()
-            if fn.role == item.address  # a lambda module given this role as `lambda_role`
-            or (
-                key in draft.items
-                and draft.target(draft.items[key].values.get("role"), "aws_iam_role") is item
-            )
+            # a lambda module given this role as `lambda_role`, or a function's `role`
+            if fn.role == item.address or role_of.get(key) is item
         )
         draft.roles[item.address] = Role(
             item.address,
@@ -879,6 +903,75 @@ def _schedules(draft: Draft) -> None:
         draft.add_trigger(
             key, Trigger(TriggerKind.SCHEDULE, item.location, source=item.address, properties=props)
         )
+
+
+def _service_triggers(draft: Draft) -> None:
+    """Cognito user pool triggers, IoT rules, log subscriptions, ALB targets, AppSync sources."""
+    for item in draft.of_type("aws_cognito_user_pool"):
+        config = first(item.values.get("lambda_config"))
+        for hook, arn in config.items():
+            key = draft.function_for(arn)
+            if key is not None:
+                where = Location(item.location.file, line_of(config, hook) or item.location.line)
+                draft.add_trigger(
+                    key,
+                    Trigger(
+                        TriggerKind.COGNITO,
+                        where,
+                        source=item.address,
+                        properties={"Trigger": hook},
+                    ),
+                )
+    for item in draft.of_type("aws_iot_topic_rule"):
+        for action in item.values.get("lambda") or []:
+            key = draft.function_for(action.get("function_arn"))
+            if key is not None:
+                props = {"Sql": item.values.get("sql")}
+                draft.add_trigger(
+                    key,
+                    Trigger(TriggerKind.IOT, item.location, source=item.address, properties=props),
+                )
+    for item in draft.of_type("aws_cloudwatch_log_subscription_filter"):
+        key = draft.function_for(item.values.get("destination_arn"))
+        if key is not None:
+            draft.add_trigger(
+                key,
+                Trigger(
+                    TriggerKind.CLOUDWATCH_LOGS,
+                    item.location,
+                    source=text(item.values.get("log_group_name")),
+                    properties={"FilterPattern": item.values.get("filter_pattern")},
+                ),
+            )
+    for item in draft.of_type("aws_lb_target_group_attachment"):
+        key = draft.function_for(item.values.get("target_id"))
+        if key is not None:
+            # Who reaches the load balancer (internal or not, listener rules, auth actions) is
+            # not followed: unknown, as the CloudFormation loader says for ALB permissions.
+            draft.add_trigger(
+                key,
+                Trigger(
+                    TriggerKind.ALB,
+                    item.location,
+                    auth=AuthKind.UNKNOWN,
+                    internet_reachable=None,
+                    source=_source_id(draft, item.values.get("target_group_arn")),
+                ),
+            )
+    for item in draft.of_type("aws_appsync_datasource"):
+        config = first(item.values.get("lambda_config"))
+        key = draft.function_for(config.get("function_arn"))
+        if key is not None:
+            draft.add_trigger(
+                key,
+                Trigger(
+                    TriggerKind.APPSYNC,
+                    item.location,
+                    auth=AuthKind.UNKNOWN,
+                    internet_reachable=None,
+                    source=_source_id(draft, item.values.get("api_id")),
+                ),
+            )
 
 
 _PRINCIPAL_KEYS = {
@@ -1104,3 +1197,33 @@ def _layer_content(draft: Draft, item: Item) -> str | None:
         draft.issues.append(LoadIssue(IssueKind.OUTSIDE_ROOT, exc.detail, where))
         return None
     return rel if draft.fs.is_dir(rel) or draft.fs.exists(rel) else None
+
+
+def _references(draft: Draft) -> None:
+    """Every other resource whose arguments name a function is in its ``referenced_by``.
+
+    As the CloudFormation loader does for ``!Ref``/``!GetAtt``: a state machine definition, a
+    VPC Lattice target, another function's environment naming a function make it used. Read
+    from the block's text (``aws_lambda_function.<name>`` or ``module.<name>.`` written in the
+    same module), without evaluating anything.
+    """
+    names: dict[str, list[tuple[re.Pattern[bytes], str]]] = {}
+    for key in draft.functions:
+        item = draft.items.get(key)
+        if item is not None:
+            module, local = item.module, f"aws_lambda_function.{item.name}"
+        else:  # a lambda module call: named as `module.<name>.<output>` in its parent
+            module, _, call = key.removesuffix(".aws_lambda_function.this").rpartition(".module.")
+            if not call:
+                module, call = "", key.split(".")[1]
+            local = f"module.{call}"
+        pattern = re.compile(re.escape(local.encode()) + rb"(?![\w-])")
+        names.setdefault(module, []).append((pattern, key))
+    for item in draft.items.values():
+        candidates = names.get(item.module)
+        if not candidates or item.block is None:
+            continue
+        text = item.block.source()
+        for pattern, key in candidates:
+            if key != item.address and pattern.search(text):
+                draft.referenced(key, item.address)

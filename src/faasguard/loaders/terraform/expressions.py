@@ -54,6 +54,10 @@ class Scope(Protocol):
         """``path.module``/``path.root``/``path.cwd``."""
         ...
 
+    def too_deep(self, *, file: str, line: int) -> None:
+        """Note that an expression nested past the budget was left Unknown."""
+        ...
+
     def read_file(self, path: str, *, file: str, line: int) -> str | Unknown:
         """Contents of ``path`` (relative to the root module), only inside the scan root.
 
@@ -125,9 +129,11 @@ class Evaluator:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
+                self.scope.too_deep(file=self.file, line=self.line)
                 return Unknown(text or "...", "expression nested too deeply")
             return self._eval(node, text)
         except RecursionError:
+            self.scope.too_deep(file=self.file, line=self.line)
             return Unknown(text or "...", "expression nested too deeply")
         finally:
             self._depth -= 1

@@ -81,6 +81,10 @@ class Block:
         assert self._blocks is not None
         return self._blocks
 
+    def source(self) -> bytes:
+        """The block's source text (empty for a synthetic block)."""
+        return bytes(self._node.text) if self._node is not None else b""
+
     def mentions(self, word: bytes) -> bool:
         """True when ``word`` appears anywhere in the block's text (a cheap pre-check)."""
         return self._node is not None and word in self._node.text

@@ -31,6 +31,9 @@ __all__ = ["LAMBDA_MODULE", "Item", "ModuleCall", "Project", "load_project"]
 LAMBDA_MODULE = "terraform-aws-modules/lambda/aws"
 #: Module calls nested deeper than this are not followed.
 MAX_MODULE_DEPTH = 16
+#: Module instances one root module may expand to (modules calling modules twice each grow
+#: exponentially); calls past it are not followed.
+MAX_MODULE_INSTANCES = 256
 #: A root module with more files than this is read only up to it.
 MAX_FILES = 2000
 
@@ -56,6 +59,7 @@ class Item:
         "_compute",
         "_values",
         "address",
+        "block",
         "data",
         "location",
         "module",
@@ -75,9 +79,12 @@ class Item:
         *,
         data: bool = False,
         module_dir: str = "",
+        block: Block | None = None,
     ) -> None:
         self.address, self.type, self.name, self.module = address, type, name, module
         self.location, self.data, self.module_dir = location, data, module_dir
+        #: The HCL block (None for a plan's resources): its text says what it references.
+        self.block = block
         self._values: YamlMap | None = values if isinstance(values, YamlMap) else None
         self._compute = None if isinstance(values, YamlMap) else values
 
@@ -114,6 +121,10 @@ class Project:
     module_dirs: dict[str, str] = field(default_factory=dict)
     #: Parsed folders: a module called several times is parsed (and its errors reported) once.
     parsed: dict[str, list[Block]] = field(default_factory=dict)
+    #: The module-instance budget was reached (reported once).
+    over_budget: bool = False
+    #: An expression nested past the evaluation budget (reported once).
+    too_deep: bool = False
 
 
 class _Instance:
@@ -146,6 +157,7 @@ class _Instance:
         self._evaluating: set[str] = set()
         self._children: dict[str, _Instance | None] = {}
         self._data_values: dict[tuple[str, str], Any] = {}
+        self.output_values: dict[str, Any] = {}
 
     def _index(self, block: Block) -> None:
         if block.type == "variable" and block.labels:
@@ -213,7 +225,9 @@ class _Instance:
         attr = child.outputs.get(output)
         if attr is None:
             return Unknown(text, "undefined module output")
-        return child.eval_attr(attr)
+        if output not in child.output_values:  # evaluated once, however often it is read
+            child.output_values[output] = child.eval_attr(attr)
+        return child.output_values[output]
 
     def data(self, kind: str, name: str, attr: str) -> Any:
         address = f"{self.prefix}data.{kind}.{name}"
@@ -260,6 +274,20 @@ class _Instance:
         if which in ("root", "cwd"):
             return "."
         return Unknown(f"path.{which}", "unknown path")
+
+    def too_deep(self, *, file: str, line: int) -> None:
+        if self.project.too_deep:
+            return  # once per root module: a deep chain hits the budget at every level
+        issue = LoadIssue(
+            IssueKind.BUDGET,
+            "an expression (or a chain of locals, variables and module outputs) nests "
+            "deeper than faasguard evaluates; its value is unknown",
+            Location(file, line),
+        )
+        # Flagged only once recorded: at the recursion limit, building the issue may itself
+        # fail, and an outer level (with more stack) must then record it.
+        self.project.issues.append(issue)
+        self.project.too_deep = True
 
     def read_file(self, path: str, *, file: str, line: int) -> str | Unknown:
         try:
@@ -343,12 +371,24 @@ class _Instance:
         if len(self.stack) >= MAX_MODULE_DEPTH:
             self.project.issues.append(
                 LoadIssue(
-                    IssueKind.UNSUPPORTED,
+                    IssueKind.BUDGET,
                     f"module `{name}` is nested more than {MAX_MODULE_DEPTH} modules deep; it "
                     "was not followed",
                     where,
                 )
             )
+            return None
+        if len(self.project.module_dirs) > MAX_MODULE_INSTANCES:
+            if not self.project.over_budget:
+                self.project.over_budget = True
+                self.project.issues.append(
+                    LoadIssue(
+                        IssueKind.BUDGET,
+                        f"the module calls expand to more than {MAX_MODULE_INSTANCES} module "
+                        f"instances; `{name}` and the calls after it were not followed",
+                        where,
+                    )
+                )
             return None
         if not self.fs.is_dir(folder):
             self.project.issues.append(
@@ -412,6 +452,7 @@ class _Instance:
                 Location(block.file, block.line),
                 functools.partial(self.block_values, block),
                 module_dir=self.folder,
+                block=block,
             )
             self.project.items.append(item)
             if block.reads_files:
@@ -565,13 +606,27 @@ def read_folder(fs: ScanFS, folder: str, project: Project) -> list[Block]:
     blocks: list[Block] = []
     project.parsed[folder] = blocks
     try:
-        names = sorted(
-            entry.name
-            for entry in (fs.root / folder).iterdir()
-            if entry.name.endswith(".tf") and not entry.name.startswith(".")
-        )
+        entries = sorted(entry.name for entry in (fs.root / folder).iterdir())
     except OSError:
         return blocks
+    names = [n for n in entries if n.endswith(".tf") and not n.startswith(".")]
+    for name in (n for n in entries if n.endswith(".tf.json")):
+        project.issues.append(
+            LoadIssue(
+                IssueKind.UNSUPPORTED,
+                "Terraform's JSON syntax is not read: the resources of this file are not "
+                "checked; scan a plan (`terraform show -json plan.out > plan.json`) instead",
+                Location(posixpath.join(folder, name) if folder not in ("", ".") else name, 1),
+            )
+        )
+    if len(names) > MAX_FILES:
+        project.issues.append(
+            LoadIssue(
+                IssueKind.BUDGET,
+                f"the module has {len(names)} .tf files; only the first {MAX_FILES} were read",
+                Location(folder or ".", None),
+            )
+        )
     for name in names[:MAX_FILES]:
         rel = posixpath.join(folder, name) if folder not in ("", ".") else name
         try:

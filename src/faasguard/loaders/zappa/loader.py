@@ -171,7 +171,9 @@ def _load(template: str, fs: ScanFS, options: LoadOptions) -> LoadResult:
 
 
 def _region(stages: list[_Stage]) -> str | None:
-    regions = {s.settings.get("aws_region") for s in stages}
+    regions = {
+        region if isinstance(region := s.settings.get("aws_region"), str) else None for s in stages
+    }
     if len(regions) == 1:
         (region,) = regions
         return region if isinstance(region, str) else None
@@ -257,7 +259,7 @@ def _function(
         layers=_strings(s.get("layers")),
         url=url,
         tracing="Active" if s.get("xray_tracing") is True else None,
-        dead_letter=s.get("dead_letter_arn") or None,
+        dead_letter=dlq if isinstance(dlq := s.get("dead_letter_arn"), str) and dlq else None,
         vpc=Vpc(_strings(vpc.get("SubnetIds")), _strings(vpc.get("SecurityGroupIds")))
         if vpc
         else None,

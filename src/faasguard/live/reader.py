@@ -1,0 +1,370 @@
+"""Read one region of an AWS account with boto3, read-only.
+
+Every call is one of :data:`API_ACTIONS` (the read-only IAM policy in
+``docs/policies/faasguard-live-readonly.json`` grants exactly those; a test keeps them equal).
+Lists are read through boto3's paginators. Throttling is retried by botocore's ``adaptive``
+retry mode (exponential backoff with jitter plus a client-side rate limiter), up to
+:data:`MAX_ATTEMPTS` attempts per call. A call that is denied, or fails for any other AWS
+reason, becomes a notice naming the API and what it was about, and the scan keeps what it
+could read; only a region that cannot be reached at all (no endpoint, no credentials) is an
+error, raised as :class:`RegionUnreachable`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+from urllib.parse import unquote
+
+__all__ = [
+    "API_ACTIONS",
+    "MAX_ATTEMPTS",
+    "RegionSnapshot",
+    "RegionUnreachable",
+    "RoleData",
+    "read_region",
+]
+
+#: Attempts per call (first try included) before a throttled call is given up as a notice.
+MAX_ATTEMPTS: Final = 10
+
+#: Every AWS operation the reader calls -> the IAM action that allows it.
+API_ACTIONS: Final = {
+    "lambda.ListFunctions": "lambda:ListFunctions",
+    "lambda.GetFunction": "lambda:GetFunction",
+    "lambda.GetFunctionUrlConfig": "lambda:GetFunctionUrlConfig",
+    "lambda.GetPolicy": "lambda:GetPolicy",
+    "lambda.ListEventSourceMappings": "lambda:ListEventSourceMappings",
+    "iam.GetRole": "iam:GetRole",
+    "iam.ListRolePolicies": "iam:ListRolePolicies",
+    "iam.GetRolePolicy": "iam:GetRolePolicy",
+    "iam.ListAttachedRolePolicies": "iam:ListAttachedRolePolicies",
+    "iam.GetPolicy": "iam:GetPolicy",
+    "iam.GetPolicyVersion": "iam:GetPolicyVersion",
+    "apigateway.GetRestApis": "apigateway:GET",
+    "apigateway.GetResources": "apigateway:GET",
+    "apigateway.GetStages": "apigateway:GET",
+    "apigateway.GetAuthorizers": "apigateway:GET",
+    "apigatewayv2.GetApis": "apigateway:GET",
+    "apigatewayv2.GetRoutes": "apigateway:GET",
+    "apigatewayv2.GetIntegrations": "apigateway:GET",
+    "apigatewayv2.GetStages": "apigateway:GET",
+    "s3.ListBuckets": "s3:ListAllMyBuckets",
+    "s3.GetBucketNotificationConfiguration": "s3:GetBucketNotification",
+    "s3.GetBucketLocation": "s3:GetBucketLocation",
+    "sns.ListSubscriptions": "sns:ListSubscriptions",
+    "events.ListRules": "events:ListRules",
+    "events.ListTargetsByRule": "events:ListTargetsByRule",
+}
+
+_DENIED: Final = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnrecognizedClientException",
+        "AuthorizationError",
+        "Forbidden",
+    }
+)
+_MISSING: Final = frozenset(
+    {
+        "ResourceNotFoundException",
+        "NoSuchEntity",
+        "NotFoundException",
+        "NoSuchBucket",
+        "NoSuchConfiguration",
+    }
+)
+_FUNCTION_ARN: Final = re.compile(r"arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+")
+
+
+class RegionUnreachable(Exception):  # noqa: N818 - named for what happened, like botocore's
+    """The region cannot be read at all (no endpoint, no credentials, unknown profile)."""
+
+
+@dataclass(slots=True)
+class RoleData:
+    """An execution role as read: trust policy, inline and attached policies."""
+
+    arn: str
+    name: str
+    trust: dict[str, Any] | None = None
+    boundary: str | None = None
+    inline: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: (policy ARN, policy name, its default version's document or None when unreadable).
+    attached: list[tuple[str, str, dict[str, Any] | None]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RegionSnapshot:
+    """Everything read from one region, as AWS returned it."""
+
+    region: str
+    functions: list[dict[str, Any]] = field(default_factory=list)
+    url_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    policies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    mappings: list[dict[str, Any]] = field(default_factory=list)
+    roles: dict[str, RoleData] = field(default_factory=dict)
+    rest_apis: list[dict[str, Any]] = field(default_factory=list)
+    http_apis: list[dict[str, Any]] = field(default_factory=list)
+    bucket_notifications: dict[str, dict[str, Any]] = field(default_factory=dict)
+    subscriptions: list[dict[str, Any]] = field(default_factory=list)
+    rules: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    calls: int = 0
+
+
+def function_arn(text: str) -> str | None:
+    """The unqualified function ARN inside ``text`` (an integration URI, a target ARN)."""
+    match = _FUNCTION_ARN.search(unquote(text))
+    return match.group(0) if match else None
+
+
+def read_region(session: Any, region: str, *, progress: Callable[[str], None] | None = None) -> RegionSnapshot:
+    """Read every function of ``region`` and what triggers it.
+
+    Args:
+        session: a ``boto3.Session`` (credentials, profile, endpoint from the environment).
+        region: the region code.
+        progress: called with a short description of each stage.
+
+    Raises:
+        RegionUnreachable: the region cannot be reached or the credentials are missing.
+    """
+    return _Reader(session, region, progress).read()
+
+
+class _Reader:
+    def __init__(self, session: Any, region: str, progress: Callable[[str], None] | None) -> None:
+        from botocore.config import Config
+
+        self.session = session
+        self.region = region
+        self.progress = progress
+        self.config = Config(
+            region_name=region,
+            retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
+            connect_timeout=10,
+            read_timeout=60,
+        )
+        self.snap = RegionSnapshot(region=region)
+        self._clients: dict[str, Any] = {}
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self.session.client(service, config=self.config)
+        return self._clients[service]
+
+    # -- calls ------------------------------------------------------------------------------
+
+    def call(self, op: str, what: str, **kwargs: Any) -> Any:
+        """One API call; None (and a notice when denied or failed) instead of raising."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        service, name = op.split(".", 1)
+        method = getattr(self.client(service), _snake(name))
+        self.snap.calls += 1
+        try:
+            return method(**kwargs)
+        except ClientError as exc:
+            self._client_error(op, what, exc)
+            return None
+        except BotoCoreError as exc:
+            self._unreachable(op, exc)
+            raise AssertionError("unreachable") from exc  # pragma: no cover
+
+    def pages(self, op: str, what: str, key: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Every item of a paginated list; a failure part-way keeps the items read."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        service, name = op.split(".", 1)
+        paginator = self.client(service).get_paginator(_snake(name))
+        try:
+            for page in paginator.paginate(**kwargs):
+                self.snap.calls += 1
+                yield from page.get(key, [])
+        except ClientError as exc:
+            self._client_error(op, what, exc)
+        except BotoCoreError as exc:
+            self._unreachable(op, exc)
+
+    def _client_error(self, op: str, what: str, exc: Any) -> None:
+        error = exc.response.get("Error", {})
+        code = str(error.get("Code", ""))
+        if code in _MISSING:
+            return
+        action = API_ACTIONS.get(op, op)
+        message = " ".join(str(error.get("Message", "")).split())[:200]
+        if code in _DENIED or "denied" in code.lower() or "not authorized" in message.lower():
+            self.snap.notices.append(
+                f"aws://{self.region}: {action} denied ({what}): what it would show is missing "
+                "from the scan; grant it (docs/policies/faasguard-live-readonly.json)"
+            )
+        else:
+            self.snap.notices.append(
+                f"aws://{self.region}: {action} failed ({what}): {code}: {message}"
+            )
+
+    def _unreachable(self, op: str, exc: Exception) -> None:
+        raise RegionUnreachable(
+            f"aws://{self.region}: cannot be read ({API_ACTIONS.get(op, op)}): "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+    def stage(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress(f"aws://{self.region}: {text}")
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def read(self) -> RegionSnapshot:
+        self.stage("functions")
+        names = [f["FunctionName"] for f in self.pages("lambda.ListFunctions", "functions", "Functions")]
+        for name in names:
+            self._function(name)
+        self.stage("event source mappings")
+        self.snap.mappings = list(
+            self.pages("lambda.ListEventSourceMappings", "event source mappings", "EventSourceMappings")
+        )
+        self.stage("roles")
+        for fn in self.snap.functions:
+            role = fn.get("Configuration", {}).get("Role")
+            if role and role not in self.snap.roles:
+                self.snap.roles[role] = self._role(role)
+        if not self.snap.functions:
+            return self.snap  # nothing to attach triggers to: spare the other services
+        self.stage("API Gateway")
+        self._rest_apis()
+        self._http_apis()
+        self.stage("S3, SNS, EventBridge")
+        self._buckets()
+        self.snap.subscriptions = [
+            s
+            for s in self.pages("sns.ListSubscriptions", "SNS subscriptions", "Subscriptions")
+            if s.get("Protocol") == "lambda"
+        ]
+        self._rules()
+        return self.snap
+
+    def _function(self, name: str) -> None:
+        got = self.call("lambda.GetFunction", f"function {name}", FunctionName=name)
+        if got is None:
+            return
+        got.pop("ResponseMetadata", None)
+        self.snap.functions.append(got)
+        url = self.call("lambda.GetFunctionUrlConfig", f"function {name}", FunctionName=name)
+        if url is not None:
+            url.pop("ResponseMetadata", None)
+            self.snap.url_configs[name] = url
+        policy = self.call("lambda.GetPolicy", f"function {name}", FunctionName=name)
+        if policy is not None and isinstance(policy.get("Policy"), str):
+            try:
+                self.snap.policies[name] = json.loads(policy["Policy"])
+            except ValueError:
+                self.snap.notices.append(
+                    f"aws://{self.region}: function {name}: its resource policy is not JSON"
+                )
+
+    def _role(self, arn: str) -> RoleData:
+        name = arn.rsplit("/", 1)[-1]
+        data = RoleData(arn=arn, name=name)
+        role = self.call("iam.GetRole", f"role {name}", RoleName=name)
+        if role is not None:
+            body = role.get("Role", {})
+            data.trust = _document(body.get("AssumeRolePolicyDocument"))
+            data.boundary = (body.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+        for policy_name in self.pages("iam.ListRolePolicies", f"role {name}", "PolicyNames", RoleName=name):
+            got = self.call("iam.GetRolePolicy", f"role {name}", RoleName=name, PolicyName=policy_name)
+            if got is not None:
+                data.inline[policy_name] = _document(got.get("PolicyDocument")) or {}
+        for attached in self.pages(
+            "iam.ListAttachedRolePolicies", f"role {name}", "AttachedPolicies", RoleName=name
+        ):
+            policy_arn = attached["PolicyArn"]
+            data.attached.append((policy_arn, attached.get("PolicyName", ""), self._managed(policy_arn)))
+        return data
+
+    def _managed(self, arn: str) -> dict[str, Any] | None:
+        policy = self.call("iam.GetPolicy", f"policy {arn}", PolicyArn=arn)
+        version = (policy or {}).get("Policy", {}).get("DefaultVersionId")
+        if not version:
+            return None
+        got = self.call("iam.GetPolicyVersion", f"policy {arn}", PolicyArn=arn, VersionId=version)
+        return _document((got or {}).get("PolicyVersion", {}).get("Document"))
+
+    def _rest_apis(self) -> None:
+        for api in self.pages("apigateway.GetRestApis", "REST APIs", "items"):
+            api_id = api["id"]
+            what = f"REST API {api_id}"
+            api["_resources"] = list(
+                self.pages("apigateway.GetResources", what, "items", restApiId=api_id, embed=["methods"])
+            )
+            stages = self.call("apigateway.GetStages", what, restApiId=api_id)
+            api["_stages"] = (stages or {}).get("item", [])
+            authorizers = self.call("apigateway.GetAuthorizers", what, restApiId=api_id)
+            api["_authorizers"] = (authorizers or {}).get("items", [])
+            self.snap.rest_apis.append(api)
+
+    def _http_apis(self) -> None:
+        for api in self.pages("apigatewayv2.GetApis", "HTTP and WebSocket APIs", "Items"):
+            api_id = api["ApiId"]
+            what = f"API {api_id}"
+            api["_routes"] = list(self.pages("apigatewayv2.GetRoutes", what, "Items", ApiId=api_id))
+            api["_integrations"] = list(
+                self.pages("apigatewayv2.GetIntegrations", what, "Items", ApiId=api_id)
+            )
+            stages = self.call("apigatewayv2.GetStages", what, ApiId=api_id)
+            api["_stages"] = (stages or {}).get("Items", [])
+            self.snap.http_apis.append(api)
+
+    def _buckets(self) -> None:
+        listed = self.call("s3.ListBuckets", "buckets")
+        for bucket in (listed or {}).get("Buckets", []):
+            name = bucket["Name"]
+            where = self.call("s3.GetBucketLocation", f"bucket {name}", Bucket=name)
+            location = (where or {}).get("LocationConstraint") or "us-east-1"
+            if where is not None and location != self.region:
+                continue  # another region's bucket: that region's reader sees it
+            got = self.call(
+                "s3.GetBucketNotificationConfiguration", f"bucket {name}", Bucket=name
+            )
+            if got and got.get("LambdaFunctionConfigurations"):
+                self.snap.bucket_notifications[name] = got
+
+    def _rules(self) -> None:
+        for rule in self.pages("events.ListRules", "EventBridge rules", "Rules"):
+            what = f"EventBridge rule {rule.get('Name')}"
+            rule["_targets"] = [
+                t
+                for t in self.pages(
+                    "events.ListTargetsByRule",
+                    what,
+                    "Targets",
+                    Rule=rule["Name"],
+                    EventBusName=rule.get("EventBusName", "default"),
+                )
+                if function_arn(str(t.get("Arn", "")))
+            ]
+            if rule["_targets"]:
+                self.snap.rules.append(rule)
+
+
+def _document(value: Any) -> dict[str, Any] | None:
+    """A policy document as AWS returns it: a dict, or URL-encoded JSON text."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(unquote(value))
+        except ValueError:
+            return None
+        return parsed if isinstance(parsed, dict) else None
+    return None
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()

@@ -1,0 +1,110 @@
+"""Scan a live account: read the regions in parallel, build the model, run the rules.
+
+Regions are read in parallel threads (boto3 sessions are not shared between threads: one per
+region), since reading is network-bound. A region that cannot be read is a notice and the scan
+keeps the others; when no region can be read the scan fails (:class:`AccountUnreachable`).
+The rules run exactly as on templates; analyses that need files (dependencies, code) do not run,
+since no deployment package is downloaded.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Final
+
+from faasguard.config import Config
+from faasguard.engine import ScanResult, disabled_rules, enabled_rules
+from faasguard.findings import Finding
+from faasguard.live.build import build_application
+from faasguard.live.reader import RegionSnapshot, RegionUnreachable, read_region
+from faasguard.live.target import AccountTarget
+from faasguard.model import Application
+from faasguard.rules.interface import RuleContext, RuleOptions
+
+__all__ = ["AccountUnreachable", "scan_account"]
+
+_MAX_PARALLEL_REGIONS: Final = 8
+
+
+class AccountUnreachable(Exception):  # noqa: N818 - what happened, as RegionUnreachable
+    """No region of the account could be read."""
+
+
+def scan_account(
+    target: AccountTarget,
+    config: Config,
+    *,
+    baseline: frozenset[str] = frozenset(),
+    today: _dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+    session_factory: Callable[[str | None], Any] | None = None,
+) -> ScanResult:
+    """Read ``target``'s regions and return the scan result.
+
+    Args:
+        target: the account and regions.
+        config: the merged configuration (rules, options, suppressions).
+        baseline: fingerprints to hide as already known.
+        today: the date runtime deprecations are judged against.
+        progress: called with each stage read.
+        session_factory: makes a boto3 session for a profile (default ``boto3.Session``).
+
+    Raises:
+        AccountUnreachable: no region could be read; the message has each region's reason.
+    """
+    from faasguard.engine import _partition, _plan, _run_rules, fold_floods
+
+    factory = session_factory or _session
+
+    def read(region: str) -> RegionSnapshot | str:
+        try:
+            return read_region(factory(target.profile), region, progress=progress)
+        except RegionUnreachable as exc:
+            return str(exc)
+        except Exception as exc:  # noqa: BLE001 - a profile or credential error, per region
+            return f"aws://{region}: cannot be read: {type(exc).__name__}: {exc}"
+
+    workers = max(1, min(len(target.regions), _MAX_PARALLEL_REGIONS))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        outcomes = list(pool.map(read, target.regions))
+    snapshots = [o for o in outcomes if isinstance(o, RegionSnapshot)]
+    failures = [o for o in outcomes if isinstance(o, str)]
+    if not snapshots:
+        raise AccountUnreachable("; ".join(failures))
+    rules = enabled_rules(config)
+    options = RuleOptions(
+        today=today or _dt.date.today(),
+        naming_pattern=config.naming_pattern,
+        deprecation_warning_days=config.deprecation_warning_days,
+        extra=config.rule_options,
+    )
+    planned = _plan(rules)
+    apps: list[Application] = []
+    findings: list[Finding] = []
+    for snap in snapshots:
+        app = build_application(snap)
+        ctx = RuleContext(app=app, options=options)
+        findings.extend(fold_floods(_run_rules(planned, app, ctx)))
+        apps.append(app)
+    active, suppressed, baselined = _partition(findings, config, baseline)
+    notices = [*failures, *(n for snap in snapshots for n in snap.notices)]
+    return ScanResult(
+        root=target.text,
+        applications=tuple(apps),
+        findings=tuple(sorted(active, key=Finding.sort_key)),
+        suppressed=tuple(sorted(suppressed, key=lambda s: s.finding.sort_key())),
+        baselined=tuple(sorted(baselined, key=Finding.sort_key)),
+        templates=tuple(f"aws://{snap.region}" for snap in snapshots),
+        notices=tuple(notices),
+        rules=tuple(rule.id for rule in rules),
+        disabled_rules=disabled_rules(config),
+        config_sources=config.sources,
+    )
+
+
+def _session(profile: str | None) -> Any:
+    import boto3
+
+    return boto3.Session(profile_name=profile)
