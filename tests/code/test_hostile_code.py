@@ -81,8 +81,8 @@ def test_the_statement_budget_stops_the_analysis_and_says_so(
         (
             IssueKind.BUDGET,
             "src/app.py",
-            "code analysis of function Fn: more than 50 statements interpreted for one Lambda "
-            "function; the rest of its code was not analysed",
+            "code analysis of `handler()` in src/app.py: more than 50 statements interpreted "
+            "for one Lambda function; the rest of its code was not analysed",
         )
     ]
 
@@ -100,3 +100,36 @@ def test_a_long_elif_chain_is_not_nesting(tmp_path: Path) -> None:
     findings, issues = analyze(_project(tmp_path, code))
     assert [(f.rule_id, f.line) for f in findings] == [("FG2001", 306)]
     assert issues == []
+
+
+def test_functions_sharing_a_handler_share_one_analysis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "many"
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "app.py").write_text(
+        "import os\n\ndef handler(event, context):\n    os.system(event['body'])\n"
+    )
+    template = ["Transform: AWS::Serverless-2016-10-31", "Resources:"]
+    for i in range(50):
+        template += [
+            f"  Fn{i}:",
+            "    Type: AWS::Serverless::Function",
+            "    Properties: {Runtime: python3.12, CodeUri: src/, Handler: app.handler,",
+            "                 Events: {Api: {Type: HttpApi}}}",
+        ]
+    (root / "template.yaml").write_text("\n".join(template) + "\n")
+    runs = []
+    original = engine.TaintEngine.run
+
+    def counting(self: engine.TaintEngine) -> None:
+        runs.append(self.fn.name)
+        original(self)
+
+    monkeypatch.setattr(engine.TaintEngine, "run", counting)
+    findings, issues = analyze(root)
+    assert issues == []
+    assert sorted((f.function, f.line) for f in findings) == sorted(
+        (f"Fn{i}", 4) for i in range(50)
+    )
+    assert runs == ["Fn0"]

@@ -172,7 +172,9 @@ class MotoServer:
         self.port = _free_port()
         self.log = (folder / f"moto-{self.port}.log").open("w")
         # AWS managed policies are attachable only when moto loads them (as in a real account).
-        env = dict(os.environ, AWS_DEFAULT_REGION="us-east-1", MOTO_IAM_LOAD_MANAGED_POLICIES="true")
+        env = dict(
+            os.environ, AWS_DEFAULT_REGION="us-east-1", MOTO_IAM_LOAD_MANAGED_POLICIES="true"
+        )
         self.process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=self.log,
@@ -186,7 +188,9 @@ class MotoServer:
                     break
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"moto server did not start (log: {self.log.name})") from None
+                    raise RuntimeError(
+                        f"moto server did not start (log: {self.log.name})"
+                    ) from None
                 time.sleep(0.2)
 
     @property
@@ -197,7 +201,7 @@ class MotoServer:
         """Forget every resource (moto's reset API), so each test seeds its own account."""
         import urllib.request
 
-        urllib.request.urlopen(  # noqa: S310 - our own local emulator
+        urllib.request.urlopen(
             urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST"), timeout=30
         ).read()
 
@@ -227,7 +231,12 @@ def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+    for name in (
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/faasguard-test-aws-config")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/faasguard-test-aws-credentials")

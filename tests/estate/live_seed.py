@@ -12,7 +12,11 @@ ACCOUNT = "123456789012"
 TRUST = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
     ],
 }
 
@@ -34,7 +38,9 @@ def role(name: str, *, inline: dict[str, Any] | None = None, managed: list[str] 
     iam = client("iam")
     arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
     for policy_name, document in (inline or {}).items():
-        iam.put_role_policy(RoleName=name, PolicyName=policy_name, PolicyDocument=json.dumps(document))
+        iam.put_role_policy(
+            RoleName=name, PolicyName=policy_name, PolicyDocument=json.dumps(document)
+        )
     for policy_arn in managed:
         iam.attach_role_policy(RoleName=name, PolicyArn=policy_arn)
     return str(arn)
@@ -76,7 +82,9 @@ def seed_shop() -> dict[str, str]:
     )
     worker_role = role("worker-role")
     arns = {
-        "search": function("search", api_role, MemorySize=256, Timeout=10, Tags={"owner": "team-search"}),
+        "search": function(
+            "search", api_role, MemorySize=256, Timeout=10, Tags={"owner": "team-search"}
+        ),
         "export": function("export", api_role, Environment={"Variables": {"MODE": "full"}}),
         "worker": function("worker", worker_role, Architectures=["arm64"]),
         "thumbs": function("thumbs", worker_role),
@@ -113,9 +121,14 @@ def seed_shop() -> dict[str, str]:
     )
     rest = client("apigateway").create_rest_api(name="shop-rest")
     root = client("apigateway").get_resources(restApiId=rest["id"])["items"][0]["id"]
-    orders = client("apigateway").create_resource(restApiId=rest["id"], parentId=root, pathPart="orders")
+    orders = client("apigateway").create_resource(
+        restApiId=rest["id"], parentId=root, pathPart="orders"
+    )
     client("apigateway").put_method(
-        restApiId=rest["id"], resourceId=orders["id"], httpMethod="POST", authorizationType="AWS_IAM"
+        restApiId=rest["id"],
+        resourceId=orders["id"],
+        httpMethod="POST",
+        authorizationType="AWS_IAM",
     )
     client("apigateway").put_integration(
         restApiId=rest["id"],
@@ -140,4 +153,11 @@ def seed_shop() -> dict[str, str]:
     events = client("events")
     events.put_rule(Name="nightly", ScheduleExpression="rate(1 day)")
     events.put_targets(Rule="nightly", Targets=[{"Id": "1", "Arn": arns["nightly"]}])
-    return {**arns, "queue": queue_arn, "topic": topic, "http": http["ApiId"], "rest": rest["id"], "managed": managed}
+    return {
+        **arns,
+        "queue": queue_arn,
+        "topic": topic,
+        "http": http["ApiId"],
+        "rest": rest["id"],
+        "managed": managed,
+    }

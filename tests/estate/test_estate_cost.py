@@ -141,8 +141,8 @@ def test_docs_template_scanned_end_to_end_gives_the_documented_figure(
     ]
     message = wallet[0]["message"]
     assert message.startswith(
-        "Function `SearchFunction` can be billed up to $140.70 an hour ($3,376.80 a day) by "
-        "anyone flooding rest-api `GET /search`: 1,000 busy executions x 0.125 GB (128 MB, "
+        "Function `SearchFunction` can be billed up to $140.70 an hour ($3,376.80 a day) by a "
+        "flood of requests to rest-api `GET /search`: 1,000 busy executions x 0.125 GB (128 MB, "
         "x86_64) x 3,600 s at $0.0000166667 per GB-s = $7.50; 10,000 requests/s x 3,600 x "
         "($0.20 Lambda + $3.50 REST API per million) = $133.20. Assumptions: "
     )

@@ -95,8 +95,8 @@ def test_unthrottled_public_route_reports_the_figure_and_assumptions() -> None:
     findings = list(DenialOfWalletCeiling().check(fn, _ctx(_app([fn]))))
     assert _rows(findings) == [("FG7010", "search", FILE, 5, Severity.MEDIUM, Confidence.MEDIUM)]
     assert findings[0].message == (
-        "Function `search` can be billed up to $140.70 an hour ($3,376.80 a day) by anyone "
-        "flooding rest-api `GET /search`: 1,000 busy executions x 0.125 GB (128 MB, x86_64) x "
+        "Function `search` can be billed up to $140.70 an hour ($3,376.80 a day) by a flood "
+        "of requests to rest-api `GET /search`: 1,000 busy executions x 0.125 GB (128 MB, x86_64) x "
         "3,600 s at $0.0000166667 per GB-s = $7.50; 10,000 requests/s x 3,600 x ($0.20 Lambda "
         "+ $3.50 REST API per million) = $133.20. Assumptions: memory not set: the default 128 "
         "MB; timeout not set: the default 3 s; no reserved concurrency: the account's quota of "
@@ -130,7 +130,7 @@ def test_bar_option_reports_a_cheap_public_url() -> None:
     findings = list(DenialOfWalletCeiling().check(fn, _ctx(_app([fn]), {"min_usd_per_hour": 10})))
     assert _rows(findings) == [("FG7010", "export", FILE, 5, Severity.MEDIUM, Confidence.MEDIUM)]
     assert "up to $14.70 an hour" in findings[0].message
-    assert "by anyone flooding public function URL:" in findings[0].message
+    assert "by a flood of requests to public function URL:" in findings[0].message
 
 
 def test_high_severity_from_the_high_bar_with_a_raised_quota() -> None:

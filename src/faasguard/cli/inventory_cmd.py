@@ -92,7 +92,9 @@ def run_account_scan(args: argparse.Namespace) -> int:
     _write(args, result)
     if args.write_baseline:
         prints = sorted({f.fingerprint for f in (*result.findings, *result.baselined)})
-        write_file(Path(args.write_baseline), _json.dumps({"fingerprints": prints}, indent=2) + "\n")
+        write_file(
+            Path(args.write_baseline), _json.dumps({"fingerprints": prints}, indent=2) + "\n"
+        )
     if args.history is not None and record_scan(
         args.history, result, root=None, target=args.path, started_at=started_at
     ):

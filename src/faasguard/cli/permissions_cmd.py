@@ -24,6 +24,8 @@ __all__ = ["run_permissions"]
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+#: Functions listed by name as sharing a role (the count is always given).
+_SHARED_SHOWN = 20
 
 
 def run_permissions(args: argparse.Namespace, *, out: TextIO | None = None) -> int:
@@ -215,7 +217,8 @@ def _json(perms: Iterable[Any], notices: list[str]) -> dict[str, Any]:
                 ],
                 "missing": [_need_json(n) for n in perm.missing],
                 "unknown": list(perm.unknown),
-                "shared_with": list(perm.shared_with),
+                "shared_with": list(perm.shared_with(_SHARED_SHOWN)),
+                "shared_count": perm.sharing,
                 "policy": perm.policy,
             }
         )
@@ -228,7 +231,11 @@ def _text(perms: Iterable[Any], notices: list[str], out: TextIO) -> None:
     w = out.write
     for perm in perms:
         fn = perm.function
-        shared = f", shared with {', '.join(perm.shared_with)}" if perm.shared_with else ""
+        shared = ""
+        if perm.sharing:
+            more = perm.sharing - _SHARED_SHOWN
+            tail = f" and {more} more" if more > 0 else ""
+            shared = f", shared with {', '.join(perm.shared_with(_SHARED_SHOWN))}{tail}"
         w(f"{fn.name} ({perm.application}, {fn.location}; role {perm.role or 'none'}{shared})\n")
         w("  granted:\n")
         for g in perm.granted:

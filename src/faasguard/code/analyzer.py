@@ -8,9 +8,13 @@ code layer's problems (files that do not parse, caps reached) once per scan.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
 
-from faasguard.code.codebase import codebase_for
+from faasguard.code.codebase import CodeBase, codebase_for
+from faasguard.code.interface import FunctionCode
 from faasguard.code.taint.engine import Hit, TaintEngine
+from faasguard.code.taint.values import Taint, join_taint
 from faasguard.findings import Confidence, Finding, Severity, TaintSource
 from faasguard.fs import ScanFS
 from faasguard.loaders.interface import IssueKind, LoadIssue
@@ -32,6 +36,10 @@ class CodeAnalyzer:
 
     def __init__(self) -> None:
         self._reported: set[tuple[str, int | None, str]] = set()
+        # Functions that share a handler, triggers and callers share the analysis: a
+        # serverless.yml of 50,000 functions on one handler is interpreted once.
+        self._results: dict[tuple[object, ...], tuple[list[Hit], list[str]] | Exception] = {}
+        self._calls: dict[str, tuple[Any, ...]] = {}
 
     def analyze(self, app: Application, fs: ScanFS) -> Iterator[Finding | LoadIssue]:
         """Yield the code findings of every function of ``app``, then new code-layer issues."""
@@ -40,32 +48,22 @@ class CodeAnalyzer:
             code = cb.function_code(app, fn)
             if code.handler is None or code.handler.tree is None:
                 continue
-            engine = TaintEngine(
-                cb,
-                code,
-                fn,
-                cb.resolver(fn.code_root or "", code.layer_roots),
-                callers=_callers(app, fn),
-                chalice=app.format is AppFormat.CHALICE,
-            )
-            try:
-                engine.run()
-            except RecursionError:
-                engine.caps.append("code nested too deeply for the analysis; it stopped here")
-            except Exception as exc:  # one function's failure must not end the scan
-                engine.release()
-                yield _crash(app, fn, code.handler.path, exc)
+            sent, sent_clean = self._sent_to(cb, app, fs, fn)
+            result = self._run(cb, app, fn, code, sent=sent, sent_clean=sent_clean)
+            if isinstance(result, Exception):
+                yield _crash(app, fn, code.handler.path, result)
                 continue
-            engine.release()
-            for hit in sorted(engine.hits, key=lambda h: (h.file, h.line, h.category)):
+            hits, caps = result
+            for hit in sorted(hits, key=lambda h: (h.file, h.line, h.category)):
                 finding = _finding(app, fn, hit)
                 if finding is not None:
                     yield finding
-            for message in engine.caps:
+            for message in caps:
                 cb.note(
                     LoadIssue(
                         IssueKind.BUDGET,
-                        f"code analysis of function {fn.name}: {message}",
+                        # Named after the handler: functions sharing it share one notice.
+                        f"code analysis of `{code.entry}()` in {code.handler.path}: {message}",
                         Location(code.handler.path, None),
                         app.name,
                     )
@@ -75,6 +73,126 @@ class CodeAnalyzer:
             if key not in self._reported:
                 self._reported.add(key)
                 yield issue
+
+    def _sent_to(
+        self, cb: CodeBase, app: Application, fs: ScanFS, fn: Function
+    ) -> tuple[Taint | None, bool]:
+        """What the functions invoking ``fn`` from their code send it (issue 7, section 9).
+
+        For a function with no trigger that other functions invoke directly (``lambda.invoke``,
+        a state machine's start): each caller is interpreted with the invoke call as a probe.
+        Returns the callers' attacker data (its trace continues into ``fn``), or None and True
+        when every caller was seen sending only clean data, or None and False when unknown
+        (then ``fn`` keeps the no-trigger assumption: tainted, medium confidence).
+        """
+        if fn.triggers or not any(ref.startswith("code:") for ref in fn.referenced_by):
+            return None, False
+        calls = [c for c in self._function_calls(app, fs) if c.callee == fn.name]
+        calls = [c for c in calls if c.kind in ("lambda", "sfn")]
+        if not calls:
+            return None, False
+        sent: Taint | None = None
+        seen_all = True
+        for call in calls:
+            caller = app.function(call.caller)
+            code = cb.function_code(app, caller) if caller is not None else None
+            if caller is None or caller is fn or code is None or code.handler is None:
+                seen_all = False
+                continue
+            probe = (call.file, call.line)
+            engine = TaintEngine(
+                cb,
+                code,
+                caller,
+                cb.resolver(caller.code_root or "", code.layer_roots),
+                callers=_callers(app, caller),
+                chalice=app.format is AppFormat.CHALICE,
+                probes=frozenset({probe}),
+            )
+            try:
+                engine.run()
+            except Exception:  # noqa: BLE001 - the caller's own analysis reports its crash
+                seen_all = False
+                continue
+            finally:
+                engine.release()
+            if probe not in engine.probed:
+                seen_all = False
+                continue
+            data = engine.probed[probe]
+            if data is not None:
+                label = f"{data.origin.label} sent by function `{caller.name}`"
+                data = replace(data, origin=replace(data.origin, label=label)).add(
+                    call.file, call.line, f"sent to function `{fn.name}` ({call.kind} invoke)"
+                )
+                sent = join_taint(sent, data)
+        return sent, (sent is None and seen_all)
+
+    def _function_calls(self, app: Application, fs: ScanFS) -> tuple[Any, ...]:
+        found = self._calls.get(app.file)
+        if found is None:
+            try:
+                from faasguard.code.edge.calls import function_calls
+            except ImportError:  # pragma: no cover - the call graph ships with the scanner
+                found = ()
+            else:
+                found = function_calls(app, fs)
+            self._calls[app.file] = found
+        return found
+
+    def _run(
+        self,
+        cb: CodeBase,
+        app: Application,
+        fn: Function,
+        code: FunctionCode,
+        *,
+        sent: Taint | None = None,
+        sent_clean: bool = False,
+    ) -> tuple[list[Hit], list[str]] | Exception:
+        """The engine's hits and caps for one function, shared by functions alike."""
+        assert code.handler is not None
+        callers = _callers(app, fn)
+        chalice = app.format is AppFormat.CHALICE
+        key = (
+            sent,
+            sent_clean,
+            code.handler.path,
+            code.handler.line_offset,
+            code.entry,
+            fn.code_root,
+            code.layer_roots,
+            tuple(t.kind.value for t in fn.triggers),
+            callers,
+            chalice,
+        )
+        found = self._results.get(key)
+        if found is not None:
+            return found
+        engine = TaintEngine(
+            cb,
+            code,
+            fn,
+            cb.resolver(fn.code_root or "", code.layer_roots),
+            callers=callers,
+            chalice=chalice,
+            sent=sent,
+            sent_clean=sent_clean,
+        )
+        result: tuple[list[Hit], list[str]] | Exception
+        try:
+            engine.run()
+            result = (list(engine.hits), list(engine.caps))
+        except RecursionError:
+            result = (
+                list(engine.hits),
+                [*engine.caps, "code nested too deeply for the analysis; it stopped here"],
+            )
+        except Exception as exc:  # one function's failure must not end the scan
+            result = exc
+        engine.release()
+        self._results[key] = result
+        return result
 
 
 def _finding(app: Application, fn: Function, hit: Hit) -> Finding | None:

@@ -39,6 +39,7 @@ from faasguard.cost.prices import (
 from faasguard.model import (
     AppFormat,
     Application,
+    AuthKind,
     Function,
     Location,
     Throttling,
@@ -309,7 +310,13 @@ def _label(trigger: Trigger) -> str:
         if value is not None and not isinstance(value, Unknown)
     ]
     route = f" `{' '.join(parts)}`" if parts else ""
-    return f"{trigger.kind.value}{route}"
+    # Authenticated routes count too (a compromised client floods as well), and say so.
+    auth = (
+        f" ({trigger.auth.value} auth)"
+        if trigger.auth not in (AuthKind.NONE, AuthKind.UNKNOWN)
+        else ""
+    )
+    return f"{trigger.kind.value}{route}{auth}"
 
 
 def _price(

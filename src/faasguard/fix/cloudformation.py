@@ -139,7 +139,9 @@ def _fix_sam_function(props: Any, perm: FunctionPermissions, resources: Any) -> 
             props["PermissionsBoundary"] = boundary
     fits, rest = fit_templates(for_sam(perm.needs.needs))
     for fit in fits:
-        new.append(new_map([(fit.template, new_map([(fit.parameter, tagged("!Ref", fit.ref))]))]))
+        value = tagged("!GetAtt", f"{fit.ref}.{fit.attribute}") if fit.attribute else None
+        value = value or tagged("!Ref", fit.ref)
+        new.append(new_map([(fit.template, new_map([(fit.parameter, value)]))]))
     stmts = statements(rest, arn=cfn_arn, rewrite=rewrite)
     if len(stmts):
         new.append(new_map([("Statement", stmts)]))

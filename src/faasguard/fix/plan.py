@@ -46,8 +46,9 @@ class FixPlan:
 def plan_fix(app: Application, perms: list[FunctionPermissions], fs: ScanFS) -> FixPlan:
     """Rewrite ``app``'s template so each function it can judge gets its own role.
 
-    A format the fix does not write (Terraform, CDK output, JSON) gives a plan that changes
-    nothing and says why in ``kept``.
+    A format the fix does not write (Terraform, CDK output, ``serverless.json``) gives a plan
+    that changes nothing and says why in ``kept``. A CloudFormation or SAM template in JSON is
+    rewritten as JSON (see :mod:`faasguard.fix.json_template`).
 
     Raises:
         FixError: the template cannot be read or cannot be parsed round-trip.
@@ -59,10 +60,16 @@ def plan_fix(app: Application, perms: list[FunctionPermissions], fs: ScanFS) -> 
         text = fs.read_text(app.file)
     except LoadError as exc:
         raise FixError(f"{app.file}: cannot read: {exc.detail}") from None
-    if app.file.endswith(".json") or text.lstrip().startswith("{"):
-        why = "JSON templates are not rewritten; apply the printed policy"
+    is_json = app.file.endswith(".json") or text.lstrip().startswith("{")
+    if is_json and app.format is AppFormat.SERVERLESS:
+        why = "serverless.json is not rewritten; apply the printed policy"
         return FixPlan(app.file, text, text, (), (f"every function: {why}",))
-    yaml, data = load(text, file=app.file)
+    if is_json:
+        from faasguard.fix.json_template import load_json
+
+        yaml, data = None, load_json(text, file=app.file)
+    else:
+        yaml, data = load(text, file=app.file)
     # By identity: two applications may share a name (two templates in one folder).
     mine = {id(fn) for fn in app.functions}
     ours = [p for p in perms if id(p.function) in mine]
@@ -74,7 +81,14 @@ def plan_fix(app: Application, perms: list[FunctionPermissions], fs: ScanFS) -> 
         from faasguard.fix.cloudformation import fix_cloudformation
 
         changed, kept = fix_cloudformation(data, ours)
-    patched = dump(yaml, data) if changed or kept else text
+    if not (changed or kept):
+        patched = text
+    elif yaml is None:
+        from faasguard.fix.json_template import dump_json
+
+        patched = dump_json(data, text)
+    else:
+        patched = dump(yaml, data)
     return FixPlan(app.file, text, patched, tuple(changed), tuple(kept))
 
 

@@ -20,7 +20,7 @@ from faasguard.iam.needed.interface import Need
 
 __all__ = ["Fit", "fit_templates"]
 
-_REF = re.compile(r"\$\{([A-Za-z0-9]+)\}")
+_REF_ANY = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9]+)?\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +30,14 @@ class Fit:
     Attributes:
         template: its name (``AWSSecretsManagerGetSecretValuePolicy``).
         parameter: its one parameter (``SecretArn``).
-        ref: the logical id passed as ``!Ref``.
+        ref: the logical id passed as ``!Ref``, or with ``!GetAtt`` when ``attribute`` is set.
+        attribute: the attribute passed (``QueueName``), or None for ``!Ref``.
     """
 
     template: str
     parameter: str
     ref: str
+    attribute: str | None = None
 
 
 @cache
@@ -98,6 +100,14 @@ def _text(resource: Any, parameter: str) -> str | None:
     )
 
 
+#: Parameters passed as an attribute rather than ``!Ref``, and the ARN the attribute spells
+#: (SAM's queue and topic templates take names; a queue's ``Ref`` is its URL, a topic's its ARN).
+_ATTRIBUTES = {
+    "QueueName": ("QueueName", "sqs", "${{{ref}.Arn}}"),
+    "TopicName": ("TopicName", "sns", "${{{ref}}}"),
+}
+
+
 def fit_templates(needs: Iterable[Need]) -> tuple[list[Fit], list[Need]]:
     """The templates that grant exactly some of ``needs``, and the needs they leave.
 
@@ -107,20 +117,15 @@ def fit_templates(needs: Iterable[Need]) -> tuple[list[Fit], list[Need]]:
     """
     needs = list(needs)
     pairs = {(n.action, r) for n in needs for r in n.resources}
-    refs = sorted({m for _, r in pairs for m in _REF.findall(r) if not m.startswith("AWS")})
+    refs = sorted({m for _, r in pairs for m in _REF_ANY.findall(r) if not m.startswith("AWS")})
     fits: list[Fit] = []
     covered: set[tuple[str, str]] = set()
     for ref in refs:
-        mine = {p for p in pairs if "${" + ref + "}" in p[1]}
+        mine = {p for p in pairs if "${" + ref + "}" in p[1] or "${" + ref + "." in p[1]}
         for name, parameter, shaped in _candidates():
-            granted = {
-                (action, text.format(ref=ref))
-                for actions, texts in shaped
-                for action in actions
-                for text in texts
-            }
-            if granted == mine:
-                fits.append(Fit(name, parameter, ref))
+            granted = _granted(shaped, parameter, ref)
+            if granted is not None and granted[0] == mine:
+                fits.append(Fit(name, parameter, ref, granted[1]))
                 covered |= mine
                 break
     left = []
@@ -131,3 +136,25 @@ def fit_templates(needs: Iterable[Need]) -> tuple[list[Fit], list[Need]]:
                 Need(need.action, resources, need.source, need.evidence, need.note, need.feature)
             )
     return fits, left
+
+
+def _granted(
+    shaped: tuple[tuple[frozenset[str], tuple[str, ...]], ...], parameter: str, ref: str
+) -> tuple[set[tuple[str, str]], str | None] | None:
+    """The (action, ARN) pairs a template grants for ``ref``, and the attribute to pass.
+
+    ARNs are spelled as the scoper spells them; the attribute is None for ``!Ref``.
+    """
+    attribute = _ATTRIBUTES.get(parameter)
+    value = "${" + ref + ("." + attribute[0] if attribute else "") + "}"
+    granted = set()
+    for actions, texts in shaped:
+        for text in texts:
+            arn = text.format(ref=ref + ("." + attribute[0] if attribute else ""))
+            if attribute is not None:
+                # arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Q.QueueName} is ${Q.Arn}.
+                _, service, spelled = attribute
+                if arn == f"arn:aws:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{value}":
+                    arn = spelled.format(ref=ref)
+            granted |= {(action, arn) for action in actions}
+    return granted, attribute[0] if attribute else None

@@ -29,6 +29,7 @@ from faasguard.model import Application, Function
 __all__ = [
     "MAX_FILE_BYTES",
     "CloudTrailError",
+    "SessionIndex",
     "TrailEvent",
     "attribute",
     "function_for_session",
@@ -266,42 +267,50 @@ def deployed_names(fn: Function) -> tuple[str, ...]:
     return tuple(names)
 
 
-def function_for_session(
-    session: str, apps: Iterable[Application]
-) -> tuple[Application, Function] | None:
-    """The function whose execution role session is ``session``.
+class SessionIndex:
+    """Which function a role session name belongs to, indexed once for many events.
 
     Matches the deployed name (Serverless ``<service>-<stage>-<function>``, an explicit name),
     the logical name, then CloudFormation's generated ``<stack>-<LogicalId>-<suffix>``.
     """
-    apps = tuple(apps)
-    for app in apps:
-        for fn in app.functions:
-            if session in deployed_names(fn):
-                return app, fn
-    for app in apps:
-        for fn in app.functions:
-            logical = fn.resource_id or fn.name
-            if f"-{logical}-" in session or session.startswith(f"{logical}-"):
-                return app, fn
-    return None
+
+    def __init__(self, apps: Iterable[Application]) -> None:
+        self.exact: dict[str, tuple[Application, Function]] = {}
+        self.logical: dict[str, tuple[Application, Function]] = {}
+        for app in apps:
+            for fn in app.functions:
+                for name in deployed_names(fn):
+                    self.exact.setdefault(name, (app, fn))
+                self.logical.setdefault(fn.resource_id or fn.name, (app, fn))
+
+    def function(self, session: str) -> tuple[Application, Function] | None:
+        """The function whose execution role session is ``session``, if any."""
+        found = self.exact.get(session)
+        if found is not None:
+            return found
+        for part in session.split("-"):
+            found = self.logical.get(part)
+            if found is not None:
+                return found
+        return None
+
+
+def function_for_session(
+    session: str, apps: Iterable[Application]
+) -> tuple[Application, Function] | None:
+    """The function whose execution role session is ``session`` (see :class:`SessionIndex`)."""
+    return SessionIndex(apps).function(session)
 
 
 def attribute(
     events: Iterable[TrailEvent], apps: Iterable[Application]
 ) -> tuple[dict[tuple[str, str], list[TrailEvent]], list[TrailEvent]]:
     """Group events by (application, function); return the events no function made too."""
-    apps = tuple(apps)
+    index = SessionIndex(apps)
     found: dict[tuple[str, str], list[TrailEvent]] = {}
     unattributed: list[TrailEvent] = []
-    cache: dict[str, tuple[Application, Function] | None] = {}
     for event in events:
-        if event.session is None:
-            unattributed.append(event)
-            continue
-        if event.session not in cache:
-            cache[event.session] = function_for_session(event.session, apps)
-        match = cache[event.session]
+        match = index.function(event.session) if event.session is not None else None
         if match is None:
             unattributed.append(event)
             continue

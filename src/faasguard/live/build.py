@@ -9,6 +9,7 @@ template declares them, so the surface rules read both the same way.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -29,6 +30,7 @@ from faasguard.model import (
     Throttling,
     Trigger,
     TriggerKind,
+    Unknown,
     Vpc,
 )
 
@@ -42,6 +44,24 @@ _ESM_KINDS: Final = {
     "kafka": TriggerKind.KAFKA,
     "mq": TriggerKind.MQ,
 }
+#: Event source mapping settings kept on the trigger (as SAM/CloudFormation name them).
+_ESM_KEYS: Final = frozenset(
+    {
+        "BatchSize",
+        "MaximumBatchingWindowInSeconds",
+        "StartingPosition",
+        "MaximumRetryAttempts",
+        "MaximumRecordAgeInSeconds",
+        "BisectBatchOnFunctionError",
+        "ParallelizationFactor",
+        "DestinationConfig",
+        "FilterCriteria",
+        "FunctionResponseTypes",
+        "ScalingConfig",
+        "State",
+        "UUID",
+    }
+)
 _REST_AUTH: Final = {
     "NONE": AuthKind.NONE,
     "AWS_IAM": AuthKind.IAM,
@@ -76,7 +96,7 @@ def build_application(snap: RegionSnapshot) -> Application:
     for mapping in snap.mappings:
         source = str(mapping.get("EventSourceArn", ""))
         service = source.split(":")[2] if source.count(":") >= 2 else ""
-        props = {k: v for k, v in mapping.items() if k not in ("EventSourceArn", "FunctionArn")}
+        props = _plain({k: v for k, v in mapping.items() if k in _ESM_KEYS})
         attach(
             str(mapping.get("FunctionArn", "")),
             Trigger(
@@ -121,9 +141,13 @@ def build_application(snap: RegionSnapshot) -> Application:
                     },
                 ),
             )
-    roles = [_role(data, [n for n, f in functions.items() if f.role == arn]) for arn, data in snap.roles.items()]
+    roles = [
+        _role(data, [n for n, f in functions.items() if f.role == arn])
+        for arn, data in snap.roles.items()
+    ]
     final = tuple(
-        _with_triggers(fn, triggers[fn.name]) for fn in sorted(functions.values(), key=lambda f: f.name)
+        _with_triggers(fn, triggers[fn.name])
+        for fn in sorted(functions.values(), key=lambda f: f.name)
     )
     return Application(
         name=name,
@@ -134,8 +158,21 @@ def build_application(snap: RegionSnapshot) -> Application:
         functions=final,
         roles=tuple(sorted(roles, key=lambda r: r.id)),
         apis=tuple(apis),
-        resources=tuple(_permissions(snap, functions)),
+        resources=(*_permissions(snap, functions), *_alarms(snap)),
     )
+
+
+def _alarms(snap: RegionSnapshot) -> Iterable[Resource]:
+    for alarm in snap.alarms:
+        arn = str(alarm.get("AlarmArn", alarm.get("AlarmName", "")))
+        yield Resource(
+            id=str(alarm.get("AlarmName", arn)),
+            type="AWS::CloudWatch::Alarm",
+            location=Location(arn),
+            properties=_plain(
+                {k: alarm.get(k) for k in ("Namespace", "MetricName", "Threshold") if k in alarm}
+            ),
+        )
 
 
 def _with_triggers(fn: Function, triggers: list[Trigger]) -> Function:
@@ -164,12 +201,17 @@ def _function(got: Mapping[str, Any], snap: RegionSnapshot, app: str) -> Functio
             Trigger(
                 TriggerKind.FUNCTION_URL,
                 url_where,
-                auth=AuthKind.IAM if auth_type == "AWS_IAM" else AuthKind.NONE if auth_type == "NONE" else AuthKind.UNKNOWN,
+                auth=AuthKind.IAM
+                if auth_type == "AWS_IAM"
+                else AuthKind.NONE
+                if auth_type == "NONE"
+                else AuthKind.UNKNOWN,
                 internet_reachable=True,
                 cors=cors,
             )
         )
     vpc = conf.get("VpcConfig") or {}
+    group = str((conf.get("LoggingConfig") or {}).get("LogGroup") or f"/aws/lambda/{name}")
     concurrency = (got.get("Concurrency") or {}).get("ReservedConcurrentExecutions")
     tags = got.get("Tags") or {}
     return Function(
@@ -191,7 +233,8 @@ def _function(got: Mapping[str, Any], snap: RegionSnapshot, app: str) -> Functio
         layers=tuple(str(layer.get("Arn")) for layer in conf.get("Layers") or ()),
         url=url_model,
         tracing=(conf.get("TracingConfig") or {}).get("Mode"),
-        log_group=(conf.get("LoggingConfig") or {}).get("LogGroup") or f"/aws/lambda/{name}",
+        log_group=group,
+        log_retention_days=_retention(snap, group),
         dead_letter=(conf.get("DeadLetterConfig") or {}).get("TargetArn"),
         vpc=Vpc(
             subnet_ids=tuple(vpc.get("SubnetIds") or ()),
@@ -206,6 +249,14 @@ def _function(got: Mapping[str, Any], snap: RegionSnapshot, app: str) -> Functio
         architectures=tuple(conf.get("Architectures") or ("x86_64",)),
         kms_key_arn=conf.get("KMSKeyArn"),
     )
+
+
+def _retention(snap: RegionSnapshot, group: str) -> int | Unknown | None:
+    """Days the function's logs are kept; None = never expire; Unknown when not readable."""
+    if snap.log_retention is None:
+        return Unknown(group, "logs:DescribeLogGroups could not be read")
+    days = snap.log_retention.get(group)
+    return days if isinstance(days, int) else None
 
 
 def _cors(value: Any, where: Location) -> Cors | None:
@@ -223,11 +274,11 @@ def _role(data: RoleData, functions: list[str]) -> Role:
     for policy, document in sorted(data.inline.items()):
         statements += _statements(document, Location(data.arn), f"inline policy {policy}")
     managed: list[str] = []
-    for arn, name, document in data.attached:
-        if arn.startswith(_AWS_MANAGED) or document is None:
+    for arn, name, managed_document in data.attached:
+        if arn.startswith(_AWS_MANAGED) or managed_document is None:
             managed.append(arn)  # AWS managed: known offline (faasguard.iam.managed)
         else:
-            statements += _statements(document, Location(arn), f"managed policy {name}")
+            statements += _statements(managed_document, Location(arn), f"managed policy {name}")
     trusted = []
     for stmt in _as_list((data.trust or {}).get("Statement")):
         principal = stmt.get("Principal") if isinstance(stmt, Mapping) else None
@@ -263,6 +314,11 @@ def _statements(document: Mapping[str, Any], where: Location, origin: str) -> li
             )
         )
     return found
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy (AWS returns datetimes): what reports can serialise as they are."""
+    return json.loads(json.dumps(value, default=str))
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -373,7 +429,9 @@ def _http_apis(snap: RegionSnapshot, attach: Any) -> Iterable[Api]:
                 Trigger(
                     kind=kind,
                     location=where,
-                    auth=_HTTP_AUTH.get(str(route.get("AuthorizationType", "NONE")), AuthKind.UNKNOWN),
+                    auth=_HTTP_AUTH.get(
+                        str(route.get("AuthorizationType", "NONE")), AuthKind.UNKNOWN
+                    ),
                     internet_reachable=True,
                     path=path,
                     method=method.upper(),

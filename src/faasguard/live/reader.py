@@ -58,6 +58,8 @@ API_ACTIONS: Final = {
     "sns.ListSubscriptions": "sns:ListSubscriptions",
     "events.ListRules": "events:ListRules",
     "events.ListTargetsByRule": "events:ListTargetsByRule",
+    "logs.DescribeLogGroups": "logs:DescribeLogGroups",
+    "cloudwatch.DescribeAlarms": "cloudwatch:DescribeAlarms",
 }
 
 _DENIED: Final = frozenset(
@@ -114,6 +116,9 @@ class RegionSnapshot:
     bucket_notifications: dict[str, dict[str, Any]] = field(default_factory=dict)
     subscriptions: list[dict[str, Any]] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
+    #: Log group name -> retention in days (None: never expires); None when unreadable.
+    log_retention: dict[str, int | None] | None = None
+    alarms: list[dict[str, Any]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     calls: int = 0
 
@@ -124,7 +129,9 @@ def function_arn(text: str) -> str | None:
     return match.group(0) if match else None
 
 
-def read_region(session: Any, region: str, *, progress: Callable[[str], None] | None = None) -> RegionSnapshot:
+def read_region(
+    session: Any, region: str, *, progress: Callable[[str], None] | None = None
+) -> RegionSnapshot:
     """Read every function of ``region`` and what triggers it.
 
     Args:
@@ -221,14 +228,35 @@ class _Reader:
 
     # -- reading ----------------------------------------------------------------------------
 
+    def probe(self) -> None:
+        """One quick call, retried little, so an unreachable region fails in seconds."""
+        from botocore.config import Config
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        quick = self.config.merge(
+            Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=5)
+        )
+        self.snap.calls += 1
+        try:
+            self.session.client("lambda", config=quick).list_functions(MaxItems=1)
+        except ClientError:
+            return  # reachable; the real calls report what is denied
+        except BotoCoreError as exc:
+            self._unreachable("lambda.ListFunctions", exc)
+
     def read(self) -> RegionSnapshot:
+        self.probe()
         self.stage("functions")
-        names = [f["FunctionName"] for f in self.pages("lambda.ListFunctions", "functions", "Functions")]
+        names = [
+            f["FunctionName"] for f in self.pages("lambda.ListFunctions", "functions", "Functions")
+        ]
         for name in names:
             self._function(name)
         self.stage("event source mappings")
         self.snap.mappings = list(
-            self.pages("lambda.ListEventSourceMappings", "event source mappings", "EventSourceMappings")
+            self.pages(
+                "lambda.ListEventSourceMappings", "event source mappings", "EventSourceMappings"
+            )
         )
         self.stage("roles")
         for fn in self.snap.functions:
@@ -237,6 +265,11 @@ class _Reader:
                 self.snap.roles[role] = self._role(role)
         if not self.snap.functions:
             return self.snap  # nothing to attach triggers to: spare the other services
+        self.stage("logs and alarms")
+        self._logs()
+        self.snap.alarms = list(
+            self.pages("cloudwatch.DescribeAlarms", "CloudWatch alarms", "MetricAlarms")
+        )
         self.stage("API Gateway")
         self._rest_apis()
         self._http_apis()
@@ -277,15 +310,21 @@ class _Reader:
             body = role.get("Role", {})
             data.trust = _document(body.get("AssumeRolePolicyDocument"))
             data.boundary = (body.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
-        for policy_name in self.pages("iam.ListRolePolicies", f"role {name}", "PolicyNames", RoleName=name):
-            got = self.call("iam.GetRolePolicy", f"role {name}", RoleName=name, PolicyName=policy_name)
+        for policy_name in self.pages(
+            "iam.ListRolePolicies", f"role {name}", "PolicyNames", RoleName=name
+        ):
+            got = self.call(
+                "iam.GetRolePolicy", f"role {name}", RoleName=name, PolicyName=policy_name
+            )
             if got is not None:
-                data.inline[policy_name] = _document(got.get("PolicyDocument")) or {}
+                data.inline[str(policy_name)] = _document(got.get("PolicyDocument")) or {}
         for attached in self.pages(
             "iam.ListAttachedRolePolicies", f"role {name}", "AttachedPolicies", RoleName=name
         ):
             policy_arn = attached["PolicyArn"]
-            data.attached.append((policy_arn, attached.get("PolicyName", ""), self._managed(policy_arn)))
+            data.attached.append(
+                (policy_arn, attached.get("PolicyName", ""), self._managed(policy_arn))
+            )
         return data
 
     def _managed(self, arn: str) -> dict[str, Any] | None:
@@ -296,12 +335,25 @@ class _Reader:
         got = self.call("iam.GetPolicyVersion", f"policy {arn}", PolicyArn=arn, VersionId=version)
         return _document((got or {}).get("PolicyVersion", {}).get("Document"))
 
+    def _logs(self) -> None:
+        before = len(self.snap.notices)
+        groups = {
+            str(g["logGroupName"]): g.get("retentionInDays")
+            for g in self.pages(
+                "logs.DescribeLogGroups", "log groups", "logGroups", logGroupNamePrefix="/aws/lambda/"
+            )
+        }
+        # A denied or failed listing leaves retention unknown, rather than "never expires".
+        self.snap.log_retention = groups if len(self.snap.notices) == before else None
+
     def _rest_apis(self) -> None:
         for api in self.pages("apigateway.GetRestApis", "REST APIs", "items"):
             api_id = api["id"]
             what = f"REST API {api_id}"
             api["_resources"] = list(
-                self.pages("apigateway.GetResources", what, "items", restApiId=api_id, embed=["methods"])
+                self.pages(
+                    "apigateway.GetResources", what, "items", restApiId=api_id, embed=["methods"]
+                )
             )
             stages = self.call("apigateway.GetStages", what, restApiId=api_id)
             api["_stages"] = (stages or {}).get("item", [])
@@ -329,9 +381,7 @@ class _Reader:
             location = (where or {}).get("LocationConstraint") or "us-east-1"
             if where is not None and location != self.region:
                 continue  # another region's bucket: that region's reader sees it
-            got = self.call(
-                "s3.GetBucketNotificationConfiguration", f"bucket {name}", Bucket=name
-            )
+            got = self.call("s3.GetBucketNotificationConfiguration", f"bucket {name}", Bucket=name)
             if got and got.get("LambdaFunctionConfigurations"):
                 self.snap.bucket_notifications[name] = got
 

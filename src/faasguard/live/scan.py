@@ -54,7 +54,9 @@ def scan_account(
     Raises:
         AccountUnreachable: no region could be read; the message has each region's reason.
     """
-    from faasguard.engine import _partition, _plan, _run_rules, fold_floods
+    # The engine's rule runner, as for templates (no public entry point for prebuilt models).
+    from faasguard.engine import _partition, _plan, _run_rules
+    from faasguard.floods import fold_floods
 
     factory = session_factory or _session
 
@@ -63,7 +65,7 @@ def scan_account(
             return read_region(factory(target.profile), region, progress=progress)
         except RegionUnreachable as exc:
             return str(exc)
-        except Exception as exc:  # noqa: BLE001 - a profile or credential error, per region
+        except Exception as exc:
             return f"aws://{region}: cannot be read: {type(exc).__name__}: {exc}"
 
     workers = max(1, min(len(target.regions), _MAX_PARALLEL_REGIONS))

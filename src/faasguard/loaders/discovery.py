@@ -56,7 +56,7 @@ SERVERLESS_NAMES: Final = frozenset(
 _SERVERLESS_SCRIPTS: Final = frozenset({"serverless.ts", "serverless.js"})
 _CFN_SUFFIXES: Final = (".yaml", ".yml", ".json", ".template")
 _ZAPPA_NAMES: Final = frozenset(
-    {"zappa_settings.json", "zappa_settings.yml", "zappa_settings.yaml"}
+    {"zappa_settings.json", "zappa_settings.yml", "zappa_settings.yaml", "zappa_settings.toml"}
 )
 #: How much of a file is read to decide whether it is a template.
 _SNIFF_BYTES: Final = 64 * 1024

@@ -391,7 +391,8 @@ _SIGNUP_KEYS = TemplateKey(
     "on its `AWS::Cognito::UserPoolClient`",
     cloudformation="`AdminCreateUserConfig.AllowAdminCreateUserOnly: true` on `{id}`, or "
     "`WriteAttributes` on its `AWS::Cognito::UserPoolClient`",
-    terraform="`admin_create_user_config { allow_admin_create_user_only = true }` on `{id}`, or "
+    # Braces doubled: the text goes through str.format(id=...).
+    terraform="`admin_create_user_config {{ allow_admin_create_user_only = true }}` on `{id}`, or "
     "`write_attributes` on its `aws_cognito_user_pool_client`",
     cdk="`selfSignUpEnabled: false` on `{id}`, or `writeAttributes` on its `UserPoolClient`",
 )

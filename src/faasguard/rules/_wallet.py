@@ -165,7 +165,7 @@ class DenialOfWalletCeiling(FunctionRule):
             ctx,
             message=(
                 f"Function `{fn.name}` can be billed up to {money(ceiling.usd_per_hour)} an "
-                f"hour ({per_day} a day) by anyone flooding {ceiling.entry}: "
+                f"hour ({per_day} a day) by a flood of requests to {ceiling.entry}: "
                 f"{ceiling.explain()}. Assumptions: {'; '.join(ceiling.assumptions)}."
             ),
             location=fn.location,

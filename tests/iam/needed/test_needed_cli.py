@@ -186,3 +186,33 @@ def test_fix_goes_on_after_a_template_it_cannot_rewrite_and_exits_2(
     assert err.endswith("b/serverless.yml: least-privilege role for getOrder, createOrder\n")
     assert bad.read_text() == before
     assert "role: GetOrderLeastPrivilegeRole" in (tmp_path / "b" / "serverless.yml").read_text()
+
+
+def test_example_app_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/example.md "Least privilege": createOrder needs exactly PutItem on the orders table."""
+    example = Path(__file__).resolve().parents[3] / "examples" / "shop-serverless"
+    code, out, err = _run(["permissions", str(example), "-f", "json"], capsys)
+    assert code == 0, err
+    functions = {f["name"]: f for f in json.loads(out)["functions"]}
+    create = functions["createOrder"]
+    assert [
+        (n["action"], n["resources"], n["source"])
+        for n in create["needed"]
+        if n["source"] == "code"
+    ] == [
+        (
+            "dynamodb:PutItem",
+            ["arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${self:custom.tableName}"],
+            "code",
+        )
+    ]
+    dynamodb = next(u for u in create["unused"] if u["entry"] == "dynamodb:*")
+    assert dynamodb["used"] == ["dynamodb:PutItem"]
+    assert create["policy"]["Statement"][0] == {
+        "Effect": "Allow",
+        "Action": ["dynamodb:PutItem"],
+        "Resource": [
+            "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${self:custom.tableName}"
+        ],
+    }
+    assert functions["legacyCleanup"]["unused"] == [] and functions["legacyCleanup"]["unknown"]

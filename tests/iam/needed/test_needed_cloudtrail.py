@@ -236,3 +236,16 @@ def test_bad_time_and_missing_path(tmp_path: Path) -> None:
         parse_time("yesterday", what="--since")
     with pytest.raises(CloudTrailError, match="no such file or folder"):
         read_events(tmp_path / "missing")
+
+
+def test_folder_walk_skips_symlinks(tmp_path: Path) -> None:
+    import os
+
+    outside = tmp_path / "outside.json"
+    outside.write_text(json.dumps({"Records": RECORDS[:1]}))
+    trail = tmp_path / "trail"
+    (trail / "a").mkdir(parents=True)
+    (trail / "a" / "real.json").write_text(json.dumps({"Records": RECORDS[1:2]}))
+    os.symlink(outside, trail / "a" / "link.json")
+    os.symlink(trail, trail / "a" / "loop")
+    assert [e.name for e in read_events(trail)] == ["Invoke"]

@@ -29,8 +29,7 @@ def _after(
 ) -> dict[str, tuple[str | None, tuple[object, ...], tuple[str, ...]]]:
     app, fs = load(root, template)  # asserts the patched template loads without issues
     return {
-        p.function.name: (p.role, p.unused, tuple(p.shared_with))
-        for p in function_permissions(app, fs)
+        p.function.name: (p.role, p.unused, p.shared_with()) for p in function_permissions(app, fs)
     }
 
 
@@ -53,14 +52,12 @@ def test_sam_functions_get_policies_of_their_own(fixture_copy: Callable[[str], P
         "ReaderFullAccessFunction": ("ReaderFullAccessFunctionRole", (), ()),
         "ExportFunction": ("ExportFunctionRole", (), ()),
     }
+    # SQSSendMessagePolicy grants exactly what the code sends: it stays; S3CrudPolicy does not.
     assert (
         "      Policies:\n"
+        "        - SQSSendMessagePolicy:\n"
+        "            QueueName: !GetAtt DoneQueue.QueueName\n"
         "        - Statement:\n"
-        "            - Effect: Allow\n"
-        "              Action:\n"
-        "                - sqs:SendMessage\n"
-        "              Resource:\n"
-        "                - !GetAtt DoneQueue.Arn\n"
         "            - Effect: Allow\n"
         "              Action:\n"
         "                - s3:PutObject\n"
@@ -290,3 +287,41 @@ def test_serverless_role_keeps_customer_managed_policies(
         "        ManagedPolicyArns:\n"
         "          - arn:aws:iam::123456789012:policy/shop-extras\n"
     ) in after
+
+
+def test_cloudformation_json_is_rewritten_as_json(fixture_copy: Callable[[str], Path]) -> None:
+    import json
+
+    root = fixture_copy("cfn_json")
+    before, after, changed, kept = _fix(root, "template.json")
+    assert (changed, kept) == (("NotifyFunction", "DrainFunction"), ())
+    document = json.loads(after)
+    assert document["Resources"]["NotifyFunction"]["Properties"]["Role"] == {
+        "Fn::GetAtt": ["NotifyFunctionLeastPrivilegeRole", "Arn"]
+    }
+    policy = document["Resources"]["DrainFunctionLeastPrivilegeRole"]["Properties"]["Policies"][0]
+    assert policy["PolicyDocument"]["Statement"][0] == {
+        "Effect": "Allow",
+        "Action": ["sqs:ReceiveMessage"],
+        "Resource": [{"Fn::GetAtt": ["WorkQueue", "Arn"]}],
+    }
+    # Everything else is byte for byte what it was: the same indentation, the same order.
+    kept_lines = [line for line in before.splitlines() if "SharedRole" not in line]
+    assert all(line in after.splitlines() for line in kept_lines)
+    assert _after(root, "template.json") == {
+        "NotifyFunction": ("NotifyFunctionLeastPrivilegeRole", (), ()),
+        "DrainFunction": ("DrainFunctionLeastPrivilegeRole", (), ()),
+    }
+
+
+def test_json_with_a_duplicate_key_is_refused(fixture_copy: Callable[[str], Path]) -> None:
+    root = fixture_copy("cfn_json")
+    app, fs = load(root, "template.json")
+    path = root / "template.json"
+    path.write_text(
+        path.read_text().replace(
+            '"Type": "AWS::SNS::Topic"', '"Type": "AWS::SNS::Topic", "Type": "X"'
+        )
+    )
+    with pytest.raises(FixError, match=r"^template.json: duplicate key 'Type'"):
+        plan_fix(app, function_permissions(app, fs), type(fs)(root))

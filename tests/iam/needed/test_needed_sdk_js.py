@@ -203,3 +203,28 @@ def test_clients_and_names_from_other_files_of_the_closure() -> None:
         ("src/handler.mjs", 5, "dynamodb", ("GetItem",), Name(ENV, "TABLE")),
         ("src/handler.mjs", 6, "sqs", ("SendMessage",), Name(ENV, "QUEUE_URL")),
     ]
+
+
+def test_only_what_the_exported_handler_reaches_counts_in_its_file() -> None:
+    src = (
+        'const AWS = require("aws-sdk");\n'
+        "const db = new AWS.DynamoDB.DocumentClient();\n"
+        "const s3 = new AWS.S3();\n"
+        "function audit(key) { return s3.putObject({ Bucket: 'audit', Key: key }).promise(); }\n"
+        "module.exports.create = async (e) => {\n"
+        "  await db.put({ TableName: 'orders', Item: e }).promise();\n"
+        "  [1].forEach(() => audit('x'));\n"
+        "};\n"
+        "module.exports.list = async () => db.scan({ TableName: 'orders' }).promise();\n"
+        "export async function remove(e) { await db.delete({ TableName: 'orders', Key: e }).promise(); }\n"
+    )
+    tree, _ = parse_script("h.mjs", src)
+
+    def operations(entry: str | None) -> list[tuple[str, ...]]:
+        calls, _ = calls_in_javascript((JsModule("h.mjs", tree),), table=sdk_map(), entry=entry)
+        return [c.operations for c in calls]
+
+    assert operations("create") == [("PutObject",), ("PutItem",)]
+    assert operations("list") == [("Scan",)]
+    assert operations("remove") == [("DeleteItem",)]
+    assert operations("missing") == [("PutObject",), ("PutItem",), ("Scan",), ("DeleteItem",)]

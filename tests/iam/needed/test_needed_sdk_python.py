@@ -213,3 +213,37 @@ def test_module_imports_of_the_closure_are_followed() -> None:
         ("src/app.py", 4, "sqs", ("SendMessage",), "boto3 client", Name(ENV, "Q")),
         ("src/app.py", 5, "sqs", ("DeleteMessage",), "boto3 client", Name(ENV, "Q")),
     ]
+
+
+def test_environment_read_every_usual_way() -> None:
+    src = (
+        "import boto3\n"
+        "from os import environ, getenv\n"
+        "import os as system\n"
+        "s3 = boto3.client('s3')\n"
+        "def handler(e, c):\n"
+        "    s3.get_object(Bucket=environ['A'], Key='k')\n"
+        "    s3.get_object(Bucket=getenv('B'), Key='k')\n"
+        "    s3.get_object(Bucket=system.environ.get('C', 'fallback'), Key='k')\n"
+    )
+    assert [row[5] for row in _calls(("app.py", src))] == [
+        Name(ENV, "A"),
+        Name(ENV, "B"),
+        Name(ENV, "C"),
+    ]
+
+
+def test_transfer_helpers_take_the_bucket_where_boto3_does() -> None:
+    src = (
+        "import boto3\n"
+        "s3 = boto3.client('s3')\n"
+        "def handler(e, c):\n"
+        "    s3.download_file('in', 'k', '/tmp/f')\n"
+        "    s3.upload_fileobj(open('/tmp/f', 'rb'), 'out', 'k')\n"
+        "    s3.copy({'Bucket': 'in', 'Key': 'k'}, 'copies', 'k')\n"
+    )
+    assert [(row[1], row[5]) for row in _calls(("app.py", src))] == [
+        (4, Name(LIT, "in")),
+        (5, Name(LIT, "out")),
+        (6, Name(LIT, "copies")),
+    ]

@@ -123,6 +123,7 @@ def test_scan_goes_on_past_bad_modules() -> None:
     names = sorted(app.name for app in result.applications if app.format.value == "terraform")
     assert names == [
         "app",
+        "cognito",
         "cycle",
         "inner",
         "kinds",

@@ -222,10 +222,12 @@ def test_lambda_module_inputs_become_a_function_without_download(load: Callable)
         EnvVar("MODE", "batch", Location("lambda_module/main.tf", 11), "function"),
     )
     assert fn.url == FunctionUrl("NONE", Location("lambda_module/main.tf", 26))
-    assert [(t.kind, t.auth, t.source) for t in fn.triggers] == [
-        (TriggerKind.FUNCTION_URL, AuthKind.NONE, None),
-        (TriggerKind.S3, AuthKind.NONE, "arn:aws:s3:::ingest-bucket"),
+    assert [(t.kind, t.auth, t.source, t.location.line) for t in fn.triggers] == [
+        (TriggerKind.FUNCTION_URL, AuthKind.NONE, None, 26),
+        (TriggerKind.S3, AuthKind.NONE, "arn:aws:s3:::ingest-bucket", 29),  # allowed_triggers
+        (TriggerKind.SQS, AuthKind.NONE, "aws_sqs_queue.jobs", 36),  # event_source_mapping
     ]
+    assert fn.triggers[2].properties == {"BatchSize": 5}
     (role,) = app.roles
     assert role.id == "module.ingest.aws_iam_role.lambda"
     assert role.trusted_services == ("lambda.amazonaws.com",)
@@ -246,7 +248,7 @@ def test_lambda_module_inputs_become_a_function_without_download(load: Callable)
     ]
     # the other registry module is remote: said once, with its line
     assert [(i.kind.value, i.location) for i in result.issues] == [
-        ("unsupported", Location("lambda_module/main.tf", 36))
+        ("unsupported", Location("lambda_module/main.tf", 47))
     ]
 
 
@@ -394,3 +396,87 @@ def test_committed_zip_is_the_package_artifact_and_kms_key(tmp_path: Path) -> No
         "aws_kms_key.env.arn", "deploy-time attribute", ("aws_kms_key.env",)
     )
     assert missing.package_artifact is None
+
+
+def test_plan_with_module_instances_and_unknown_arns(tmp_path: Path) -> None:
+    """A module's resources come from the plan's module tree, `[0]` dropped from addresses;
+    values known only after apply are joined through the configuration's references."""
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {
+            "root_module": {
+                "child_modules": [
+                    {
+                        "address": "module.api",
+                        "resources": [
+                            {
+                                "address": "module.api.aws_lambda_function.this[0]",
+                                "mode": "managed",
+                                "type": "aws_lambda_function",
+                                "name": "this",
+                                "index": 0,
+                                "values": {"function_name": "api", "runtime": "nodejs20.x"},
+                            },
+                            {
+                                "address": "module.api.aws_iam_role.lambda[0]",
+                                "mode": "managed",
+                                "type": "aws_iam_role",
+                                "name": "lambda",
+                                "index": 0,
+                                "values": {"name": "api"},
+                            },
+                        ],
+                    }
+                ]
+            }
+        },
+        "configuration": {
+            "root_module": {
+                "module_calls": {
+                    "api": {
+                        "module": {
+                            "resources": [
+                                {
+                                    "address": "aws_lambda_function.this",
+                                    "expressions": {
+                                        "role": {"references": ["aws_iam_role.lambda[0].arn"]}
+                                    },
+                                }
+                            ]
+                        }
+                    }
+                }
+            }
+        },
+    }
+    import json
+
+    (tmp_path / "plan.json").write_text(json.dumps(plan, indent=1))
+    result = TerraformLoader().load("plan.json", ScanFS(tmp_path), LoadOptions())
+    assert result.issues == ()
+    (app,) = result.applications
+    (fn,) = app.functions
+    assert (fn.name, fn.resource_id, fn.runtime, fn.role) == (
+        "module.api.this",
+        "module.api.aws_lambda_function.this",
+        "nodejs20.x",
+        "module.api.aws_iam_role.lambda",
+    )
+    assert app.roles[0].functions == ("module.api.this",)
+
+
+def test_dynamic_policy_statement_is_unreadable_not_missing(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'data "aws_iam_policy_document" "d" {\n'
+        '  statement {\n    actions = ["s3:GetObject"]\n    resources = ["*"]\n  }\n'
+        '  dynamic "statement" {\n    for_each = var.extra\n'
+        "    content {\n      actions = statement.value\n    }\n  }\n}\n"
+        'resource "aws_iam_role" "r" {\n  name = "r"\n}\n'
+        'resource "aws_iam_role_policy" "p" {\n  role = aws_iam_role.r.id\n'
+        "  policy = data.aws_iam_policy_document.d.json\n}\n"
+    )
+    (app,) = TerraformLoader().load(".", ScanFS(tmp_path), LoadOptions()).applications
+    first, dynamic = app.roles[0].statements
+    assert (first.actions, first.location) == (("s3:GetObject",), Location("main.tf", 2))
+    hidden = Unknown('dynamic "statement"', "generated block")
+    assert (dynamic.effect, dynamic.actions, dynamic.resources) == (hidden, (hidden,), (hidden,))

@@ -57,3 +57,25 @@ def test_remediation_uses_terraform_syntax() -> None:
     )
     assert "`aws_s3_bucket_public_access_block`" in by_rule["FG4015"]
     assert '`encryption_type = "KMS"`' in by_rule["FG4017"]
+
+
+def test_cognito_and_bucket_surface_rules_on_terraform() -> None:
+    """User pool, its client, a bucket's CORS and policy, as the surface rules read them."""
+    result = scan(
+        FIXTURES / "cognito", Config(), load_options=LoadOptions(), today=_dt.date(2026, 12, 7)
+    )
+    found = {(f.rule_id, f.file, f.line, f.resource) for f in result.findings}
+    assert found == {
+        # `role` custom attribute writable by self sign-up users (client without write_attributes)
+        ("FG6013", "main.tf", 11, "aws_cognito_user_pool.users"),
+        # bucket policy: Principal "*" may read objects
+        ("FG6010", "main.tf", 37, "aws_s3_bucket_policy.site"),
+        # e-mail login without auto_verified_attributes
+        ("FG6014", "main.tf", 3, "aws_cognito_user_pool.users"),
+        # 6-character passwords, no class required
+        ("FG6012", "main.tf", 4, "aws_cognito_user_pool.users"),
+        # CORS "*" with PUT (aws_s3_bucket_cors_configuration folded into the bucket)
+        ("FG6011", "main.tf", 27, "aws_s3_bucket.site"),
+        ("FG4014", "main.tf", 23, "aws_s3_bucket.site"),
+        ("FG4015", "main.tf", 23, "aws_s3_bucket.site"),
+    }

@@ -222,3 +222,33 @@ def test_settings_that_do_not_parse_are_a_finding_naming_the_file() -> None:
             ),
         )
     )
+
+
+def test_toml_settings_load_with_file_level_locations() -> None:
+    result = load("toml_app/zappa_settings.toml")
+    assert result.issues == ()
+    (app,) = result.applications
+    (fn,) = app.functions
+    where = Location("toml_app/zappa_settings.toml")  # TOML keeps no lines
+    assert (app.name, fn.name, fn.handler, fn.handler_file) == (
+        "tomlapp",
+        "production",
+        "api.app",
+        "toml_app/api.py",
+    )
+    assert fn.url == FunctionUrl("AWS_IAM", where)
+    assert fn.triggers == (
+        Trigger(TriggerKind.FUNCTION_URL, where, AuthKind.IAM, internet_reachable=True),
+    )
+
+
+def test_invalid_toml_is_a_finding_naming_the_line() -> None:
+    assert load("bad_toml/zappa_settings.toml") == LoadResult(
+        issues=(
+            LoadIssue(
+                IssueKind.PARSE_ERROR,
+                "invalid TOML: Invalid value (at line 2, column 16)",
+                Location("bad_toml/zappa_settings.toml", 2),
+            ),
+        )
+    )

@@ -245,6 +245,9 @@ class TaintEngine:
         *,
         callers: frozenset[str] = frozenset(),
         chalice: bool = False,
+        sent: Taint | None = None,
+        sent_clean: bool = False,
+        probes: frozenset[tuple[str, int]] = frozenset(),
     ):
         self.cb = cb
         self.code = code
@@ -262,9 +265,16 @@ class TaintEngine:
         self._statements = 0
         self._seen_hits: set[tuple[str, str, int, str]] = set()
         self._kinds = {t.kind.value for t in fn.triggers}
+        #: For a function invoked by another function's code: what the callers send
+        #: (every field of the event is that data), or that they send only clean data.
+        self._sent = sent if not fn.triggers else None
+        self.probes = probes
+        self.probed: dict[tuple[str, int], Taint | None] = {}
         if not fn.triggers:
             # Who invokes a function without a trigger, from the resources that reference it.
             self._kinds |= {kind for kind in callers if kind in _CALLER_KINDS}
+            if sent is not None or sent_clean:
+                self._kinds.add("function")
         self._unknown = (not fn.triggers and not self._kinds) or (
             TriggerKind.OTHER.value in self._kinds
         )
@@ -970,7 +980,8 @@ class TaintEngine:
             return value
         origin = self._event_origin(path, exact=True)
         if origin is not None:
-            taint = Taint(origin, ()).add(
+            start = self._sent.steps if self._sent is not None else ()
+            taint = Taint(origin, start).add(
                 frame.module.path,
                 frame.module.line(line),
                 f"event field `{origin.field}` read: {origin.label} ({origin.trigger})",
@@ -982,6 +993,14 @@ class TaintEngine:
 
     def _event_origin(self, path: tuple[str, ...], *, exact: bool) -> Origin | None:
         """The source a read of ``path`` below the event reads (exact: at or under a field)."""
+        if self._sent is not None:
+            sent = self._sent.origin
+            return Origin(
+                sent.trigger,
+                _dotted(path) or "event",
+                sent.label,
+                weak=sent.weak,
+            )
         if self._unknown:
             return Origin(
                 "unknown",
@@ -1396,6 +1415,14 @@ class TaintEngine:
         else:
             result_path = f"{base}()"
         line = module.line(call.line)
+        if (module.path, line) in self.probes:
+            # What this call sends to another function of the application (its payload).
+            sent = None
+            for part in (receiver, *args, *kwargs.values()):
+                sent = join_taint(sent, self._taint(part))
+            self.probed[(module.path, line)] = join_taint(
+                self.probed.get((module.path, line)), sent
+            )
         if _DISPATCH.match(base) or _DISPATCH.match(result_path):
             self.dispatched = True
         # sinks

@@ -85,7 +85,18 @@ def __getattr__(name: str) -> Any:
     module = _ONLINE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    return getattr(_import(module), name)
+
+
+def _import(module: str) -> Any:
+    """Import a submodule without letting it shadow this package's function of its name.
+
+    Importing ``faasguard.deps.vulns.update`` binds the package attribute ``update`` to the
+    submodule, hiding the :func:`update` function defined here; the binding is put back.
+    """
+    loaded = importlib.import_module(module)
+    globals()["update"] = _update_function
+    return loaded
 
 
 __all__ = [
@@ -217,6 +228,7 @@ def update(
         ArchiveError: The archive is not a zip or exceeds a cap.
         StoreError: The store cannot be written.
     """
+    _import("faasguard.deps.vulns.update")
     from faasguard.deps.vulns.update import DEFAULT_BASE_URL, update_store
 
     with Store(db) as store:
@@ -265,3 +277,6 @@ def is_stale(
     """
     with Store(db) as store:
         return store.is_stale(days, ecosystems=ecosystems, now=now)
+
+
+_update_function = update

@@ -77,8 +77,10 @@ def unused_grant_findings(perms: FunctionPermissions) -> Iterator[Finding]:
             f"{fn.name} is granted {len(unused)} action(s) by {where} that no code path, trigger "
             f"or platform feature of the function needs: {shown}"
         )
-        if perms.shared_with:
-            message += f" (role {perms.role} is shared with {', '.join(perms.shared_with)})"
+        if perms.sharing:
+            names = ", ".join(perms.shared_with(_SHOWN))
+            more = f" and {perms.sharing - _SHOWN} more" if perms.sharing > _SHOWN else ""
+            message += f" (role {perms.role} is shared with {names}{more})"
         keep = f" Keep {', '.join(used)}." if used else ""
         remediation = (
             f"Remove {', '.join(entries)} from {where}"

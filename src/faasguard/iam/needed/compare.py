@@ -18,6 +18,7 @@ from faasguard.iam.actions import action_db
 from faasguard.iam.grants import Verdict, evaluate_role
 from faasguard.iam.needed.interface import FunctionNeeds, Need
 from faasguard.iam.needed.policy import least_privilege_policy
+from faasguard.iam.needed.scope import role_of
 from faasguard.model import AppFormat, Application, Function, Location, Statement, Unknown
 
 __all__ = ["FunctionPermissions", "GrantedStatement", "UnusedGrant", "compare"]
@@ -87,7 +88,8 @@ class FunctionPermissions:
         missing: needed actions the role does not grant, with the need behind each.
         unknown: what could not be resolved: dynamic SDK calls, unreadable managed policies...
         policy: the least-privilege policy document.
-        shared_with: other functions assuming the same role.
+        role_functions: every function assuming the role (the role's own tuple, not a copy:
+            with 15,000 functions on one role, a per-function copy was quadratic).
         unreadable: managed policies of the role faasguard cannot read (customer managed):
             the fix carries them to the new role, since what they grant cannot be judged.
     """
@@ -102,8 +104,23 @@ class FunctionPermissions:
     missing: tuple[Need, ...]
     unknown: tuple[str, ...]
     policy: dict[str, Any]
-    shared_with: tuple[str, ...] = ()
+    role_functions: tuple[str, ...] = ()
     unreadable: tuple[str | Unknown, ...] = ()
+
+    def shared_with(self, limit: int | None = None) -> tuple[str, ...]:
+        """The other functions assuming the same role (the first ``limit`` of them)."""
+        others = []
+        for name in self.role_functions:
+            if name != self.function.name:
+                others.append(name)
+                if limit is not None and len(others) >= limit:
+                    break
+        return tuple(others)
+
+    @property
+    def sharing(self) -> int:
+        """How many other functions assume the same role."""
+        return max(0, len(self.role_functions) - 1)
 
     @property
     def complete(self) -> bool:
@@ -138,7 +155,7 @@ def compare(
     )
     db = action_db()
     needed = {db.canonical(n.action) or n.action for n in all_needs.needs}
-    role = app.role(fn.role)
+    role = role_of(app, fn.role)
     granted: list[GrantedStatement] = []
     unused: list[UnusedGrant] = []
     missing: list[Need] = []
@@ -203,7 +220,6 @@ def compare(
             verdicts = [grants.allowed(canonical, r).verdict for r in need.resources]
             if all(v in (Verdict.NOT_GRANTED, Verdict.DENIED) for v in verdicts):
                 missing.append(need)
-    others = tuple(f for f in (role.functions if role else ()) if f != fn.name)
     return FunctionPermissions(
         function=fn,
         application=app.name,
@@ -215,7 +231,7 @@ def compare(
         missing=tuple(missing),
         unknown=tuple(unknown),
         policy=least_privilege_policy(all_needs.needs) if detail else {},
-        shared_with=others,
+        role_functions=role.functions if role else (),
         unreadable=unreadable,
     )
 

@@ -65,7 +65,12 @@ def code_calls(
         calls += found
         unresolved += missed
     if scripts:
-        found, missed = calls_in_javascript(tuple(scripts), table=table, cache=cache)
+        entry = (
+            code.entry
+            if code.handler is not None and scripts[0].path == code.handler.path
+            else None
+        )
+        found, missed = calls_in_javascript(tuple(scripts), table=table, entry=entry, cache=cache)
         calls += found
         unresolved += missed
     return calls, unresolved
@@ -153,7 +158,7 @@ def _key_target(key: str | Unknown, app: Application) -> Target:
 
     if isinstance(key, Unknown):
         return target_of_expression(key) or Target(reason=f"the key is {key.expression}")
-    if app.resource(key) is not None:
+    if resources_of(app).get(key) is not None:
         return Target(ref=key)
     return Target(literal=key)
 

@@ -13,8 +13,11 @@ Recognised:
   that is where its input is written), aggregated clients (``new S3().getObject()``),
   ``paginateX(config, input)``, and ``@aws-sdk/lib-dynamodb`` / ``@aws-sdk/lib-storage`` helpers.
 
-The whole file counts (JavaScript handlers are rarely split by entry point; conservative means
-the fix never removes a grant the code uses).
+In the handler file only what the exported handler can reach counts (module-level code, the
+handler, the functions it names and the callbacks inside them), so ``list`` does not inherit
+``create``'s ``put`` from a shared ``handler.js``. When the handler is not found by name (a
+wrapper, a re-export) the whole file counts, as do the other files: conservative, so the fix
+never removes a grant the code uses.
 """
 
 from __future__ import annotations
@@ -98,13 +101,20 @@ class JsModule:
 
 
 def calls_in_javascript(
-    modules: tuple[JsModule, ...], *, table: SdkMap, cache: dict[Any, Any] | None = None
+    modules: tuple[JsModule, ...],
+    *,
+    table: SdkMap,
+    entry: str | None = None,
+    cache: dict[Any, Any] | None = None,
 ) -> tuple[list[SdkCall], list[Unresolved]]:
-    """Every SDK call in the function's JavaScript/TypeScript files.
+    """Every SDK call the function's JavaScript/TypeScript files can make.
 
     Args:
-        modules: the files of the function's closure.
+        modules: the handler file first, then the rest of the function's closure.
         table: the SDK table.
+        entry: the handler's exported name in the first file: only what it can reach counts
+            there (module-level code, the handler, the functions it names, callbacks inside
+            them). None, or a name the file does not define, counts the whole file.
         cache: a scan-wide dict: a file shared by several functions is analysed once.
     """
     calls: list[SdkCall] = []
@@ -126,15 +136,16 @@ def calls_in_javascript(
         found = analysis(path)
         return found.export(name) if found is not None else None
 
-    for mod in modules:
-        key = ("iam.needed.javascript", mod.path)
+    for index, mod in enumerate(modules):
+        handler = entry if index == 0 else None
+        key = ("iam.needed.javascript", mod.path, handler)
         done = cache.get(key) if cache is not None else None
         if done is None:
             mine: list[SdkCall] = []
             missed: list[Unresolved] = []
             current = analysis(mod.path)
             assert current is not None
-            current.collect(mine, missed)
+            current.collect(mine, missed, entry=handler)
             done = (tuple(mine), tuple(missed))
             if cache is not None:
                 cache[key] = done
@@ -150,8 +161,22 @@ MAX_DEPTH = 64
 
 _QUERY = (
     "(import_statement) @bind (variable_declarator) @bind (assignment_expression) @bind "
-    "(export_statement) @export (new_expression) @call (call_expression) @call"
+    "(export_statement) @export (new_expression) @call (call_expression) @call "
+    "(function_declaration) @fn (generator_function_declaration) @fn (function_expression) @fn "
+    "(arrow_function) @fn (method_definition) @fn (identifier) @id (property_identifier) @id"
 )
+_FUNCTIONS = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "arrow_function",
+        "method_definition",
+    }
+)
+#: Parents walked up to find a node's enclosing function (deeper: counted as reachable).
+_MAX_OWNER_STEPS = 256
+_UNKNOWN_OWNER = -1
 #: How an own module is named in ``require``/``import``, tried in this order.
 _SUFFIXES = ("", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx")
 _INDEXES = ("/index.js", "/index.mjs", "/index.ts", "/index.cjs")
@@ -222,6 +247,8 @@ class _FileAnalysis:
         self.too_deep = False
         self.binders: list[Any] = []
         self.calls: list[Any] = []
+        self.functions: list[Any] = []
+        self.identifiers: list[Any] = []
         self.declared: dict[str, Any] = {}
 
     # -- binding ------------------------------------------------------------------------
@@ -236,6 +263,8 @@ class _FileAnalysis:
         self.binders = sorted(captures.get("bind", ()), key=order)
         self.calls = sorted(captures.get("call", ()), key=order)
         self.exports_at = sorted(captures.get("export", ()), key=order)
+        self.functions = list(captures.get("fn", ()))
+        self.identifiers = list(captures.get("id", ()))
         for node in self.binders:
             if node.type == "variable_declarator":
                 name = node.child_by_field_name("name")
@@ -521,9 +550,103 @@ class _FileAnalysis:
 
     # -- calls --------------------------------------------------------------------------
 
-    def collect(self, calls: list[SdkCall], unresolved: list[Unresolved]) -> None:
+    # -- reachability from the handler -------------------------------------------------
+
+    def _owner(self, node: Any) -> int | None:
+        """Id of the innermost function around ``node``; None at module level."""
+        current = node.parent
+        for _ in range(_MAX_OWNER_STEPS):
+            if current is None:
+                return None
+            if current.type in _FUNCTIONS:
+                return int(current.id)
+            current = current.parent
+        return _UNKNOWN_OWNER
+
+    def _function_names(self) -> dict[str, list[int]]:
+        """Function ids by every name that calls or exports them."""
+        names: dict[str, list[int]] = {}
+
+        def add(name: str, node: Any) -> None:
+            names.setdefault(name, []).append(int(node.id))
+
+        for node in self.functions:
+            name = node.child_by_field_name("name")
+            if name is not None:
+                add(_text(name), node)
+            parent = node.parent
+            if parent is None:
+                continue
+            if parent.type == "variable_declarator":
+                declared = parent.child_by_field_name("name")
+                if declared is not None:
+                    add(_text(declared), node)
+            elif parent.type == "assignment_expression":
+                left = parent.child_by_field_name("left")
+                if left is not None and left.type == "member_expression":
+                    prop = left.child_by_field_name("property")
+                    if prop is not None:
+                        add(_text(prop), node)  # module.exports.create = ..., exports.list = ...
+            elif parent.type == "pair":
+                key = parent.child_by_field_name("key")
+                if key is not None:
+                    add(_string(key) or _text(key), node)
+        # module.exports = { create, other: list }: the exported name leads to the local one.
+        for node in self.binders:
+            if node.type != "assignment_expression":
+                continue
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None or _text(left) != "module.exports" or right is None:
+                continue
+            for prop in right.named_children if right.type == "object" else ():
+                if prop.type == "pair":
+                    key, value = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+                    if key is not None and value is not None and value.type == "identifier":
+                        for target in names.get(_text(value), ()):
+                            names.setdefault(_string(key) or _text(key), []).append(target)
+        return names
+
+    def _reachable(self, entry: str) -> set[int] | None:
+        """Ids of the functions the handler can run; None when ``entry`` is not found."""
+        names = self._function_names()
+        if entry not in names:
+            return None
+        children: dict[int | None, list[int]] = {}
+        for node in self.functions:
+            children.setdefault(self._owner(node), []).append(int(node.id))
+        used: dict[int | None, set[str]] = {}
+        for node in self.identifiers:
+            used.setdefault(self._owner(node), set()).add(_text(node))
+        todo = list(names[entry])
+        # Module-level code runs at import: the functions it calls run too.
+        for node in self.calls:
+            func = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+            if func is not None and func.type == "identifier" and self._owner(node) is None:
+                todo.extend(names.get(_text(func), ()))
+        reachable: set[int] = set()
+        while todo:
+            current = todo.pop()
+            if current in reachable:
+                continue
+            reachable.add(current)
+            todo.extend(children.get(current, ()))
+            for name in used.get(current, ()):
+                todo.extend(names.get(name, ()))
+        return reachable
+
+    # -- calls --------------------------------------------------------------------------
+
+    def collect(
+        self, calls: list[SdkCall], unresolved: list[Unresolved], *, entry: str | None = None
+    ) -> None:
+        """Append the SDK calls of the file (of what ``entry`` reaches, when given)."""
+        reachable = self._reachable(entry) if entry else None
         deep_at: int | None = None
         for node in self.calls:
+            if reachable is not None:
+                owner = self._owner(node)
+                if owner is not None and owner != _UNKNOWN_OWNER and owner not in reachable:
+                    continue
             self.too_deep = False
             try:
                 if node.type == "new_expression":

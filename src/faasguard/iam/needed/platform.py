@@ -19,7 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from faasguard.iam.needed.interface import Need, NeedSource
-from faasguard.iam.needed.scope import Target, arns_for, target_of_expression
+from faasguard.iam.needed.scope import (
+    Target,
+    arns_for,
+    function_ids,
+    resources_of,
+    target_of_expression,
+)
 from faasguard.model import AppFormat, Application, Function, Trigger, TriggerKind, Unknown
 
 __all__ = ["platform_needs"]
@@ -168,7 +174,7 @@ def _source_target(trigger: Trigger, app: Application) -> Target:
     if isinstance(source, Unknown):
         found = target_of_expression(source)
         return found or Target(reason=f"the trigger's source is {source.expression}")
-    if app.resource(source) is not None:
+    if resources_of(app).get(source) is not None:
         return Target(ref=source)
     return Target(literal=source)
 
@@ -184,7 +190,7 @@ def _resources(
     target = value if isinstance(value, Target) else _value_target(value, app)
     if stream is TriggerKind.DYNAMODB_STREAM:
         # Stream ARNs: a table reference polls that table's streams.
-        if target.ref and app.resource(target.ref) is not None:
+        if target.ref and resources_of(app).get(target.ref) is not None:
             return ("${" + target.ref + ".StreamArn}",), None
         if target.literal and target.literal.startswith("arn:"):
             return (target.literal,), None
@@ -199,7 +205,7 @@ def _resources(
 def _value_target(value: str | Unknown, app: Application) -> Target:
     if isinstance(value, Unknown):
         return target_of_expression(value) or Target(reason=f"{value.expression} ({value.reason})")
-    if app.resource(value) is not None:
+    if resources_of(app).get(value) is not None:
         return Target(ref=value)
     return Target(literal=value)
 
@@ -215,11 +221,9 @@ def _send(
     target = _value_target(value, app)
     service: str | None = None
     if target.ref:
-        res = app.resource(target.ref)
+        res = resources_of(app).get(target.ref)
         service = _SEND_TYPES.get(res.type) if res else None
-        if res is None and (
-            app.function(target.ref) or any(f.resource_id == target.ref for f in app.functions)
-        ):
+        if res is None and (target.ref in function_ids(app)):
             service = "lambda"
     elif target.literal and target.literal.startswith("arn:"):
         parts = target.literal.split(":")

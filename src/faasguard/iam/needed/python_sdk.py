@@ -27,6 +27,14 @@ __all__ = ["MAX_DEPTH", "PythonModule", "calls_in_python"]
 #: Deepest expression nesting analysed (an SDK call is a few levels deep).
 MAX_DEPTH = 64
 _BOTO3 = "boto3"
+#: Where boto3's S3 transfer helpers take the bucket when it is passed by position.
+_BUCKET_ARGUMENT = {
+    "upload_file": 1,
+    "upload_fileobj": 1,
+    "copy": 1,
+    "download_file": 0,
+    "download_fileobj": 0,
+}
 _STDLIB = ("os.", "typing.", "json.", "logging.")
 _COLLECTION_METHODS = frozenset({"all", "filter", "limit", "page_size", "pages"})
 _POWERTOOLS = "aws_lambda_powertools.utilities.parameters"
@@ -401,6 +409,8 @@ class _FileAnalysis:
                 _POWERTOOLS_PROVIDERS
             ):
                 return _Powertools(base.qualified + "()")
+            if isinstance(base, _ModuleRef) and base.qualified == "os.getenv":
+                return self._env_arg(node)  # from os import getenv
         return None
 
     def _factory(self, kind: str, node: ast.Call) -> _Abstract | None:
@@ -576,7 +586,10 @@ class _FileAnalysis:
             return
         helper = self.table.python_helper(f"{base.service}.client.{attr}")
         if helper:
-            target = self._identity(base.service, node, positional=("Bucket", 1))
+            at = _BUCKET_ARGUMENT.get(attr)
+            target = self._identity(
+                base.service, node, positional=("Bucket", at) if at is not None else None
+            )
             calls.append(self._make(base.service, helper, line, code, "boto3 helper", target))
             return
         if attr == "generate_presigned_url":

@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from faasguard.iam.needed.interface import Name, NameKind
-from faasguard.model import Application, Function, Resource, Unknown
+from faasguard.model import Application, Function, Resource, Role, Unknown
 
 __all__ = [
     "Target",
     "arns_for",
+    "function_ids",
     "resolve_name",
     "resources_of",
+    "role_of",
     "target_of_expression",
     "terraform_spelling",
 ]
@@ -193,12 +195,32 @@ def resources_of(app: Application) -> dict[str, Resource]:
     if len(_BY_APP) > 64:
         _BY_APP.clear()
     found = {res.id: res for res in app.resources}
-    functions = {fn.resource_id or fn.name for fn in app.functions}
+    functions = {fn.resource_id or fn.name for fn in app.functions} | {
+        fn.name for fn in app.functions
+    }
     _BY_APP[id(app)] = (app, found, functions)
     return found
 
 
-def _function_ids(app: Application) -> set[str]:
+def role_of(app: Application, role_id: str | None) -> Role | None:
+    """``app.role(role_id)`` from an index built once per application.
+
+    A scan asks once per function: with 15,000 functions each on its own role, scanning the
+    roles tuple each time was quadratic.
+    """
+    cached = _ROLES.get(id(app))
+    if cached is None or cached[0] is not app:
+        if len(_ROLES) > 64:
+            _ROLES.clear()
+        cached = _ROLES[id(app)] = (app, {role.id: role for role in app.roles})
+    return cached[1].get(role_id) if role_id is not None else None
+
+
+_ROLES: dict[int, tuple[Application, dict[str, Role]]] = {}
+
+
+def function_ids(app: Application) -> set[str]:
+    """Logical ids (and names) of the application's functions, built once per application."""
     resources_of(app)
     return _BY_APP[id(app)][2]
 
@@ -317,7 +339,7 @@ def _base_of_ref(prefix: str, target: Target, app: Application) -> tuple[str | N
     ref = target.ref or ""
     resource = resources_of(app).get(ref)
     res_type = resource.type if resource else None
-    if resource is None and ref not in _function_ids(app):
+    if resource is None and ref not in function_ids(app):
         return None, f"{ref} is not a resource of this template"
     if resource is None:
         res_type = "AWS::Lambda::Function"

@@ -27,7 +27,7 @@ from faasguard.model import (
 )
 
 if TYPE_CHECKING:
-    from faasguard.loaders.terraform.build import Draft
+    from faasguard.loaders.terraform.draft import Draft
     from faasguard.loaders.terraform.modules import Item
 
 __all__ = ["build_apis"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from faasguard.model import Unknown
 
-__all__ = ["first", "number", "strings", "text"]
+__all__ = ["blocks", "first", "number", "strings", "text"]
 
 
 def text(value: Any) -> str | Unknown | None:
@@ -63,3 +63,16 @@ def strings(value: Any) -> tuple[str | Unknown, ...]:
         if got is not None:
             out.append(got)
     return tuple(out)
+
+
+def blocks(value: Any) -> list[Mapping[str, Any]]:
+    """The instances of a nested block (``lambda_function { ... }`` written n times).
+
+    Anything else in their place (an attribute of the same name, a ``dynamic`` block's
+    Unknown) is left out here; callers that must not lose it check for it themselves.
+    """
+    if isinstance(value, Mapping):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, Mapping)]
+    return []

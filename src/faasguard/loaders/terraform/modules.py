@@ -19,6 +19,7 @@ from typing import Any
 from faasguard.errors import LoadError
 from faasguard.fs import ScanFS
 from faasguard.loaders.interface import IssueKind, LoadIssue, issue_from_error
+from faasguard.loaders.terraform.convert import blocks
 from faasguard.loaders.terraform.expressions import Evaluator
 from faasguard.loaders.terraform.hcl import Attribute, Block, parse_hcl
 from faasguard.loaders.terraform.values import R_ATTRIBUTE, Encoded, JsonText, Ref, TfMap
@@ -427,7 +428,14 @@ class _Instance:
             out.key_lines[name] = attr.line
         for nested in block.blocks:
             if nested.type == "dynamic":
-                continue  # generated blocks: contents known only at plan time
+                # Generated blocks: their contents are known only at plan time. An Unknown
+                # keeps them visible (a dynamic policy statement must not vanish).
+                label = nested.labels[0] if nested.labels else "dynamic"
+                entries = out.setdefault(label, [])
+                out.key_lines.setdefault(label, nested.line)
+                if isinstance(entries, list):
+                    entries.append(Unknown(f'dynamic "{label}"', "generated block"))
+                continue
             out.setdefault(nested.type, [])
             out.key_lines.setdefault(nested.type, nested.line)
             value = out[nested.type]
@@ -542,7 +550,13 @@ def policy_document(instance: _Instance, block: Block) -> Any:
     statements: list[Any] = []
     for key in ("source_policy_documents", "source_json"):
         statements.extend(_statements_of(values.get(key)))
-    for raw in values.get("statement", []) or []:
+    raw_statements = values.get("statement")
+    for raw in raw_statements if isinstance(raw_statements, list) else []:
+        if isinstance(raw, Unknown):  # a `dynamic "statement"`: present, not readable
+            statements.append(raw)
+            continue
+        if not isinstance(raw, TfMap):
+            continue
         statement = TfMap(raw.line, block.file)
         statement.key_lines = raw.key_lines
         for tf, cfn in _STATEMENT_KEYS:
@@ -552,14 +566,14 @@ def policy_document(instance: _Instance, block: Block) -> Any:
         for tf, cfn in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
             if tf in raw:
                 principal: dict[str, Any] = {}
-                for entry in raw[tf]:
+                for entry in blocks(raw[tf]):
                     principal.setdefault(str(entry.get("type")), []).extend(
                         entry.get("identifiers") or []
                     )
                 statement[cfn] = principal
         if "condition" in raw:
             condition: dict[str, Any] = {}
-            for entry in raw["condition"]:
+            for entry in blocks(raw["condition"]):
                 test = condition.setdefault(str(entry.get("test")), {})
                 test[str(entry.get("variable"))] = entry.get("values")
             statement["Condition"] = condition

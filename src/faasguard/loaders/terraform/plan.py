@@ -79,7 +79,7 @@ def _configs(configuration: Any) -> dict[str, tuple[str, Mapping[str, Any]]]:
 
 
 def _target(reference: str, prefix: str) -> str:
-    parts = reference.split(".")
+    parts = _INDEX.sub("", reference).split(".")
     if parts[0] == "data":
         return prefix + ".".join(parts[:3])
     if parts[0] == "module":

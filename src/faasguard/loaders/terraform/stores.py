@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from faasguard.loaders.terraform.convert import first
+from faasguard.loaders.terraform.convert import blocks, first
 from faasguard.loaders.terraform.values import decode_json
 from faasguard.loaders.yaml_safe import line_of
 from faasguard.model import Resource, Unknown
 
 if TYPE_CHECKING:
-    from faasguard.loaders.terraform.build import Draft
+    from faasguard.loaders.terraform.draft import Draft
     from faasguard.loaders.terraform.modules import Item
 
 __all__ = ["build_stores"]
@@ -60,6 +60,27 @@ def _sse(value: Any) -> Any:
     return {"ServerSideEncryptionConfiguration": [entry]}
 
 
+def _schema(attribute: Any) -> Any:
+    """One ``schema`` block as a CloudFormation ``SchemaAttribute``."""
+    if not isinstance(attribute, Mapping):
+        return attribute
+    names = {"name": "Name", "attribute_data_type": "AttributeDataType", "mutable": "Mutable"}
+    return {cfn: attribute[tf] for tf, cfn in names.items() if tf in attribute}
+
+
+def _cors_rules(rules: Any) -> Any:
+    """``cors_rule`` blocks as ``CorsConfiguration.CorsRules``."""
+    names = {
+        "allowed_origins": "AllowedOrigins",
+        "allowed_methods": "AllowedMethods",
+        "allowed_headers": "AllowedHeaders",
+        "expose_headers": "ExposedHeaders",
+        "max_age_seconds": "MaxAge",
+    }
+    out = [{cfn: rule[tf] for tf, cfn in names.items() if tf in rule} for rule in blocks(rules)]
+    return {"CorsRules": out}
+
+
 def _kinesis_encryption(values: Mapping[str, Any]) -> Any:
     if values.get("encryption_type") in (None, "NONE"):
         return None
@@ -73,6 +94,7 @@ _TABLES: dict[str, tuple[str, tuple[tuple[str, str, Convert], ...]]] = {
             ("bucket", "BucketName", _same),
             ("acl", "AccessControl", _acl),
             ("server_side_encryption_configuration", "BucketEncryption", _sse),
+            ("cors_rule", "CorsConfiguration", _cors_rules),
         ),
     ),
     "aws_dynamodb_table": (
@@ -156,6 +178,40 @@ _TABLES: dict[str, tuple[str, tuple[tuple[str, str, Convert], ...]]] = {
         ),
     ),
     "aws_api_gateway_api_key": ("AWS::ApiGateway::ApiKey", (("value", "Value", _same),)),
+    "aws_cognito_user_pool": (
+        "AWS::Cognito::UserPool",
+        (
+            ("name", "UserPoolName", _same),
+            (
+                "password_policy",
+                "Policies",
+                lambda v: {
+                    "PasswordPolicy": _block(
+                        {
+                            "minimum_length": "MinimumLength",
+                            "require_lowercase": "RequireLowercase",
+                            "require_uppercase": "RequireUppercase",
+                            "require_numbers": "RequireNumbers",
+                            "require_symbols": "RequireSymbols",
+                        }
+                    )(v)
+                },
+            ),
+            (
+                "admin_create_user_config",
+                "AdminCreateUserConfig",
+                _block({"allow_admin_create_user_only": "AllowAdminCreateUserOnly"}),
+            ),
+            ("schema", "Schema", lambda v: [_schema(a) for a in v] if isinstance(v, list) else v),
+            ("username_attributes", "UsernameAttributes", _same),
+            ("alias_attributes", "AliasAttributes", _same),
+            ("auto_verified_attributes", "AutoVerifiedAttributes", _same),
+        ),
+    ),
+    "aws_cognito_user_pool_client": (
+        "AWS::Cognito::UserPoolClient",
+        (("write_attributes", "WriteAttributes", _same),),
+    ),
 }
 
 #: Split-out S3 resources: (type, bucket property, converter of the whole resource's values).
@@ -175,6 +231,10 @@ _S3_PARTS: dict[str, tuple[str, Callable[[Mapping[str, Any]], Any]]] = {
     ),
     "aws_s3_bucket_acl": ("AccessControl", lambda v: _acl(v.get("acl"))),
     "aws_s3_bucket_server_side_encryption_configuration": ("BucketEncryption", lambda v: _sse([v])),
+    "aws_s3_bucket_cors_configuration": (
+        "CorsConfiguration",
+        lambda v: _cors_rules(v.get("cors_rule")),
+    ),
     "aws_s3_bucket_versioning": (
         "VersioningConfiguration",
         lambda v: _block({"status": "Status"})(v.get("versioning_configuration")),
@@ -195,6 +255,9 @@ def build_stores(draft: Draft) -> None:
                     lines["StreamEncryption"] = line_of(item.values, "encryption_type") or 0
             if kind == "aws_secretsmanager_secret":
                 _secret_value(draft, item, props, lines)
+            if kind == "aws_cognito_user_pool_client":
+                pool = draft.target(item.values.get("user_pool_id"), "aws_cognito_user_pool")
+                props["UserPoolId"] = pool.address if pool else item.values.get("user_pool_id")
             if kind == "aws_s3_bucket":
                 buckets[item.address] = (props, lines)
             draft.resources.append(Resource(item.address, cfn_type, item.location, props, lines))

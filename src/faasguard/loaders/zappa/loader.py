@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from faasguard.errors import LoadError
+from faasguard.errors import LoadError, ParseError
 from faasguard.fs import ScanFS
 from faasguard.loaders.cloudformation.iam import statements_from_document
 from faasguard.loaders.handlers import find_manifests, resolve_handler
@@ -41,7 +42,7 @@ from faasguard.loaders.interface import (
     LoadResult,
     issue_from_error,
 )
-from faasguard.loaders.yaml_safe import line_of, parse_json, parse_yaml
+from faasguard.loaders.yaml_safe import ParsedDocument, line_of, parse_json, parse_yaml
 from faasguard.loaders.zappa.default_policy import ATTACH_POLICY, TRUSTED_SERVICES
 from faasguard.model import (
     Api,
@@ -116,9 +117,12 @@ def _map(value: Any) -> Mapping[str, Any]:
 
 def _load(template: str, fs: ScanFS, options: LoadOptions) -> LoadResult:
     text = fs.read_text(template)
-    document = (
-        parse_json(text, template) if template.endswith(".json") else parse_yaml(text, template)
-    )
+    if template.endswith(".toml"):
+        document = _parse_toml(text, template)
+    else:
+        document = (
+            parse_json(text, template) if template.endswith(".json") else parse_yaml(text, template)
+        )
     issues = [
         LoadIssue(IssueKind.DUPLICATE_KEY, message, Location(template, line))
         for line, message in document.warnings
@@ -168,6 +172,21 @@ def _load(template: str, fs: ScanFS, options: LoadOptions) -> LoadResult:
     )
     unique = dict.fromkeys(replace(issue, application=project) for issue in issues)
     return LoadResult(applications=(app,), issues=tuple(unique))
+
+
+def _parse_toml(text: str, template: str) -> ParsedDocument:
+    """``zappa_settings.toml``: TOML keeps no lines, so findings point at the file."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    try:
+        return ParsedDocument(tomllib.loads(text), ())
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        # The loader turns this LoadError into a parse-error issue naming the file and line.
+        line = int(match.group(1)) if match else 1
+        raise ParseError(template, line, f"invalid TOML: {exc}") from None
 
 
 def _region(stages: list[_Stage]) -> str | None:
