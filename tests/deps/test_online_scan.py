@@ -286,7 +286,8 @@ def test_a_failed_source_is_asked_once_and_every_unchecked_application_is_named(
     assert source.calls == 1  # the second application is not sent to a source known to fail
     assert analyzer.errors == [
         "Vulnerability lookup failed (offline vulnerability store): osv.sqlite3: database disk "
-        "image is malformed. Dependencies of `shop-sam`, `shop-api` were NOT checked for known "
+        "image is malformed. Dependencies of `shop-sam`, `shop-api`, `shop-terraform` were NOT "
+        "checked for known "
         "vulnerabilities; the inventory and unpinned-dependency findings are complete. Rebuild "
         "the store with `faasguard db update` (or `faasguard db import`)."
     ]

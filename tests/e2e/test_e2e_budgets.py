@@ -256,3 +256,33 @@ def test_sam_zip_code_uri_is_read_as_the_package(tmp_path: Path, cli: Callable[.
     assert [(f["file"], f["message"]) for f in unsafe] == [
         ("fn.zip", "entry '../escape.py' escapes the archive with '..'; refused")
     ]
+
+
+def test_codeuri_dot_over_many_empty_folders_is_walked_once(tmp_path: Path, scan: Scan) -> None:
+    SHAPES["codeuri-dot-empty-dirs"](tmp_path, 0.2)  # 20 functions over 20,000 empty folders
+    run, elapsed = _timed(scan, tmp_path)
+    assert run.code == 0, run.err
+    assert [f["name"] for f in run.json()["applications"][0]["functions"]] == [
+        f"Fn{index}" for index in range(20)
+    ]
+    assert elapsed < TIME_BOUND
+
+
+def test_join_strings_stop_at_the_budget(tmp_path: Path, scan: Scan) -> None:
+    big = "x" * 600_000
+    (tmp_path / "template.json").write_text(
+        '{"AWSTemplateFormatVersion": "2010-09-09", "Transform": "AWS::Serverless-2016-10-31",'
+        ' "Resources": {"Fn": {"Type": "AWS::Serverless::Function", "Properties": {'
+        '"Runtime": "python3.12", "Handler": "app.handler", "Environment": {"Variables": {'
+        f'"V": {{"Fn::Join": ["", ["{big}", "{big}"]]}}}}}}}}}}}}}}'
+    )
+    run = scan(tmp_path, "--fail-on", "never")
+    budget = _by_rule(run.json(), "FG0020")
+    assert [(f["file"], f["message"]) for f in budget] == [
+        (
+            "template.json",
+            "an intrinsic function builds a string of 1200000 characters, over the "
+            f"{MAX_STRING_CHARS}-character budget (nested Fn::Sub variable maps?); such values "
+            "are treated as unknown",
+        )
+    ]

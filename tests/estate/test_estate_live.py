@@ -282,6 +282,12 @@ def test_cli_scan_of_an_account(
         if f["category"] == "surface.public-function-url"
     )
     assert public == [("FG6001", "export")]
+    exposure = sorted(
+        (f["rule_id"], f["function"], f["resource"])
+        for f in report["findings"]
+        if f["rule_id"] in ("FG6003", "FG7012")
+    )
+    assert exposure == [("FG6003", "export", "export:public-url"), ("FG7012", None, None)]
     assert main(["inventory", "--history", history, "-f", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["application"], r["function"], r["owner"], r["cost_per_hour"]) for r in rows] == [
@@ -290,7 +296,8 @@ def test_cli_scan_of_an_account(
         ("aws://us-east-1", "notify", None, "14.70"),
         ("aws://us-east-1", "search", "team-search", "148.20"),
         ("aws://us-east-1", "thumbs", None, "14.70"),
-        ("aws://us-east-1", "worker", None, "0.24"),
+        # reserved 5, arm64: 5 x 0.125 x 3,600 x 0.0000133334 = 0.03 + 180,000 x 0.20/M = 0.036
+        ("aws://us-east-1", "worker", None, "0.07"),
     ]
 
 

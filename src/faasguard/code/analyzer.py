@@ -82,8 +82,8 @@ class CodeAnalyzer:
         For a function with no trigger that other functions invoke directly (``lambda.invoke``,
         a state machine's start): each caller is interpreted with the invoke call as a probe.
         Returns the callers' attacker data (its trace continues into ``fn``), or None and True
-        when every caller was seen sending only clean data, or None and False when unknown
-        (then ``fn`` keeps the no-trigger assumption: tainted, medium confidence).
+        when every call the callers' handlers reach sends only clean data, or None and False
+        when unknown (then ``fn`` keeps the no-trigger assumption: tainted, medium confidence).
         """
         if fn.triggers or not any(ref.startswith("code:") for ref in fn.referenced_by):
             return None, False
@@ -93,6 +93,7 @@ class CodeAnalyzer:
             return None, False
         sent: Taint | None = None
         seen_all = True
+        reached = False
         for call in calls:
             caller = app.function(call.caller)
             code = cb.function_code(app, caller) if caller is not None else None
@@ -111,14 +112,16 @@ class CodeAnalyzer:
             )
             try:
                 engine.run()
-            except Exception:  # noqa: BLE001 - the caller's own analysis reports its crash
+            except Exception:  # the caller's own analysis reports its crash
                 seen_all = False
                 continue
             finally:
                 engine.release()
             if probe not in engine.probed:
-                seen_all = False
+                # The call graph lists every invoke in the caller's files; one its handler never
+                # reaches (another handler's code in the same module) sends nothing.
                 continue
+            reached = True
             data = engine.probed[probe]
             if data is not None:
                 label = f"{data.origin.label} sent by function `{caller.name}`"
@@ -126,7 +129,7 @@ class CodeAnalyzer:
                     call.file, call.line, f"sent to function `{fn.name}` ({call.kind} invoke)"
                 )
                 sent = join_taint(sent, data)
-        return sent, (sent is None and seen_all)
+        return sent, (sent is None and seen_all and reached)
 
     def _function_calls(self, app: Application, fs: ScanFS) -> tuple[Any, ...]:
         found = self._calls.get(app.file)

@@ -24,6 +24,7 @@ from faasguard.fix.roundtrip import (
     new_map,
     new_seq,
     replace_value,
+    shared_node,
     tagged,
 )
 from faasguard.fix.sam_templates import fit_templates
@@ -78,6 +79,11 @@ def fix_cloudformation(data: Any, perms: list[FunctionPermissions]) -> tuple[lis
             kept.append(f"{fn.name}: its resource is not in {fn.location.file}")
             continue
         role = perm.role
+        if shared_node(body) or shared_node(props):
+            kept.append(f"{fn.name}: it is defined through a YAML anchor or merge key")
+            if role:
+                left.setdefault(role, set()).add(fn.name)
+            continue
         if not perm.complete or perm.role_external:
             reason = (
                 perm.needs.unknown[0]

@@ -26,6 +26,7 @@ __all__ = [
     "new_seq",
     "replace_value",
     "serverless_arn",
+    "shared_node",
     "tagged",
 ]
 
@@ -232,3 +233,15 @@ def replace_value(mapping: Any, key: str, value: Any) -> None:
     while len(items) <= target_slot:
         items.append(None)
     items[target_slot] = token
+
+
+def shared_node(node: Any) -> bool:
+    """True when ``node`` is a YAML anchor (``&x``) or merges one (``<<: *x``).
+
+    An edit there would also change every alias of it, or could be undone by the merge: the
+    fix leaves such definitions alone and says why.
+    """
+    anchor = getattr(node, "anchor", None)
+    if anchor is not None and getattr(anchor, "value", None):
+        return True
+    return bool(getattr(node, "merge", None))

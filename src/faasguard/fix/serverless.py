@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from faasguard.fix.roundtrip import comment_before, new_map, new_seq, serverless_arn
+from faasguard.fix.roundtrip import (
+    comment_before,
+    new_map,
+    new_seq,
+    serverless_arn,
+    shared_node,
+)
 from faasguard.fix.statements import for_cloudformation, for_serverless_plugin, statements
 from faasguard.iam.needed.compare import FunctionPermissions
 
@@ -71,6 +77,9 @@ def fix_serverless(data: Any, perms: list[FunctionPermissions]) -> tuple[list[st
                 indent=_col(functions, fn.name, 2),
             )
             kept.append(f"{fn.name}: {reason}")
+            continue
+        if shared_node(config):
+            kept.append(f"{fn.name}: it is defined through a YAML anchor or merge key")
             continue
         if config.get("role") is not None and perm.role_external:
             kept.append(f"{fn.name}: its role is defined outside the service")

@@ -340,7 +340,10 @@ class _Reader:
         groups = {
             str(g["logGroupName"]): g.get("retentionInDays")
             for g in self.pages(
-                "logs.DescribeLogGroups", "log groups", "logGroups", logGroupNamePrefix="/aws/lambda/"
+                "logs.DescribeLogGroups",
+                "log groups",
+                "logGroups",
+                logGroupNamePrefix="/aws/lambda/",
             )
         }
         # A denied or failed listing leaves retention unknown, rather than "never expires".

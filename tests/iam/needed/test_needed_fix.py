@@ -325,3 +325,23 @@ def test_json_with_a_duplicate_key_is_refused(fixture_copy: Callable[[str], Path
     )
     with pytest.raises(FixError, match=r"^template.json: duplicate key 'Type'"):
         plan_fix(app, function_permissions(app, fs), type(fs)(root))
+
+
+def test_functions_defined_through_yaml_anchors_are_left_alone(
+    fixture_copy: Callable[[str], Path],
+) -> None:
+    root = fixture_copy("serverless_shop")
+    template = root / "serverless.yml"
+    text = template.read_text()
+    text = text.replace("  getOrder:\n", "  getOrder: &reader\n").replace(
+        "  createOrder:\n    handler: src/orders.create_order\n",
+        "  createOrder:\n    <<: *reader\n    handler: src/orders.create_order\n",
+    )
+    template.write_text(text)
+    _, after, changed, kept = _fix(root, "serverless.yml")
+    assert changed == ()
+    assert kept == (
+        "getOrder: it is defined through a YAML anchor or merge key",
+        "createOrder: it is defined through a YAML anchor or merge key",
+    )
+    assert after == text

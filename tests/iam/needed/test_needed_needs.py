@@ -384,3 +384,24 @@ def test_a_crash_becomes_a_rule_crashed_finding(
         ("rule-crashed", "ReaderFullAccessFunction", 23, "FG1040 ValueError"),
         ("rule-crashed", "ExportFunction", 31, "FG1040 ValueError"),
     ]
+
+
+def test_permissions_of_a_function_that_crashes_are_unknown_not_a_crash(
+    fixture_app: Callable[[str], Loaded], monkeypatch: object
+) -> None:
+    import faasguard.iam.needed.analyzer as analyzer
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ValueError("boom")
+
+    app, fs = fixture_app("sam_orders")
+    monkeypatch.setattr(analyzer, "compare", boom)  # type: ignore[attr-defined]
+    perms = function_permissions(app, fs)
+    assert [(p.function.name, p.unknown, p.policy) for p in perms][0] == (
+        "ReaderFunction",
+        (
+            "template.yaml:14 faasguard failed on this function (ValueError: boom); this is a "
+            "bug, please report it",
+        ),
+        {},
+    )

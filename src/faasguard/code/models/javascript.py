@@ -462,7 +462,6 @@ _SANITIZERS: tuple[SanitizerModel, ...] = (
             "lodash.escape",
             "lodash/escape",
             "lodash/escape.js",
-            "lodash.escape()",
             "underscore.escape",
             "he.encode",
             "he.escape",

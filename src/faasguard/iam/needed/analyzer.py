@@ -15,7 +15,7 @@ from faasguard.fs import ScanFS
 from faasguard.iam.actions import AccessLevel, action_db
 from faasguard.iam.needed.compare import FunctionPermissions, UnusedGrant, compare
 from faasguard.iam.needed.compute import needs_for
-from faasguard.iam.needed.interface import Need
+from faasguard.iam.needed.interface import FunctionNeeds, Need
 from faasguard.model import Application, Location
 
 __all__ = ["NeededPermissionsAnalyzer", "function_permissions", "unused_grant_findings"]
@@ -42,11 +42,32 @@ def function_permissions(
     codebase = codebase_for(fs)
     result = []
     for fn in app.functions:
-        code = codebase.function_code(app, fn)
-        needs = needs_for(app, fn, code, cache=codebase.derived)
-        result.append(
-            compare(app, fn, needs, observed=(observed or {}).get(fn.name, ()), detail=detail)
-        )
+        try:
+            code = codebase.function_code(app, fn)
+            needs = needs_for(app, fn, code, cache=codebase.derived)
+            seen = (observed or {}).get(fn.name, ())
+            result.append(compare(app, fn, needs, observed=seen, detail=detail))
+        except Exception as exc:
+            # A bug must not hide the other functions: this one is reported as not judged.
+            why = (
+                f"{fn.location} faasguard failed on this function ({type(exc).__name__}: "
+                f"{exc}); this is a bug, please report it"
+            )
+            empty = FunctionNeeds(fn.name, app.name, (), (why,))
+            result.append(
+                FunctionPermissions(
+                    function=fn,
+                    application=app.name,
+                    role=fn.role,
+                    role_external=False,
+                    granted=(),
+                    needs=empty,
+                    unused=(),
+                    missing=(),
+                    unknown=(why,),
+                    policy={},
+                )
+            )
     return result
 
 
