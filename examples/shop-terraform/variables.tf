@@ -1,3 +1,8 @@
+variable "region" {
+  type    = string
+  default = "eu-west-1"
+}
+
 variable "stage" {
   type    = string
   default = "dev"

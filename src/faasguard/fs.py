@@ -13,9 +13,13 @@ import errno
 import os
 import posixpath
 import stat
+from collections.abc import Callable, Hashable
 from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
 
 from faasguard.errors import FileTooLargeError, LoadError, OutsideRootError, ParseError
+
+T = TypeVar("T")
 
 __all__ = ["DEFAULT_MAX_FILE_BYTES", "ScanFS"]
 
@@ -46,6 +50,22 @@ class ScanFS:
         # their code root and handler file: on the SAM benchmark (4,000 questions about 2,000
         # paths) this saves a stat per repeated question, about 8 ms.
         self._modes: dict[str, int | None] = {}
+        # Results derived from the tree by pure functions of it (a code root's manifests),
+        # shared by every stage of the scan: the loaders and the analyzers ask the same
+        # question, and walking a folder of 100,000 entries twice is what this avoids.
+        self._derived: dict[Hashable, Any] = {}
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Return ``compute()`` once per scan for ``key`` (the tree does not change meanwhile).
+
+        Args:
+            key: what is computed, with its arguments (``("manifests", "src")``).
+            compute: a function of the tree alone.
+        """
+        if key not in self._derived:
+            self._derived[key] = compute()
+        value: T = self._derived[key]
+        return value
 
     def relpath(self, path: Path) -> str:
         """Return ``path`` (absolute or relative to cwd) as a POSIX path relative to the root."""

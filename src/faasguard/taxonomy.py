@@ -64,6 +64,7 @@ CATEGORIES: Final = MappingProxyType(
         "sprawl.unused-function": "Nothing triggers or references the function.",
         "sprawl.undocumented": "The function has no description and no README.",
         "sprawl.naming": "The function's name breaks the naming convention.",
+        "sprawl.drift": "The deployed account differs from the templates.",
         "tool.parse-error": "A file could not be read or parsed.",
         "tool.reference-outside-root": "A file reference points outside the scan root.",
         "tool.rule-crashed": "A rule failed on this input; the scan went on.",

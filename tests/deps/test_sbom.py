@@ -171,7 +171,9 @@ def test_a_folder_of_applications_gives_one_bom_with_the_applications_nested(
     bom = _valid(out)
     assert bom["metadata"]["component"]["bom-ref"] == "scan"
     apps = {c["name"]: c for c in bom["components"]}
-    assert sorted(apps) == ["shop-api", "shop-sam"]
+    assert sorted(apps) == ["shop-api", "shop-sam", "shop-terraform"]
+    terraform = {c["name"]: c for c in apps["shop-terraform"]["components"]}
+    assert _purls(terraform["checkout"]) == ["pkg:pypi/requests@2.19.0"]
     assert [c["name"] for c in apps["shop-api"]["components"]] == SHOP_FUNCTIONS
     assert [c["name"] for c in apps["shop-sam"]["components"]] == SAM_FUNCTIONS
     assert apps["shop-sam"]["properties"] == [
@@ -180,7 +182,11 @@ def test_a_folder_of_applications_gives_one_bom_with_the_applications_nested(
     sam = {c["name"]: c for c in apps["shop-sam"]["components"]}
     assert _purls(sam["ProcessOrderFunction"]) == ["pkg:pypi/django@3.2.0"]
     depends = _depends(bom)
-    assert depends["scan"] == ["application:shop-api", "application:shop-sam"]
+    assert depends["scan"] == [
+        "application:shop-api",
+        "application:shop-sam",
+        "application:shop-terraform",
+    ]
     assert depends["application:shop-sam"] == [f"function:shop-sam/{n}" for n in SAM_FUNCTIONS]
     assert depends["function:shop-sam/ProcessOrderFunction"] == [
         "function:shop-sam/ProcessOrderFunction|pkg:pypi/django@3.2.0"
@@ -210,8 +216,15 @@ def test_output_folder_gets_one_bom_per_application(
         str(out_dir),
     )
     assert (code, out) == (0, "")
-    assert err == f"faasguard: wrote 2 SBOM(s) to {out_dir}: shop-api.cdx.json, shop-sam.cdx.json\n"
-    assert sorted(p.name for p in out_dir.iterdir()) == ["shop-api.cdx.json", "shop-sam.cdx.json"]
+    assert err == (
+        f"faasguard: wrote 3 SBOM(s) to {out_dir}: shop-api.cdx.json, shop-sam.cdx.json, "
+        "shop-terraform.cdx.json\n"
+    )
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "shop-api.cdx.json",
+        "shop-sam.cdx.json",
+        "shop-terraform.cdx.json",
+    ]
     shop = _valid((out_dir / "shop-api.cdx.json").read_text())
     sam = _valid((out_dir / "shop-sam.cdx.json").read_text())
     assert shop["metadata"]["component"]["name"] == "shop-api"

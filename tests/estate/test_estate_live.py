@@ -355,3 +355,157 @@ def test_documented_policy_grants_exactly_what_the_reader_calls() -> None:
         a.split(":")[1].startswith(("Get", "List", "Describe")) or a == "apigateway:GET"
         for a in statement["Action"]
     )
+
+
+DRIFT_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: jobs
+  Search:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(event, context):\\n    return 1\\n"
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: dynamodb:GetItem
+              Resource: "*"
+      Events:
+        Get:
+          Type: HttpApi
+          Properties:
+            Path: /search
+            Method: get
+        Work:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+  Report:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(event, context):\\n    return 1\\n"
+"""
+BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+SQS_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"
+
+
+def _deploy_with_drift() -> dict[str, str]:
+    """The template as CloudFormation would deploy it, plus one function, one permission and
+    one trigger added by hand."""
+    from live_seed import client
+
+    grants = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"},
+            {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"},  # drift: a permission
+        ],
+    }
+    search_role = role(
+        "shop-SearchRole-1A2B3C",
+        inline={"SearchRolePolicy0": grants},
+        managed=[BASIC, SQS_EXECUTION],
+    )
+    report_role = role("shop-ReportRole-4D5E6F", managed=[BASIC])
+    search = function(
+        "shop-Search-AB12CD34EF", search_role, Tags={"aws:cloudformation:logical-id": "Search"}
+    )
+    function(
+        "shop-Report-GH56IJ78KL", report_role, Tags={"aws:cloudformation:logical-id": "Report"}
+    )
+    legacy = function("legacy-cleanup", report_role)  # drift: a function in no template
+    sqs = client("sqs")
+    queue = sqs.get_queue_attributes(
+        QueueUrl=sqs.create_queue(QueueName="jobs")["QueueUrl"], AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    client("lambda").create_event_source_mapping(
+        EventSourceArn=queue, FunctionName="shop-Search-AB12CD34EF"
+    )
+    v2 = client("apigatewayv2")
+    api = v2.create_api(Name="shop", ProtocolType="HTTP")["ApiId"]
+    integration = v2.create_integration(
+        ApiId=api, IntegrationType="AWS_PROXY", IntegrationUri=search, PayloadFormatVersion="2.0"
+    )
+    v2.create_route(
+        ApiId=api, RouteKey="GET /search", Target=f"integrations/{integration['IntegrationId']}"
+    )
+    topic = client("sns").create_topic(Name="orders")["TopicArn"]
+    subscription = client("sns").subscribe(
+        TopicArn=topic, Protocol="lambda", Endpoint=search
+    )  # drift: a trigger
+    return {
+        "search": search,
+        "legacy": legacy,
+        "topic": topic,
+        "subscription": subscription["SubscriptionArn"],
+    }
+
+
+def test_drift_example_reports_exactly_the_function_permission_and_trigger(
+    aws: MotoServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    templates = tmp_path / "shop"
+    templates.mkdir()
+    (templates / "template.yaml").write_text(DRIFT_TEMPLATE)
+    ids = _deploy_with_drift()
+    code = main(
+        [
+            "scan",
+            "aws://us-east-1",
+            "--templates",
+            str(templates),
+            "-f",
+            "json",
+            "--no-deps",
+            "--today",
+            "2026-11-28",
+        ]
+    )
+    assert code == 1
+    report = json.loads(capsys.readouterr().out)
+    drift = [
+        (f["rule_id"], f["category"], f["file"], f["function"], f["message"])
+        for f in report["findings"]
+        if f["rule_id"] == "FG9004"
+    ]
+    assert sorted(drift) == sorted(
+        [
+            (
+                "FG9004",
+                "sprawl.drift",
+                ids["legacy"],
+                "legacy-cleanup",
+                f"Function `legacy-cleanup` runs in aws://us-east-1 ({ids['legacy']}) but no scanned "
+                "template declares it (template.yaml).",
+            ),
+            (
+                "FG9004",
+                "sprawl.drift",
+                ids["search"],
+                "shop-Search-AB12CD34EF",
+                "Function `shop-Search-AB12CD34EF`: its role in aws://us-east-1 "
+                f"(arn:aws:iam::{ACCOUNT}:role/shop-SearchRole-1A2B3C) allows `s3:putobject`, which its "
+                "template (template.yaml:8, function `Search`) does not grant.",
+            ),
+            (
+                "FG9004",
+                "sprawl.drift",
+                ids["subscription"],
+                "shop-Search-AB12CD34EF",
+                f"Function `shop-Search-AB12CD34EF`: sns trigger `{ids['topic']}` in aws://us-east-1 has no "
+                "counterpart in its template (template.yaml:8, function `Search`).",
+            ),
+        ]
+    )

@@ -86,6 +86,11 @@ def run_account_scan(args: argparse.Namespace) -> int:
     except AccountUnreachable as exc:
         print(f"faasguard: error: {exc}", file=sys.stderr)
         return _EXIT_USAGE
+    if getattr(args, "templates", None):
+        drift = _drift(args, config, result)
+        if drift is None:
+            return _EXIT_USAGE
+        result = drift
     if not args.no_deps:
         note = "dependency and code analyses need the deployment packages: not run on an account"
         result = dataclasses.replace(result, notices=(*result.notices, note))
@@ -103,6 +108,41 @@ def run_account_scan(args: argparse.Namespace) -> int:
     if args.fail_on != "never" and worst >= config.fail_on.rank:
         return 1
     return _EXIT_OK
+
+
+def _drift(args: argparse.Namespace, config: Any, result: ScanResult) -> ScanResult | None:
+    """``result`` with the drift findings against the templates under ``--templates``."""
+    import dataclasses
+    import datetime
+
+    from faasguard.engine import _partition, scan
+    from faasguard.findings import Finding
+    from faasguard.live.drift import drift_findings
+    from faasguard.loaders.interface import LoadOptions
+    from faasguard.rules.interface import RuleOptions
+
+    folder = Path(args.templates)
+    if not folder.exists():
+        print(f"faasguard: error: {args.templates}: no such file or folder", file=sys.stderr)
+        return None
+    options = LoadOptions(stage=config.stage, region=config.region, parameters=config.parameters)
+    templates = scan(folder, config, load_options=options).applications
+    rule_options = RuleOptions(
+        today=datetime.date.today(),
+        naming_pattern=config.naming_pattern,
+        deprecation_warning_days=config.deprecation_warning_days,
+        extra=config.rule_options,
+    )
+    found = drift_findings(templates, result.applications, options=rule_options)
+    if "FG9004" not in result.rules:
+        found = []  # turned off (--disable deployment-drift / sprawl)
+    active, suppressed, _ = _partition(found, config, frozenset())
+    return dataclasses.replace(
+        result,
+        findings=tuple(sorted((*result.findings, *active), key=Finding.sort_key)),
+        suppressed=(*result.suppressed, *suppressed),
+        templates=(*result.templates, *(app.file for app in templates)),
+    )
 
 
 def run_inventory(args: argparse.Namespace) -> int:

@@ -150,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="record the scan in the history database (default: the user data folder, or "
         "$FAASGUARD_HISTORY; a path, sqlite:///path or postgresql://...)",
     )
+    scan.add_argument(
+        "--templates",
+        metavar="PATH",
+        help="with an aws:// target: also load the templates under PATH and report drift "
+        "between them and the account",
+    )
 
     rules = commands.add_parser("rules", help="list rules or explain one")
     rules.add_argument("--explain", metavar="RULE", help="print the documentation of a rule")

@@ -140,7 +140,6 @@ class ManifestCache:
         self._layers: dict[str, _LayerContent | None] = {}
         self._listings: dict[str, list[str]] = {}
         self._trees: dict[str, list[str]] = {}
-        self._found: dict[str, tuple[str, ...]] = {}
         self._memo = ReaderMemo()
         self._inflate = InflateBudget()
         self.issues: list[LoadIssue] = []
@@ -213,10 +212,7 @@ class ManifestCache:
         Thousands of functions often share one code folder (``CodeUri: .``); walking it again
         for each made the cost functions x files (2,000 functions over 20,000 files: minutes).
         """
-        found = self._found.get(code_root)
-        if found is None:
-            found = self._found[code_root] = find_manifests(self._fs, code_root)
-        return found
+        return find_manifests(self._fs, code_root)
 
     def drain_issues(self) -> list[LoadIssue]:
         """The issues recorded since the last call (a scan-wide cache reports each once)."""

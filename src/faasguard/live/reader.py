@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import unquote
@@ -22,6 +23,7 @@ from urllib.parse import unquote
 __all__ = [
     "API_ACTIONS",
     "MAX_ATTEMPTS",
+    "PARALLEL_CALLS",
     "RegionSnapshot",
     "RegionUnreachable",
     "RoleData",
@@ -30,6 +32,9 @@ __all__ = [
 
 #: Attempts per call (first try included) before a throttled call is given up as a notice.
 MAX_ATTEMPTS: Final = 10
+#: Per-function and per-role calls in flight at once in one region (the adaptive retry mode
+#: slows every thread down together when AWS throttles).
+PARALLEL_CALLS: Final = 8
 
 #: Every AWS operation the reader calls -> the IAM action that allows it.
 API_ACTIONS: Final = {
@@ -250,8 +255,18 @@ class _Reader:
         names = [
             f["FunctionName"] for f in self.pages("lambda.ListFunctions", "functions", "Functions")
         ]
-        for name in names:
-            self._function(name)
+        # Three calls per function: in parallel threads (boto3 clients are thread-safe), each
+        # function's answers kept in list order so the model does not depend on timing.
+        with ThreadPoolExecutor(max_workers=PARALLEL_CALLS) as pool:
+            for got, url, policy in pool.map(self._function, names):
+                if got is None:
+                    continue
+                name = got["Configuration"]["FunctionName"]
+                self.snap.functions.append(got)
+                if url is not None:
+                    self.snap.url_configs[name] = url
+                if policy is not None:
+                    self.snap.policies[name] = policy
         self.stage("event source mappings")
         self.snap.mappings = list(
             self.pages(
@@ -259,10 +274,16 @@ class _Reader:
             )
         )
         self.stage("roles")
-        for fn in self.snap.functions:
-            role = fn.get("Configuration", {}).get("Role")
-            if role and role not in self.snap.roles:
-                self.snap.roles[role] = self._role(role)
+        arns = list(
+            dict.fromkeys(
+                str(fn["Configuration"]["Role"])
+                for fn in self.snap.functions
+                if fn.get("Configuration", {}).get("Role")
+            )
+        )
+        with ThreadPoolExecutor(max_workers=PARALLEL_CALLS) as pool:
+            for role in pool.map(self._role, arns):
+                self.snap.roles[role.arn] = role
         if not self.snap.functions:
             return self.snap  # nothing to attach triggers to: spare the other services
         self.stage("logs and alarms")
@@ -283,24 +304,25 @@ class _Reader:
         self._rules()
         return self.snap
 
-    def _function(self, name: str) -> None:
+    def _function(
+        self, name: str
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None]:
         got = self.call("lambda.GetFunction", f"function {name}", FunctionName=name)
         if got is None:
-            return
+            return None, None, None
         got.pop("ResponseMetadata", None)
-        self.snap.functions.append(got)
         url = self.call("lambda.GetFunctionUrlConfig", f"function {name}", FunctionName=name)
         if url is not None:
             url.pop("ResponseMetadata", None)
-            self.snap.url_configs[name] = url
-        policy = self.call("lambda.GetPolicy", f"function {name}", FunctionName=name)
-        if policy is not None and isinstance(policy.get("Policy"), str):
-            try:
-                self.snap.policies[name] = json.loads(policy["Policy"])
-            except ValueError:
+        answer = self.call("lambda.GetPolicy", f"function {name}", FunctionName=name)
+        policy = None
+        if answer is not None and isinstance(answer.get("Policy"), str):
+            policy = _document(answer["Policy"])
+            if policy is None:
                 self.snap.notices.append(
                     f"aws://{self.region}: function {name}: its resource policy is not JSON"
                 )
+        return got, url, policy
 
     def _role(self, arn: str) -> RoleData:
         name = arn.rsplit("/", 1)[-1]

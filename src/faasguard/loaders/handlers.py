@@ -19,6 +19,7 @@ manifests here (see ``docs/dependencies.md``).
 from __future__ import annotations
 
 import fnmatch
+import os
 import posixpath
 from collections.abc import Iterator
 
@@ -140,23 +141,32 @@ def find_manifests(fs: ScanFS, code_root: str) -> tuple[str, ...]:
     """Return the dependency manifests under ``code_root`` (sorted POSIX paths).
 
     Only a couple of levels are searched and build folders are skipped: manifests deeper down
-    belong to other functions or to vendored packages.
+    belong to other functions or to vendored packages. Each folder is walked once per scan
+    (:meth:`ScanFS.derived`), however many functions, templates and analyses ask.
     """
-    return tuple(sorted(_walk_manifests(fs, code_root or ".", 0)))
+    folder = code_root or "."
+    if not fs.is_dir(folder):  # confined: a code root that leaves the scan root is not walked
+        return ()
+    return fs.derived(("manifests", folder), lambda: tuple(sorted(_walk_manifests(fs, folder, 0))))
 
 
 def _walk_manifests(fs: ScanFS, folder: str, depth: int) -> Iterator[str]:
-    if depth > _MANIFEST_DEPTH or not fs.is_dir(folder):
+    # Below a confined folder, a real (non-symlink) sub-folder is inside the root by
+    # construction: no confinement check per folder (it cost a path resolution each).
+    if depth > _MANIFEST_DEPTH:
         return
     try:
-        entries = sorted((fs.root / folder).iterdir(), key=lambda p: p.name)
+        # scandir: the entry's type comes with the listing, no stat per entry (a code root of
+        # 100,000 empty folders is walked in a fraction of what iterdir + is_dir took).
+        with os.scandir(fs.root / folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
     except OSError:
         return
     for entry in entries:
         rel = posixpath.normpath(posixpath.join(folder, entry.name))
         if entry.is_symlink():
             continue
-        if entry.is_dir():
+        if entry.is_dir(follow_symlinks=False):
             if entry.name not in BUILD_DIRS and not entry.name.startswith("."):
                 yield from _walk_manifests(fs, rel, depth + 1)
         elif is_manifest_name(entry.name):

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from faasguard.findings import Confidence, Finding, Severity
 from faasguard.model import Function, Unknown
+from faasguard.rules._drift import DeploymentDrift
 from faasguard.rules._template_keys import TemplateKey
 from faasguard.rules.interface import FunctionRule, Rule, RuleContext
 
@@ -261,4 +262,9 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-RULES: tuple[type[Rule], ...] = (UnusedFunction, UndocumentedFunction, FunctionNameBreaksConvention)
+RULES: tuple[type[Rule], ...] = (
+    UnusedFunction,
+    UndocumentedFunction,
+    FunctionNameBreaksConvention,
+    DeploymentDrift,
+)

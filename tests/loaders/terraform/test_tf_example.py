@@ -45,9 +45,10 @@ EXPECTED = {
 def test_shop_terraform_exact_findings() -> None:
     result = scan(EXAMPLE, Config(), load_options=LoadOptions(), today=_dt.date(2026, 11, 28))
     (app,) = result.applications
-    assert (app.name, app.format.value, [fn.name for fn in app.functions]) == (
+    assert (app.name, app.format.value, app.region, [fn.name for fn in app.functions]) == (
         "shop-terraform",
         "terraform",
+        "eu-west-1",  # the aws provider's region, from the variable's default
         ["checkout"],
     )
     assert {(f.rule_id, f.file, f.line, f.function) for f in result.findings} == EXPECTED

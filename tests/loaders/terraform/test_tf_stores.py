@@ -162,3 +162,20 @@ def test_policy_attachment_folds_the_policy_into_the_role(tmp_path: Path) -> Non
             "Allow", ("sqs:*",), Location("main.tf", 57), "aws_iam_policy.p", resources=("*",)
         ),
     )
+
+
+def test_alarms_and_budgets(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_cloudwatch_metric_alarm" "throttles" {\n'
+        '  namespace   = "AWS/Lambda"\n  metric_name = "Throttles"\n  threshold   = 1\n}\n'
+        'resource "aws_budgets_budget" "monthly" {\n  budget_type = "COST"\n}\n'
+    )
+    (app,) = TerraformLoader().load(".", ScanFS(tmp_path), LoadOptions()).applications
+    assert _props(app, "aws_cloudwatch_metric_alarm.throttles") == (
+        "AWS::CloudWatch::Alarm",
+        {"Namespace": "AWS/Lambda", "MetricName": "Throttles", "Threshold": 1},
+    )
+    assert _props(app, "aws_budgets_budget.monthly") == (
+        "AWS::Budgets::Budget",
+        {"Budget": {"BudgetType": "COST"}},
+    )

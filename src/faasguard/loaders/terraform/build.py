@@ -24,7 +24,7 @@ from faasguard.loaders.terraform.resources import (
 from faasguard.loaders.terraform.roles import build_roles
 from faasguard.loaders.terraform.stores import build_stores
 from faasguard.loaders.terraform.triggers import attach_permissions, attach_triggers
-from faasguard.model import AppFormat, Application
+from faasguard.model import AppFormat, Application, Unknown
 
 __all__ = ["build_application"]
 
@@ -52,6 +52,7 @@ def build_application(
         format=fmt,
         file=file,
         root=project.root or ".",
+        region=project.region if isinstance(project.region, (str, Unknown)) else None,
         functions=tuple(draft.functions.values()),
         roles=roles,
         apis=tuple(draft.apis.values()),

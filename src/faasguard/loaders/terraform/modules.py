@@ -126,6 +126,8 @@ class Project:
     over_budget: bool = False
     #: An expression nested past the evaluation budget (reported once).
     too_deep: bool = False
+    #: The default ``aws`` provider's ``region`` in the root module (None when not written).
+    region: Any = None
 
 
 class _Instance:
@@ -151,6 +153,7 @@ class _Instance:
         self.modules: dict[str, Block] = {}
         self.resources: list[Block] = []
         self.data_blocks: dict[tuple[str, str], Block] = {}
+        self.provider: Block | None = None
         for top in blocks:
             for block in top.blocks:
                 self._index(block)
@@ -173,6 +176,12 @@ class _Instance:
             self.resources.append(block)
         elif block.type == "data" and len(block.labels) == 2:
             self.data_blocks[(block.labels[0], block.labels[1])] = block
+        elif (
+            block.type == "provider"
+            and block.labels == ("aws",)
+            and "alias" not in block.attributes  # the default provider, not an aliased one
+        ):
+            self.provider = block
 
     # -- Scope -----------------------------------------------------------------------------
 
@@ -707,5 +716,7 @@ def load_project(fs: ScanFS, folder: str, *, variables: Mapping[str, str] | None
         inputs={**_tfvars(fs, folder, project), **(variables or {})},
         stack=(folder,),
     )
+    if root.provider is not None and "region" in root.provider.attributes:
+        project.region = root.eval_attr(root.provider.attributes["region"])
     root.collect()
     return project

@@ -208,6 +208,22 @@ _TABLES: dict[str, tuple[str, tuple[tuple[str, str, Convert], ...]]] = {
             ("auto_verified_attributes", "AutoVerifiedAttributes", _same),
         ),
     ),
+    "aws_cloudwatch_metric_alarm": (
+        "AWS::CloudWatch::Alarm",
+        (
+            ("namespace", "Namespace", _same),
+            ("metric_name", "MetricName", _same),
+            ("metric_query", "Metrics", _same),
+            ("threshold", "Threshold", _same),
+        ),
+    ),
+    "aws_budgets_budget": (
+        "AWS::Budgets::Budget",
+        (
+            ("budget_type", "Budget", lambda v: {"BudgetType": v}),
+            ("notification", "NotificationsWithSubscribers", _same),
+        ),
+    ),
     "aws_cognito_user_pool_client": (
         "AWS::Cognito::UserPoolClient",
         (("write_attributes", "WriteAttributes", _same),),
