@@ -46,7 +46,15 @@ if TYPE_CHECKING:
     from faasguard.code.edge.inventory import FunctionEgress
     from faasguard.deps.inventory import FunctionDependencies
 
-__all__ = ["Analyzer", "Enricher", "ScanResult", "enabled_rules", "gc_paused", "scan"]
+__all__ = [
+    "Analyzer",
+    "Enricher",
+    "ScanResult",
+    "enabled_rules",
+    "gc_paused",
+    "scan",
+    "scan_applications",
+]
 
 #: Which tool rule reports each kind of load issue.
 _ISSUE_RULES = {
@@ -229,12 +237,7 @@ def _scan(
         ref = classify(fs, fs.relpath(target))
         templates = [ref] if ref else []
     rules = enabled_rules(config)
-    options = RuleOptions(
-        today=today or _dt.date.today(),
-        naming_pattern=config.naming_pattern,
-        deprecation_warning_days=config.deprecation_warning_days,
-        extra=config.rule_options,
-    )
+    options = _rule_options(config, today)
     work = _Work(
         fs=fs,
         load_options=load_options,
@@ -284,6 +287,59 @@ def _scan(
         config_sources=config.sources,
         dependencies=tuple(inventory),
         egress=tuple(egress),
+    )
+
+
+def scan_applications(
+    applications: Sequence[Application],
+    config: Config,
+    *,
+    root: str,
+    baseline: frozenset[str] = frozenset(),
+    today: _dt.date | None = None,
+    notices: Sequence[str] = (),
+) -> ScanResult:
+    """Run the rules on applications built elsewhere (a live account), as :func:`scan` does.
+
+    The same rules, options, flood folding, suppressions and baseline apply as to templates,
+    so a deployed function is judged exactly as its template would be.
+
+    Args:
+        applications: the applications to check.
+        config: the merged configuration.
+        root: what the report names as scanned (``aws://eu-west-1``).
+        baseline: fingerprints of findings to hide as already known.
+        today: the date runtime deprecations are judged against.
+        notices: messages to carry into the report.
+    """
+    rules = enabled_rules(config)
+    options = _rule_options(config, today)
+    planned = _plan(rules)
+    findings: list[Finding] = []
+    with gc_paused():
+        for app in applications:
+            ctx = RuleContext(app=app, options=options)
+            findings.extend(fold_floods(_run_rules(planned, app, ctx)))
+    active, suppressed, baselined = _partition(findings, config, baseline)
+    return ScanResult(
+        root=root,
+        applications=tuple(applications),
+        findings=tuple(sorted(active, key=Finding.sort_key)),
+        suppressed=tuple(sorted(suppressed, key=lambda s: s.finding.sort_key())),
+        baselined=tuple(sorted(baselined, key=Finding.sort_key)),
+        notices=tuple(notices),
+        rules=tuple(rule.id for rule in rules),
+        disabled_rules=disabled_rules(config),
+        config_sources=config.sources,
+    )
+
+
+def _rule_options(config: Config, today: _dt.date | None) -> RuleOptions:
+    return RuleOptions(
+        today=today or _dt.date.today(),
+        naming_pattern=config.naming_pattern,
+        deprecation_warning_days=config.deprecation_warning_days,
+        extra=config.rule_options,
     )
 
 

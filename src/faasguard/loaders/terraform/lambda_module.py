@@ -46,7 +46,11 @@ __all__ = ["R_MODULE", "build_lambda_module"]
 def build_lambda_module(draft: Draft, call: ModuleCall, app: str) -> None:
     """A ``terraform-aws-modules/lambda/aws`` call: its function, role and triggers."""
     v = call.inputs
-    if v.get("create") is False or v.get("create_function") is False or v.get("create_layer"):
+    if (
+        v.get("create") is False
+        or v.get("create_function") is False
+        or v.get("create_layer") is True
+    ):
         return  # the module builds a layer (or nothing), not a function
     item = Item(call.address, "module", call.name, "", call.location, v, module_dir=call.module_dir)
     key = f"{call.address}.aws_lambda_function.this"
@@ -70,7 +74,8 @@ def build_lambda_module(draft: Draft, call: ModuleCall, app: str) -> None:
     reserved = number(v.get("reserved_concurrent_executions"))
     retention = number(v.get("cloudwatch_logs_retention_in_days"))
     fn = Function(
-        name=call.name if not call.address.count(".") > 1 else call.address,
+        # `ingest` at the root; the full address inside a local module (unique in the app)
+        name=call.name if call.address.count(".") == 1 else call.address,
         application=app,
         location=call.location,
         resource_id=key,
