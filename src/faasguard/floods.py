@@ -102,32 +102,19 @@ def _fold_applications(items: list[Finding]) -> list[Finding]:
 def _application_summary(rest: list[Finding]) -> Finding:
     """One finding standing for ``rest``: findings of one rule on many elements of one app."""
     first = rest[0]
-    worst = max(rest, key=lambda f: f.severity.rank)
     functions = sorted({f.function for f in rest if f.function})
     named = ", ".join(f"`{name}`" for name in functions[:_LINES_NAMED])
     more = f" and {len(functions) - _LINES_NAMED} more" if len(functions) > _LINES_NAMED else ""
     which = f" (functions {named}{more})" if functions else ""
-    message = (
-        f"{len(rest)} more findings of {first.rule_id} ({first.rule_name}) in application "
-        f"`{first.application}`{which}, not listed one by one: only the first "
-        f"{MAX_PER_APPLICATION} are. The first of them: {first.message}"
-    )
-    return Finding.create(
-        rule_id=first.rule_id,
-        rule_name=first.rule_name,
-        category=first.category,
-        severity=worst.severity,
-        confidence=first.confidence,
-        title=first.title,
-        message=message,
-        file=first.file,
-        line=first.line,
-        function=None,
-        application=first.application,
-        resource=None,
+    return _standing_for(
+        rest,
+        message=(
+            f"{len(rest)} more findings of {first.rule_id} ({first.rule_name}) in application "
+            f"`{first.application}`{which}, not listed one by one: only the first "
+            f"{MAX_PER_APPLICATION} are. The first of them: {first.message}"
+        ),
         evidence=f"{len(rest)} more {first.rule_id} findings in the application",
-        remediation=first.remediation,
-        cwe=first.cwe,
+        element=False,
     )
 
 
@@ -136,32 +123,49 @@ def _key(finding: Finding) -> _Key:
 
 
 def _summary(rest: list[Finding]) -> Finding:
-    """One finding standing for ``rest``: the worst severity among them, at the first line."""
+    """One finding standing for ``rest``: findings of one rule on one element."""
     first = rest[0]
-    worst = max(rest, key=lambda f: f.severity.rank)
     lines = sorted({f.line for f in rest if f.line is not None})
     named = ", ".join(str(line) for line in lines[:_LINES_NAMED])
     more = f" and {len(lines) - _LINES_NAMED} more" if len(lines) > _LINES_NAMED else ""
     where = f" (lines {named}{more})" if lines else ""
-    message = (
-        f"{len(rest)} more findings of {first.rule_id} ({first.rule_name}) here{where}, not "
-        f"listed one by one: only the first {MAX_PER_ELEMENT} are. The first of them: "
-        f"{first.message}"
+    return _standing_for(
+        rest,
+        message=(
+            f"{len(rest)} more findings of {first.rule_id} ({first.rule_name}) here{where}, not "
+            f"listed one by one: only the first {MAX_PER_ELEMENT} are. The first of them: "
+            f"{first.message}"
+        ),
+        evidence=f"{len(rest)} more {first.rule_id} findings",
+        element=True,
     )
+
+
+def _standing_for(rest: list[Finding], *, message: str, evidence: str, element: bool) -> Finding:
+    """A finding of the rule of ``rest``, at its first place, with the worst severity of them.
+
+    Args:
+        rest: the findings folded, in report order.
+        message: what the summary says.
+        evidence: its evidence (and so its fingerprint).
+        element: True when all of ``rest`` are on one element, whose function and resource the
+            summary keeps; False for a summary over an application.
+    """
+    first = rest[0]
     return Finding.create(
         rule_id=first.rule_id,
         rule_name=first.rule_name,
         category=first.category,
-        severity=worst.severity,
+        severity=max(rest, key=lambda f: f.severity.rank).severity,
         confidence=first.confidence,
         title=first.title,
         message=message,
         file=first.file,
         line=first.line,
-        function=first.function,
+        function=first.function if element else None,
         application=first.application,
-        resource=first.resource,
-        evidence=f"{len(rest)} more {first.rule_id} findings",
+        resource=first.resource if element else None,
+        evidence=evidence,
         remediation=first.remediation,
         cwe=first.cwe,
     )

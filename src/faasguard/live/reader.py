@@ -12,6 +12,7 @@ error, raised as :class:`RegionUnreachable`.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from urllib.parse import unquote
 
 __all__ = [
     "API_ACTIONS",
+    "INVOCATION_LOOKBACK_DAYS",
     "MAX_ATTEMPTS",
     "PARALLEL_CALLS",
     "RegionSnapshot",
@@ -65,7 +67,12 @@ API_ACTIONS: Final = {
     "events.ListTargetsByRule": "events:ListTargetsByRule",
     "logs.DescribeLogGroups": "logs:DescribeLogGroups",
     "cloudwatch.DescribeAlarms": "cloudwatch:DescribeAlarms",
+    "cloudwatch.GetMetricData": "cloudwatch:GetMetricData",
 }
+
+#: How far back the last invocation is looked for: CloudWatch keeps daily data 455 days.
+INVOCATION_LOOKBACK_DAYS: Final = 455
+_METRIC_QUERIES_PER_CALL: Final = 200
 
 _DENIED: Final = frozenset(
     {
@@ -124,6 +131,11 @@ class RegionSnapshot:
     #: Log group name -> retention in days (None: never expires); None when unreadable.
     log_retention: dict[str, int | None] | None = None
     alarms: list[dict[str, Any]] = field(default_factory=list)
+    #: Function name -> the last day with an invocation (None: none in the lookback); the
+    #: whole mapping is None when CloudWatch could not be read.
+    last_invoked: dict[str, _dt.datetime | None] | None = None
+    #: When the region was read (the end of the invocation lookback).
+    read_at: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc))
     notices: list[str] = field(default_factory=list)
     calls: int = 0
 
@@ -286,6 +298,8 @@ class _Reader:
                 self.snap.roles[role.arn] = role
         if not self.snap.functions:
             return self.snap  # nothing to attach triggers to: spare the other services
+        self.stage("invocations")
+        self._invocations()
         self.stage("logs and alarms")
         self._logs()
         self.snap.alarms = list(
@@ -356,6 +370,58 @@ class _Reader:
             return None
         got = self.call("iam.GetPolicyVersion", f"policy {arn}", PolicyArn=arn, VersionId=version)
         return _document((got or {}).get("PolicyVersion", {}).get("Document"))
+
+    def _invocations(self) -> None:
+        """Each function's last day with ``Invocations`` > 0 (CloudWatch, daily sums)."""
+        names = [str(f["Configuration"]["FunctionName"]) for f in self.snap.functions]
+        end = self.snap.read_at
+        start = end - _dt.timedelta(days=INVOCATION_LOOKBACK_DAYS)
+        found: dict[str, _dt.datetime | None] = dict.fromkeys(names)
+        for first in range(0, len(names), _METRIC_QUERIES_PER_CALL):
+            batch = names[first : first + _METRIC_QUERIES_PER_CALL]
+            queries = [
+                {
+                    "Id": f"f{i}",
+                    "MetricStat": {
+                        "Metric": {
+                            "Namespace": "AWS/Lambda",
+                            "MetricName": "Invocations",
+                            "Dimensions": [{"Name": "FunctionName", "Value": name}],
+                        },
+                        "Period": 86400,
+                        "Stat": "Sum",
+                    },
+                    "ReturnData": True,
+                }
+                for i, name in enumerate(batch)
+            ]
+            before = len(self.snap.notices)
+            results = list(
+                self.pages(
+                    "cloudwatch.GetMetricData",
+                    "Lambda invocations",
+                    "MetricDataResults",
+                    MetricDataQueries=queries,
+                    StartTime=start,
+                    EndTime=end,
+                )
+            )
+            if len(self.snap.notices) != before:
+                return  # unreadable: disuse stays unknown (last_invoked None)
+            for result in results:
+                name = batch[int(str(result["Id"])[1:])]
+                days = [
+                    t
+                    for t, v in zip(
+                        result.get("Timestamps", []), result.get("Values", []), strict=False
+                    )
+                    if v and v > 0
+                ]
+                if days:
+                    latest = max(days)
+                    current = found[name]
+                    found[name] = latest if current is None or latest > current else current
+        self.snap.last_invoked = found
 
     def _logs(self) -> None:
         before = len(self.snap.notices)

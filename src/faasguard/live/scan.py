@@ -18,14 +18,21 @@ from faasguard.config import Config
 from faasguard.engine import ScanResult, disabled_rules, enabled_rules
 from faasguard.findings import Finding
 from faasguard.live.build import build_application
-from faasguard.live.reader import RegionSnapshot, RegionUnreachable, read_region
+from faasguard.live.reader import (
+    INVOCATION_LOOKBACK_DAYS,
+    RegionSnapshot,
+    RegionUnreachable,
+    read_region,
+)
 from faasguard.live.target import AccountTarget
 from faasguard.model import Application
 from faasguard.rules.interface import RuleContext, RuleOptions
 
-__all__ = ["AccountUnreachable", "scan_account"]
+__all__ = ["AccountUnreachable", "disuse_findings", "scan_account"]
 
 _MAX_PARALLEL_REGIONS: Final = 8
+_UNUSED: Final = "unused-function"
+_WINDOW_DAYS: Final = 90
 
 
 class AccountUnreachable(Exception):  # noqa: N818 - what happened, as RegionUnreachable
@@ -85,10 +92,17 @@ def scan_account(
     planned = _plan(rules)
     apps: list[Application] = []
     findings: list[Finding] = []
+    unused_on = any(rule.name == _UNUSED for rule in rules)
     for snap in snapshots:
         app = build_application(snap)
         ctx = RuleContext(app=app, options=options)
-        findings.extend(fold_floods(_run_rules(planned, app, ctx)))
+        found = _run_rules(planned, app, ctx)
+        if snap.last_invoked is not None:
+            # What CloudWatch says replaces the template-style guess (no trigger seen).
+            found = [f for f in found if f.rule_name != _UNUSED]
+            if unused_on:
+                found += disuse_findings(app, snap, ctx)
+        findings.extend(fold_floods(found))
         apps.append(app)
     active, suppressed, baselined = _partition(findings, config, baseline)
     notices = [*failures, *(n for snap in snapshots for n in snap.notices)]
@@ -104,6 +118,54 @@ def scan_account(
         disabled_rules=disabled_rules(config),
         config_sources=config.sources,
     )
+
+
+def disuse_findings(app: Application, snap: RegionSnapshot, ctx: RuleContext) -> list[Finding]:
+    """``unused-function`` for each function not invoked within the window, with its last day.
+
+    The window is ``[rules.unused-function] invocation_window_days`` (default 90).
+    """
+    from faasguard.rules.registry import rule_by_name
+
+    rule = rule_by_name(_UNUSED)()
+    days = ctx.options.extra.get(_UNUSED, {}).get("invocation_window_days", _WINDOW_DAYS)
+    if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
+        raise ValueError(
+            f"[rules.{_UNUSED}] invocation_window_days must be a positive integer, not {days!r}"
+        )
+    since = snap.read_at - _dt.timedelta(days=days)
+    last_invoked = snap.last_invoked or {}
+    found = []
+    for fn in app.functions:
+        if fn.name not in last_invoked:
+            continue
+        last = last_invoked[fn.name]
+        if last is not None and last >= since:
+            continue
+        when = (
+            f"last invoked on {last.date().isoformat()}"
+            if last is not None
+            else f"no invocation in the last {INVOCATION_LOOKBACK_DAYS} days"
+        )
+        found.append(
+            rule.finding(
+                ctx,
+                message=(
+                    f"Function `{fn.name}` has not been invoked in the last {days} days "
+                    f"({when}, CloudWatch `Invocations` in {app.name})."
+                ),
+                location=fn.location,
+                function=fn.name,
+                resource=fn.resource_id,
+                evidence=f"Invocations = 0 for {days} days; {when}",
+                remediation=(
+                    "Delete the function (and its role, triggers and log group) if nobody needs "
+                    "it; otherwise suppress this finding with a reason naming who runs it and when."
+                ),
+                fingerprint_extra="invocations",
+            )
+        )
+    return found
 
 
 def _session(profile: str | None) -> Any:

@@ -16,6 +16,7 @@ from faasguard.loaders.yaml_safe import YamlMap
 from faasguard.model import Unknown
 
 __all__ = [
+    "Partial",
     "R_ATTRIBUTE",
     "Encoded",
     "JsonText",
@@ -39,6 +40,20 @@ class Ref(Unknown):
     """
 
     refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Partial(Ref):
+    """A rendered template (``templatefile()``, ``data "template_file"``) with unknown parts.
+
+    The text is not known, but its known pieces are: an OpenAPI body rendered with a
+    function's ARN keeps its routes, the ARN staying a reference.
+
+    Attributes:
+        pieces: the template's pieces in order, text or Unknown.
+    """
+
+    pieces: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
