@@ -4,8 +4,9 @@ Usage: python bench/bench_history.py [--functions N] [--findings-per-function K]
 
 Builds one synthetic scan record (N functions with realistic fields, K findings each), then
 times ``HistoryStore.record`` (one transaction) into a fresh SQLite file and into a fresh
-database of a throw-away PostgreSQL cluster started like the tests do (tests/estate/conftest.py),
-and the inventory query after it. Goal (issue 12): under 5 s each for 10,000 functions.
+database of a throw-away PostgreSQL cluster started as the tests start it
+(tests/estate/estate_services.py), and the inventory query after it. Goal (issue 12): under
+5 s each for 10,000 functions.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def main() -> int:
     args = parser.parse_args()
     scan = _scan(args.functions, args.findings_per_function)
     print(f"{args.functions:,} functions, {len(scan.findings):,} findings, {args.runs} runs")
-    from conftest import PgCluster  # the tests' throw-away cluster
+    from estate_services import PgCluster  # the tests' throw-away cluster
 
     cluster = PgCluster()
     try:

@@ -2,9 +2,9 @@
 
 Usage: python bench/bench_live.py [--functions N] [--seed-threads T]
 
-Starts moto in server mode (as the tests do, tests/estate/conftest.py), seeds N functions (one
-role per 10 functions with an inline policy; every function behind an HTTP API route, every
-fifth on an SQS queue), then times ``faasguard.live.scan.scan_account`` for ``aws://us-east-1``
+Starts moto in server mode (as the tests do, tests/estate/estate_services.py), seeds N
+functions (one role per 10 functions with an inline policy; every function behind an HTTP
+API route, every fifth on an SQS queue), then times ``faasguard.live.scan.scan_account`` for ``aws://us-east-1``
 and reports the peak RSS of this process. Goal (issue 12): 2,000 functions in under 60 s.
 Seeding is not timed (moto creates functions slowly).
 """
@@ -77,7 +77,7 @@ def main() -> int:
     parser.add_argument("--functions", type=int, default=2000)
     parser.add_argument("--seed-threads", type=int, default=8)
     args = parser.parse_args()
-    from conftest import MotoServer
+    from estate_services import MotoServer
 
     server = MotoServer(Path(tempfile.mkdtemp(prefix="fg-bench-moto-")))
     try:

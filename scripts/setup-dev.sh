@@ -3,6 +3,7 @@
 #   - a virtualenv in .venv with faasguard and faasguard-runtime (all extras) installed editable;
 #   - redis-server (the encrypted cache is tested against a real Redis);
 #   - the PostgreSQL server (the history store is tested against a real PostgreSQL);
+#   - Chromium (the HTML report is tested in a real headless browser);
 #   - the official SARIF 2.1.0 JSON schema (from the npm package @microsoft/jest-sarif, which
 #     ships it) in .cache/sarif/, so SARIF output is validated against the real schema.
 # Safe to run again: each step is skipped when already done.
@@ -36,6 +37,18 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
   else
     echo "setup-dev: PostgreSQL (initdb) is missing and cannot be installed (not root, no sudo)" >&2
+    exit 1
+  fi
+fi
+# Chromium: the HTML report is tested in a real headless browser (tests/estate/chromium.py,
+# DevTools protocol); Debian's package, nothing downloaded by a test.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "setup-dev: chromium is missing and cannot be installed (not root, no sudo)" >&2
     exit 1
   fi
 fi

@@ -65,6 +65,7 @@ CATEGORIES: Final = MappingProxyType(
         "sprawl.undocumented": "The function has no description and no README.",
         "sprawl.naming": "The function's name breaks the naming convention.",
         "sprawl.drift": "The deployed account differs from the templates.",
+        "sprawl.unused-role": "A role made for Lambda is used by no function.",
         "tool.parse-error": "A file could not be read or parsed.",
         "tool.reference-outside-root": "A file reference points outside the scan root.",
         "tool.rule-crashed": "A rule failed on this input; the scan went on.",

@@ -18,6 +18,7 @@ from faasguard.history.interface import (
     FindingRecord,
     FunctionRecord,
     HistoryCorruptError,
+    HistoryError,
     HistoryTooNewError,
     HistoryUnavailableError,
     ScanNotFoundError,
@@ -149,9 +150,11 @@ def test_a_failed_write_leaves_no_half_scan(history_url: str) -> None:
     """Two functions with one key break the second insert: the whole scan is rolled back."""
     with open_history(history_url) as store:
         kept = store.record(_scan(T1, (SEARCH,), (SQLI,)))
-        with pytest.raises(Exception) as caught:
+        with pytest.raises(HistoryError) as caught:
             store.record(_scan(T2, (LEGACY, REPORT, dataclasses.replace(REPORT, line=99)), ()))
-        assert "unique" in str(caught.value).lower() or "duplicate" in str(caught.value).lower()
+        message = str(caught.value)
+        assert message.startswith(f"{store.description}: the scan was not recorded: ")
+        assert "unique" in message.lower() or "duplicate" in message.lower()
         assert [s.id for s in store.scans()] == [kept]
         assert [r.record.key for r in store.inventory()] == [SEARCH.key]
         later = store.record(_scan(T2, (LEGACY,), ()))  # the store still works

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MotoServer
+from estate_services import MotoServer
 from live_seed import ACCOUNT, REGION, function, role, seed_shop
 
 from faasguard.cli.main import main
@@ -95,7 +95,13 @@ def test_every_resource_kind_is_read_into_the_model(aws: MotoServer) -> None:
         ("export", "search"),
         ("lambda.amazonaws.com",),
     )
-    [permission] = app.resources
+    [permission] = [r for r in app.resources if r.type == "AWS::Lambda::Permission"]
+    [queue] = [r for r in app.resources if r.type == "AWS::SQS::Queue"]
+    assert (queue.id, queue.properties["QueueName"], queue.properties["VisibilityTimeout"]) == (
+        ids["queue"],
+        "jobs",
+        30,
+    )
     assert (permission.id, permission.type, permission.properties["Principal"]) == (
         "export:public-url",
         "AWS::Lambda::Permission",
@@ -195,7 +201,8 @@ def test_denied_apis_are_notices_and_the_rest_is_kept(aws: MotoServer) -> None:
         ]
     )
     app = build_application(snap)
-    assert app.resources == ()  # the resource policy could not be read
+    # the resource policy could not be read
+    assert [r for r in app.resources if r.type == "AWS::Lambda::Permission"] == []
     assert [t.kind for t in app.function("search").triggers] == [TriggerKind.HTTP_API]  # type: ignore[union-attr]
     api_role = app.role(f"arn:aws:iam::{ACCOUNT}:role/api-role")
     assert api_role is not None and [s.origin for s in api_role.statements] == [
@@ -259,6 +266,14 @@ def test_cli_scan_of_an_account(
     )
     report = json.loads(capsys.readouterr().out)
     assert code == 1
+    import jsonschema
+
+    schema = json.loads(
+        (
+            Path(__file__).resolve().parents[2] / "src/faasguard/report/schema/report.schema.json"
+        ).read_text()
+    )
+    jsonschema.validate(report, schema)  # an account's report is as valid as a template's
     wallet = [
         (f["rule_id"], f["file"], f["function"], f["severity"])
         for f in report["findings"]
@@ -509,3 +524,138 @@ def test_drift_example_reports_exactly_the_function_permission_and_trigger(
             ),
         ]
     )
+
+
+def test_disuse_from_cloudwatch_invocations(aws: MotoServer) -> None:
+    import datetime as dt
+
+    from live_seed import client
+
+    arn = role("disuse-role")
+    for name in ("busy", "stale", "never"):
+        function(name, arn)
+    now = dt.datetime.now(dt.timezone.utc)
+    stale_day = (now - dt.timedelta(days=120)).replace(hour=12, minute=0, second=0, microsecond=0)
+    cloudwatch = client("cloudwatch")
+    for name, when in (("busy", now - dt.timedelta(days=3)), ("stale", stale_day)):
+        cloudwatch.put_metric_data(
+            Namespace="AWS/Lambda",
+            MetricData=[
+                {
+                    "MetricName": "Invocations",
+                    "Dimensions": [{"Name": "FunctionName", "Value": name}],
+                    "Timestamp": when,
+                    "Value": 4.0,
+                    "Unit": "Count",
+                }
+            ],
+        )
+    target = AccountTarget(profile=None, regions=("us-east-1",), text="aws://us-east-1")
+    result = scan_account(target, Config())
+    unused = sorted(
+        (f.rule_id, f.category, f.function, f.message)
+        for f in result.findings
+        if f.rule_name == "unused-function"
+    )
+    assert unused == [
+        (
+            "FG9001",
+            "sprawl.unused-function",
+            "never",
+            "Function `never` has not been invoked in the last 90 days (no invocation in the last 455 days, "
+            "CloudWatch `Invocations` in aws://us-east-1).",
+        ),
+        (
+            "FG9001",
+            "sprawl.unused-function",
+            "stale",
+            "Function `stale` has not been invoked in the last 90 days (last invoked on "
+            f"{stale_day.date().isoformat()}, CloudWatch `Invocations` in aws://us-east-1).",
+        ),
+    ]
+
+
+def test_roles_trusting_lambda_that_no_function_uses(aws: MotoServer) -> None:
+    from live_seed import client
+
+    used = role("used-role")
+    function("busy", used)
+    orphan = role("orphan-role")
+    client("iam").create_role(
+        RoleName="ecs-task",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )
+    target = AccountTarget(profile=None, regions=("us-east-1",), text="aws://us-east-1")
+    result = scan_account(target, Config())
+    assert [
+        (f.rule_id, f.category, f.resource, f.file, f.message)
+        for f in result.findings
+        if f.rule_id == "FG9005"
+    ] == [
+        (
+            "FG9005",
+            "sprawl.unused-role",
+            orphan,
+            orphan,
+            f"Role `orphan-role` ({orphan}) lets Lambda assume it, but no function in the regions scanned "
+            "(us-east-1) uses it; one in another region still may.",
+        )
+    ]
+
+
+def test_a_call_failing_mid_scan_is_a_notice_not_a_lost_region(
+    aws: MotoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ReadTimeoutError
+
+    import faasguard.live.reader
+
+    monkeypatch.setattr(faasguard.live.reader, "MAX_ATTEMPTS", 2)  # retried, but briefly
+    seed_shop()
+    session = _session()
+
+    def drop(request: Any, event_name: str, **_: Any) -> None:
+        if event_name.endswith("sns.ListSubscriptions"):
+            raise ReadTimeoutError(endpoint_url="https://sns.us-east-1.amazonaws.com")
+
+    session.events.register("before-send", drop)
+    snap = read_region(session, REGION)
+    assert snap.notices == [
+        "aws://us-east-1: sns:ListSubscriptions failed (SNS subscriptions): ReadTimeoutError: Read "
+        'timeout on endpoint URL: "https://sns.us-east-1.amazonaws.com"'
+    ]
+    app = build_application(snap)
+    assert app.function("notify").triggers == ()  # type: ignore[union-attr]
+    assert [t.kind for t in app.function("worker").triggers] == [TriggerKind.SQS]  # type: ignore[union-attr]
+
+
+def test_a_queue_read_from_the_account_is_judged_like_a_template_queue(aws: MotoServer) -> None:
+    from live_seed import client
+
+    arn = role("queue-role")
+    function("slow", arn, Timeout=60)
+    sqs = client("sqs")
+    url = sqs.create_queue(QueueName="slow-jobs", Attributes={"VisibilityTimeout": "45"})[
+        "QueueUrl"
+    ]
+    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    client("lambda").create_event_source_mapping(EventSourceArn=queue, FunctionName="slow")
+    target = AccountTarget(profile=None, regions=("us-east-1",), text="aws://us-east-1")
+    result = scan_account(target, Config())
+    short = [
+        (f.rule_id, f.function, f.severity.value) for f in result.findings if f.rule_id == "FG7003"
+    ]
+    assert short == [("FG7003", "slow", "medium")]  # 45 s visibility < 60 s timeout

@@ -116,3 +116,45 @@ def test_template_managed_policies_are_judged_not_unknown(tmp_path: Path) -> Non
         ("FG1009", 18, "statement `AWS::IAM::ManagedPolicy AppPolicy`: s3:GetObject on *"),
         ("FG1012", 4, "managed policy !ImportValue shared-policy-arn"),
     ]
+
+
+TEMPLATE_BOUNDARY = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      InlineCode: "def handler(e, c): pass"
+      PermissionsBoundary: !Ref Boundary
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [s3:GetObject, iam:PutRolePolicy]
+              Resource: "*"
+  Boundary:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: ["s3:GetObject", "logs:*"]
+            Resource: "*"
+"""
+
+
+def test_a_boundary_defined_in_the_template_is_applied(tmp_path: Path) -> None:
+    """iam:PutRolePolicy is outside the boundary: no escalation; s3:GetObject stays."""
+    (tmp_path / "template.yaml").write_text(TEMPLATE_BOUNDARY)
+    result = scan(tmp_path, Config(), load_options=LoadOptions(), today=_dt.date(2026, 11, 28))
+    found = sorted(
+        (f.rule_id, f.line, f.evidence)
+        for f in result.findings
+        if f.rule_id.startswith("FG10") and f.rule_id != "FG1040"
+    )
+    assert found == [
+        ("FG1003", 13, "Allow s3:GetObject on [*]"),
+        ("FG1009", 13, "statement `Fn Policies[0]`: s3:GetObject on *"),
+    ]

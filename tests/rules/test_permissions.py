@@ -663,3 +663,18 @@ def test_wildcard_resource_on_log_writes_alone_is_low() -> None:
     r2 = role(stmt(["logs:PutLogEvents", "sqs:SendMessage"], ["*"]))
     [g] = run_role(WildcardResource, r2)
     assert g.severity is Severity.HIGH
+
+
+def test_remediations_use_terraform_spellings_on_terraform_apps() -> None:
+    r = role(
+        stmt(["dynamodb:GetItem", "secretsmanager:GetSecretValue"], ["*"]), rid="aws_iam_role.fn"
+    )
+    [wide] = run_role(WildcardResource, r, fmt=AppFormat.TERRAFORM)
+    assert "dynamodb: `aws_dynamodb_table.my_table.arn`" in wide.remediation
+    assert "!GetAtt" not in wide.remediation and "${AWS::" not in wide.remediation
+    [creds] = run_role(CredentialsExposure, r, fmt=AppFormat.TERRAFORM)
+    assert creds.remediation.endswith("`aws_secretsmanager_secret.db.arn`).")
+    [data] = run_role(DataExfiltration, r, fmt=AppFormat.TERRAFORM)
+    assert data.remediation.endswith("`dynamodb:GetItem` on `aws_dynamodb_table.orders.arn`.")
+    [cfn] = run_role(DataExfiltration, r, fmt=AppFormat.SAM)
+    assert cfn.remediation.endswith("`dynamodb:GetItem` on `!GetAtt Orders.Arn`.")

@@ -81,11 +81,18 @@ def run_account_scan(args: argparse.Namespace) -> int:
     config = _config(args, Path.cwd())
     baseline = read_baseline(Path(args.baseline)) if args.baseline else frozenset()
     started_at = _dt.datetime.now(_dt.timezone.utc)
+    from faasguard.cli.progress import Progress
+
+    progress = Progress.for_cli(sys.stderr, quiet=getattr(args, "quiet", False))
     try:
-        result = scan_account(target, config, baseline=baseline, today=_today(args.today))
+        result = scan_account(
+            target, config, baseline=baseline, today=_today(args.today), progress=progress
+        )
     except AccountUnreachable as exc:
+        progress.close()
         print(f"faasguard: error: {exc}", file=sys.stderr)
         return _EXIT_USAGE
+    progress.close()
     if getattr(args, "templates", None):
         drift = _drift(args, config, result)
         if drift is None:
@@ -115,9 +122,10 @@ def _drift(args: argparse.Namespace, config: Any, result: ScanResult) -> ScanRes
     import dataclasses
     import datetime
 
-    from faasguard.engine import _partition, scan
+    from faasguard.engine import scan
     from faasguard.findings import Finding
     from faasguard.live.drift import drift_findings
+    from faasguard.live.scan import split_findings
     from faasguard.loaders.interface import LoadOptions
     from faasguard.rules.interface import RuleOptions
 
@@ -136,7 +144,7 @@ def _drift(args: argparse.Namespace, config: Any, result: ScanResult) -> ScanRes
     found = drift_findings(templates, result.applications, options=rule_options)
     if "FG9004" not in result.rules:
         found = []  # turned off (--disable deployment-drift / sprawl)
-    active, suppressed, _ = _partition(found, config, frozenset())
+    active, suppressed, _ = split_findings(found, config, frozenset())
     return dataclasses.replace(
         result,
         findings=tuple(sorted((*result.findings, *active), key=Finding.sort_key)),
@@ -167,6 +175,15 @@ def run_inventory(args: argparse.Namespace) -> int:
                 _emit(args, rows, list(rows[0]) if rows else ["id"])
                 return _EXIT_OK
             inventory = [row for row in store.inventory() if _selected(row, args)]
+            if args.format == "html":
+                from faasguard.report.html_inventory import render_inventory_html
+
+                page = render_inventory_html(store.scans(), inventory)
+                if args.output:
+                    Path(args.output).write_text(page, encoding="utf-8")
+                else:
+                    sys.stdout.write(page)
+                return _EXIT_OK
     except HistoryError as exc:
         print(f"faasguard: error: {exc}", file=sys.stderr)
         return _EXIT_USAGE

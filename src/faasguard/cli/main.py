@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-f",
         "--format",
         default="text",
-        choices=("text", "json", "sarif", "cyclonedx"),
+        choices=("text", "json", "sarif", "cyclonedx", "html"),
         help="output format",
     )
     scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
@@ -151,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
         "$FAASGUARD_HISTORY; a path, sqlite:///path or postgresql://...)",
     )
     scan.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress line on standard error (it is shown only on a terminal, never in CI)",
+    )
+    scan.add_argument(
         "--templates",
         metavar="PATH",
         help="with an aws:// target: also load the templates under PATH and report drift "
@@ -228,7 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     inventory.add_argument("--category", help="only functions with findings in this category")
     inventory.add_argument("--unused", action="store_true", help="only unused functions")
     inventory.add_argument("--scans", action="store_true", help="list the recorded scans")
-    inventory.add_argument("-f", "--format", choices=("text", "json", "csv"), default="text")
+    inventory.add_argument(
+        "-f", "--format", choices=("text", "json", "csv", "html"), default="text"
+    )
     inventory.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
 
     diff = commands.add_parser("diff", help="what changed between two recorded scans")

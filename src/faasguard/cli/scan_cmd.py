@@ -183,15 +183,22 @@ def run_scan(args: argparse.Namespace) -> int:
     )
     analyzers = _analyzers(args)
     started_at = _dt.datetime.now(_dt.timezone.utc)
-    result = scan(
-        target,
-        config,
-        load_options=options,
-        baseline=baseline,
-        today=_today(args.today),
-        analyzers=analyzers,
-        enrichers=_enrichers(),
-    )
+    from faasguard.cli.progress import Progress
+
+    progress = Progress.for_cli(sys.stderr, quiet=getattr(args, "quiet", False))
+    try:
+        result = scan(
+            target,
+            config,
+            load_options=options,
+            baseline=baseline,
+            today=_today(args.today),
+            analyzers=analyzers,
+            enrichers=_enrichers(),
+            progress=progress,
+        )
+    finally:
+        progress.close()
     # What building the analyzers had to say (no vulnerability data...), first as before.
     built_notices = [notice for a in analyzers for notice in a.notices]
     if built_notices:

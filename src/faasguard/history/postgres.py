@@ -71,6 +71,9 @@ class PostgresStore(SqlStore):
                 yield cur
         except psycopg.OperationalError as exc:
             raise HistoryUnavailableError(f"{self.description}: {exc}") from exc
+        except psycopg.IntegrityError as exc:
+            reason = " ".join(str(exc).split())
+            raise HistoryError(f"{self.description}: the scan was not recorded: {reason}") from exc
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:

@@ -114,9 +114,13 @@ def scan_record(
     packages = {(d.application, d.function): d for d in result.dependencies}
     functions: list[FunctionRecord] = []
     keys: dict[tuple[str, str], str] = {}
+    seen: set[str] = set()
     for app in result.applications:
         for fn in app.functions:
             key = function_key(app, fn)
+            if key in seen:
+                continue  # the same template scanned twice (a folder and a file in it): once
+            seen.add(key)
             keys[(app.name, fn.name)] = key
             findings = by_function.get((app.name, fn.name), [])
             deps = packages.get((app.name, fn.name))

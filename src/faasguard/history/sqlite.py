@@ -75,6 +75,8 @@ class SqliteStore(SqlStore):
             cur.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             raise HistoryUnavailableError(f"{self.description}: {exc}") from exc
+        except sqlite3.IntegrityError as exc:
+            raise HistoryError(f"{self.description}: the scan was not recorded: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise self._corrupt(exc) from exc
         finally:

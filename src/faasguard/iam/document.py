@@ -52,7 +52,7 @@ def _strings(value: Any, key: str, problems: list[str], where: str) -> tuple[str
     items = value if isinstance(value, list) else [value]
     out: list[str | Unknown] = []
     for item in items:
-        if isinstance(item, str):
+        if isinstance(item, (str, Unknown)):  # Unknown: a template value resolved at deploy
             out.append(item)
         else:
             problems.append(f"{where}: {key} entry {item!r} is not a string")

@@ -26,8 +26,9 @@ from enum import Enum
 
 from faasguard.iam.actions import ActionDB, action_db, has_wildcard
 from faasguard.iam.arns import ResourcePattern, Scope, resource_pattern
+from faasguard.iam.document import parse_policy_document
 from faasguard.iam.managed import aws_managed_name, managed_policy
-from faasguard.model import Location, Role, Statement, Unknown
+from faasguard.model import Application, Location, Role, Statement, Unknown
 
 __all__ = [
     "Decision",
@@ -308,7 +309,7 @@ class _Compiled:
 # statements are shared by every role that attaches the policy: compiling them once is what
 # keeps a scan of hundreds of roles with AmazonS3FullAccess cheap.
 _COMPILED: dict[tuple[int, str | None], _Compiled] = {}
-_EVALUATED: dict[int, RoleGrants] = {}
+_EVALUATED: dict[tuple[int, int], tuple[Role, Application | None, RoleGrants]] = {}
 _MAX_CACHED = 65536
 
 
@@ -683,7 +684,7 @@ def _suggest(db: ActionDB, entry: str) -> str | None:
     return candidates[close[0]] if close else None
 
 
-def evaluate_role(role: Role) -> RoleGrants:
+def evaluate_role(role: Role, *, app: Application | None = None) -> RoleGrants:
     """Gather and evaluate every policy of ``role``.
 
     Inline statements are taken as the loader built them; each managed policy ARN is looked up
@@ -693,20 +694,43 @@ def evaluate_role(role: Role) -> RoleGrants:
 
     Args:
         role: the role from the model.
+        app: the application the role belongs to. With it, a permissions boundary or managed
+            policy written as ``!Ref X`` of a template ``AWS::IAM::ManagedPolicy`` is read from
+            that resource instead of being unknown.
 
     Returns:
-        The evaluated role.
+        The evaluated role, cached per (role, application) object.
     """
-    cached = _EVALUATED.get(id(role))
-    if cached is not None and cached.role is role:
-        return cached
+    key = (id(role), id(app))
+    cached = _EVALUATED.get(key)
+    if cached is not None and cached[0] is role and cached[1] is app:
+        return cached[2]
     if len(_EVALUATED) >= _MAX_CACHED // 16:
         _EVALUATED.clear()
-    evaluated = _EVALUATED[id(role)] = _evaluate(role)
+    evaluated = _evaluate(role, app)
+    _EVALUATED[key] = (role, app, evaluated)
     return evaluated
 
 
-def _evaluate(role: Role) -> RoleGrants:
+def _template_policy(app: Application | None, value: Unknown) -> PolicySource | None:
+    """The document of a template ``AWS::IAM::ManagedPolicy`` named by ``!Ref X``, if readable."""
+    expression = value.expression.strip()
+    if app is None or not expression.startswith("!Ref "):
+        return None
+    resource = app.resource(expression[len("!Ref ") :].strip())
+    if resource is None or resource.type != "AWS::IAM::ManagedPolicy":
+        return None
+    document = resource.properties.get("PolicyDocument")
+    if not isinstance(document, Mapping):
+        return None
+    where = Location(resource.location.file, resource.line_of("PolicyDocument"))
+    parsed = parse_policy_document(
+        document, name=f"AWS::IAM::ManagedPolicy {resource.id}", location=where
+    )
+    return PolicySource(resource.id, parsed.statements, where, managed=True)
+
+
+def _evaluate(role: Role, app: Application | None) -> RoleGrants:
     sources = [PolicySource("inline", role.statements, role.location)]
     unknown: list[str | Unknown] = []
     folded = {s.origin for s in role.statements}
@@ -718,6 +742,11 @@ def _evaluate(role: Role) -> RoleGrants:
             policy = managed_policy(named)
         if policy is None and isinstance(arn, Unknown) and _folded(arn, folded):
             continue  # a policy of the template: its statements are already the role's
+        if policy is None and isinstance(arn, Unknown):
+            template = _template_policy(app, arn)
+            if template is not None:
+                sources.append(template)
+                continue
         if policy is None:
             unknown.append(arn)
             continue
@@ -730,10 +759,13 @@ def _evaluate(role: Role) -> RoleGrants:
         value = role.permissions_boundary
         name = value if isinstance(value, str) else (_unknown_managed_name(value) or "")
         policy = managed_policy(name) if name else None
+        template = _template_policy(app, value) if isinstance(value, Unknown) else None
         if policy is not None and aws_managed_name(name) is not None:
             boundary = PolicySource(
                 policy.name, policy.document.statements, role.location, managed=True
             )
+        elif template is not None:
+            boundary = template
         else:
             boundary_unknown = True
     return RoleGrants(

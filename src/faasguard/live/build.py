@@ -158,8 +158,29 @@ def build_application(snap: RegionSnapshot) -> Application:
         functions=final,
         roles=tuple(sorted(roles, key=lambda r: r.id)),
         apis=tuple(apis),
-        resources=(*_permissions(snap, functions), *_alarms(snap)),
+        resources=(*_permissions(snap, functions), *_alarms(snap), *_queues(snap)),
     )
+
+
+def _queues(snap: RegionSnapshot) -> Iterable[Resource]:
+    """Each SQS queue that triggers a function, in CloudFormation's property names."""
+    for arn, attributes in sorted(snap.queues.items()):
+        props: dict[str, Any] = {"QueueName": arn.rsplit(":", 1)[-1]}
+        for key in ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds"):
+            if str(attributes.get(key, "")).isdigit():
+                props[key] = int(attributes[key])
+        if attributes.get("FifoQueue") == "true":
+            props["FifoQueue"] = True
+        if attributes.get("KmsMasterKeyId"):
+            props["KmsMasterKeyId"] = attributes["KmsMasterKeyId"]
+        if "SqsManagedSseEnabled" in attributes:
+            props["SqsManagedSseEnabled"] = attributes["SqsManagedSseEnabled"] == "true"
+        if attributes.get("RedrivePolicy"):
+            try:
+                props["RedrivePolicy"] = json.loads(attributes["RedrivePolicy"])
+            except ValueError:
+                props["RedrivePolicy"] = attributes["RedrivePolicy"]
+        yield Resource(id=arn, type="AWS::SQS::Queue", location=Location(arn), properties=props)
 
 
 def _alarms(snap: RegionSnapshot) -> Iterable[Resource]:

@@ -68,6 +68,9 @@ API_ACTIONS: Final = {
     "logs.DescribeLogGroups": "logs:DescribeLogGroups",
     "cloudwatch.DescribeAlarms": "cloudwatch:DescribeAlarms",
     "cloudwatch.GetMetricData": "cloudwatch:GetMetricData",
+    "iam.ListRoles": "iam:ListRoles",
+    "sqs.GetQueueUrl": "sqs:GetQueueUrl",
+    "sqs.GetQueueAttributes": "sqs:GetQueueAttributes",
 }
 
 #: How far back the last invocation is looked for: CloudWatch keeps daily data 455 days.
@@ -131,9 +134,14 @@ class RegionSnapshot:
     #: Log group name -> retention in days (None: never expires); None when unreadable.
     log_retention: dict[str, int | None] | None = None
     alarms: list[dict[str, Any]] = field(default_factory=list)
+    #: Queue ARN -> its attributes, for each SQS queue that triggers a function.
+    queues: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Function name -> the last day with an invocation (None: none in the lookback); the
     #: whole mapping is None when CloudWatch could not be read.
     last_invoked: dict[str, _dt.datetime | None] | None = None
+    #: ARN -> name of every IAM role (global) whose trust policy lets Lambda assume it; None
+    #: when the roles could not be listed.
+    lambda_roles: dict[str, str] | None = None
     #: When the region was read (the end of the invocation lookback).
     read_at: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc))
     notices: list[str] = field(default_factory=list)
@@ -198,8 +206,8 @@ class _Reader:
             self._client_error(op, what, exc)
             return None
         except BotoCoreError as exc:
-            self._unreachable(op, exc)
-            raise AssertionError("unreachable") from exc  # pragma: no cover
+            self._transport_error(op, what, exc)
+            return None
 
     def pages(self, op: str, what: str, key: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
         """Every item of a paginated list; a failure part-way keeps the items read."""
@@ -214,7 +222,17 @@ class _Reader:
         except ClientError as exc:
             self._client_error(op, what, exc)
         except BotoCoreError as exc:
-            self._unreachable(op, exc)
+            self._transport_error(op, what, exc)
+
+    def _transport_error(self, op: str, what: str, exc: Exception) -> None:
+        """A call that failed after the region answered (a timeout, a dropped connection).
+
+        A notice, and the scan keeps what it read: the probe already showed the region is up.
+        """
+        self.snap.notices.append(
+            f"aws://{self.region}: {API_ACTIONS.get(op, op)} failed ({what}): "
+            f"{type(exc).__name__}: {exc}"
+        )
 
     def _client_error(self, op: str, what: str, exc: Any) -> None:
         error = exc.response.get("Error", {})
@@ -285,6 +303,8 @@ class _Reader:
                 "lambda.ListEventSourceMappings", "event source mappings", "EventSourceMappings"
             )
         )
+        self.stage("queues")
+        self._queues()
         self.stage("roles")
         arns = list(
             dict.fromkeys(
@@ -300,6 +320,8 @@ class _Reader:
             return self.snap  # nothing to attach triggers to: spare the other services
         self.stage("invocations")
         self._invocations()
+        self.stage("roles for Lambda")
+        self._lambda_roles()
         self.stage("logs and alarms")
         self._logs()
         self.snap.alarms = list(
@@ -371,11 +393,40 @@ class _Reader:
         got = self.call("iam.GetPolicyVersion", f"policy {arn}", PolicyArn=arn, VersionId=version)
         return _document((got or {}).get("PolicyVersion", {}).get("Document"))
 
+    def _queues(self) -> None:
+        """The attributes of each SQS queue a mapping reads (visibility timeout, FIFO, DLQ)."""
+        arns = sorted(
+            {
+                str(m["EventSourceArn"])
+                for m in self.snap.mappings
+                if str(m.get("EventSourceArn", "")).startswith("arn:aws")
+                and ":sqs:" in m["EventSourceArn"]
+            }
+        )
+        for arn in arns:
+            name, account = arn.rsplit(":", 1)[-1], arn.split(":")[4]
+            found = self.call(
+                "sqs.GetQueueUrl", f"queue {name}", QueueName=name, QueueOwnerAWSAccountId=account
+            )
+            if found is None:
+                continue
+            got = self.call(
+                "sqs.GetQueueAttributes",
+                f"queue {name}",
+                QueueUrl=found["QueueUrl"],
+                AttributeNames=["All"],
+            )
+            if got is not None:
+                self.snap.queues[arn] = dict(got.get("Attributes", {}))
+
     def _invocations(self) -> None:
         """Each function's last day with ``Invocations`` > 0 (CloudWatch, daily sums)."""
         names = [str(f["Configuration"]["FunctionName"]) for f in self.snap.functions]
         end = self.snap.read_at
-        start = end - _dt.timedelta(days=INVOCATION_LOOKBACK_DAYS)
+        # Daily buckets aligned on UTC midnight, so a bucket's timestamp is the day it covers.
+        start = (end - _dt.timedelta(days=INVOCATION_LOOKBACK_DAYS)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
         found: dict[str, _dt.datetime | None] = dict.fromkeys(names)
         for first in range(0, len(names), _METRIC_QUERIES_PER_CALL):
             batch = names[first : first + _METRIC_QUERIES_PER_CALL]
@@ -422,6 +473,22 @@ class _Reader:
                     current = found[name]
                     found[name] = latest if current is None or latest > current else current
         self.snap.last_invoked = found
+
+    def _lambda_roles(self) -> None:
+        before = len(self.snap.notices)
+        found: dict[str, str] = {}
+        for listed in self.pages("iam.ListRoles", "roles", "Roles"):
+            trust = _document(listed.get("AssumeRolePolicyDocument")) or {}
+            statements = trust.get("Statement")
+            for stmt in statements if isinstance(statements, list) else [statements]:
+                if not isinstance(stmt, dict) or stmt.get("Effect") != "Allow":
+                    continue
+                principal = stmt.get("Principal")
+                services = principal.get("Service") if isinstance(principal, dict) else None
+                services = services if isinstance(services, list) else [services]
+                if "lambda.amazonaws.com" in services:
+                    found[str(listed["Arn"])] = str(listed.get("RoleName", ""))
+        self.snap.lambda_roles = found if len(self.snap.notices) == before else None
 
     def _logs(self) -> None:
         before = len(self.snap.notices)

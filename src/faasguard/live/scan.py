@@ -9,14 +9,15 @@ since no deployment package is downloaded.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 from faasguard.config import Config
-from faasguard.engine import ScanResult, disabled_rules, enabled_rules
-from faasguard.findings import Finding
+from faasguard.engine import ScanResult, scan_applications
+from faasguard.findings import Finding, Suppressed
 from faasguard.live.build import build_application
 from faasguard.live.reader import (
     INVOCATION_LOOKBACK_DAYS,
@@ -28,10 +29,12 @@ from faasguard.live.target import AccountTarget
 from faasguard.model import Application
 from faasguard.rules.interface import RuleContext, RuleOptions
 
-__all__ = ["AccountUnreachable", "disuse_findings", "scan_account"]
+__all__ = ["AccountUnreachable", "disuse_findings", "scan_account", "split_findings"]
 
 _MAX_PARALLEL_REGIONS: Final = 8
 _UNUSED: Final = "unused-function"
+_UNUSED_ID: Final = "FG9001"
+_UNUSED_ROLE_ID: Final = "FG9005"
 _WINDOW_DAYS: Final = 90
 
 
@@ -61,10 +64,6 @@ def scan_account(
     Raises:
         AccountUnreachable: no region could be read; the message has each region's reason.
     """
-    # The engine's rule runner, as for templates (no public entry point for prebuilt models).
-    from faasguard.engine import _partition, _plan, _run_rules
-    from faasguard.floods import fold_floods
-
     factory = session_factory or _session
 
     def read(region: str) -> RegionSnapshot | str:
@@ -82,42 +81,69 @@ def scan_account(
     failures = [o for o in outcomes if isinstance(o, str)]
     if not snapshots:
         raise AccountUnreachable("; ".join(failures))
-    rules = enabled_rules(config)
+    apps = [build_application(snap) for snap in snapshots]
+    notices = [*failures, *(n for snap in snapshots for n in snap.notices)]
+    result = scan_applications(
+        apps, config, root=target.text, baseline=baseline, today=today, notices=notices
+    )
+    # Where CloudWatch was read, it decides disuse instead of the template-style guess.
+    measured = {
+        app.name for app, snap in zip(apps, snapshots, strict=True) if snap.last_invoked is not None
+    }
+
+    def guessed(finding: Finding) -> bool:
+        return finding.rule_name == _UNUSED and finding.application in measured
+
     options = RuleOptions(
         today=today or _dt.date.today(),
         naming_pattern=config.naming_pattern,
         deprecation_warning_days=config.deprecation_warning_days,
         extra=config.rule_options,
     )
-    planned = _plan(rules)
-    apps: list[Application] = []
-    findings: list[Finding] = []
-    unused_on = any(rule.name == _UNUSED for rule in rules)
-    for snap in snapshots:
-        app = build_application(snap)
-        ctx = RuleContext(app=app, options=options)
-        found = _run_rules(planned, app, ctx)
-        if snap.last_invoked is not None:
-            # What CloudWatch says replaces the template-style guess (no trigger seen).
-            found = [f for f in found if f.rule_name != _UNUSED]
-            if unused_on:
-                found += disuse_findings(app, snap, ctx)
-        findings.extend(fold_floods(found))
-        apps.append(app)
-    active, suppressed, baselined = _partition(findings, config, baseline)
-    notices = [*failures, *(n for snap in snapshots for n in snap.notices)]
-    return ScanResult(
-        root=target.text,
-        applications=tuple(apps),
-        findings=tuple(sorted(active, key=Finding.sort_key)),
-        suppressed=tuple(sorted(suppressed, key=lambda s: s.finding.sort_key())),
-        baselined=tuple(sorted(baselined, key=Finding.sort_key)),
+    extra: list[Finding] = []
+    enabled = set(result.rules)
+    for app, snap in zip(apps, snapshots, strict=True):
+        if snap.last_invoked is not None and _UNUSED_ID in enabled:
+            extra += disuse_findings(app, snap, RuleContext(app=app, options=options))
+    if _UNUSED_ROLE_ID in enabled:
+        extra += unused_roles(snapshots, apps, options, regions=target.regions)
+    active, suppressed, baselined = split_findings(extra, config, baseline)
+    return dataclasses.replace(
+        result,
+        findings=tuple(
+            sorted([*(f for f in result.findings if not guessed(f)), *active], key=Finding.sort_key)
+        ),
+        suppressed=tuple(
+            sorted(
+                [*(x for x in result.suppressed if not guessed(x.finding)), *suppressed],
+                key=lambda x: x.finding.sort_key(),
+            )
+        ),
+        baselined=tuple(
+            sorted(
+                [*(f for f in result.baselined if not guessed(f)), *baselined], key=Finding.sort_key
+            )
+        ),
         templates=tuple(f"aws://{snap.region}" for snap in snapshots),
-        notices=tuple(notices),
-        rules=tuple(rule.id for rule in rules),
-        disabled_rules=disabled_rules(config),
-        config_sources=config.sources,
     )
+
+
+def split_findings(
+    findings: list[Finding], config: Config, baseline: frozenset[str]
+) -> tuple[list[Finding], list[Suppressed], list[Finding]]:
+    """Suppressions and baseline for the findings made here, as the engine applies them."""
+    active: list[Finding] = []
+    suppressed: list[Suppressed] = []
+    baselined: list[Finding] = []
+    for finding in findings:
+        rule = next((s for s in config.suppressions if s.matches(finding)), None)
+        if rule is not None:
+            suppressed.append(Suppressed(finding, rule.reason, rule.source))
+        elif finding.fingerprint in baseline:
+            baselined.append(finding)
+        else:
+            active.append(finding)
+    return active, suppressed, baselined
 
 
 def disuse_findings(app: Application, snap: RegionSnapshot, ctx: RuleContext) -> list[Finding]:
@@ -166,6 +192,45 @@ def disuse_findings(app: Application, snap: RegionSnapshot, ctx: RuleContext) ->
             )
         )
     return found
+
+
+def unused_roles(
+    snapshots: list[RegionSnapshot],
+    apps: list[Application],
+    options: RuleOptions,
+    *,
+    regions: tuple[str, ...],
+) -> list[Finding]:
+    """``unused-role`` for each role trusting Lambda that no function read uses."""
+    from faasguard.model import Location
+    from faasguard.rules._drift import UnusedRole
+
+    listed: dict[str, str] = {}
+    for snap in snapshots:
+        listed.update(snap.lambda_roles or {})
+    used = {fn.role for app in apps for fn in app.functions if fn.role}
+    rule = UnusedRole()
+    ctx = RuleContext(app=apps[0], options=options)
+    where = ", ".join(regions)
+    return [
+        rule.finding(
+            ctx,
+            message=(
+                f"Role `{name}` ({arn}) lets Lambda assume it, but no function in the regions "
+                f"scanned ({where}) uses it; one in another region still may."
+            ),
+            location=Location(arn),
+            function=None,
+            resource=arn,
+            evidence=f"role {name}: trusted by lambda.amazonaws.com; used by no function",
+            remediation=(
+                "Delete the role if nothing uses it (check its RoleLastUsed in IAM), or suppress "
+                "this finding with a reason naming what uses it."
+            ),
+        )
+        for arn, name in sorted(listed.items())
+        if arn not in used
+    ]
 
 
 def _session(profile: str | None) -> Any:

@@ -20,6 +20,7 @@ class Format(str, Enum):
     JSON = "json"
     SARIF = "sarif"
     CYCLONEDX = "cyclonedx"
+    HTML = "html"
 
 
 def render(result: ScanResult, fmt: Format, *, color: bool = False, width: int = 120) -> str:
@@ -40,4 +41,8 @@ def render(result: ScanResult, fmt: Format, *, color: bool = False, width: int =
         from faasguard.report.cyclonedx import render_cyclonedx
 
         return render_cyclonedx(result)
+    if fmt is Format.HTML:
+        from faasguard.report.html import render_html
+
+        return render_html(result)
     raise AssertionError(f"unhandled format {fmt}")  # pragma: no cover - exhaustive enum

@@ -1,8 +1,9 @@
-"""Drift between templates and a live account (FG9004), listed in ``sprawl.RULES``.
+"""What only a live account shows: drift from the templates (FG9004), unused roles (FG9005).
 
-The comparison needs two models at once (the templates and the account), so no single-element
-check can make it: :mod:`faasguard.live.drift` produces these findings, and this module holds
-the rule's metadata and documentation.
+Listed in ``sprawl.RULES``. Both need more than one element at once (two models; every role
+against every function of the regions read), so no single-element check can make them: the
+live loader (:mod:`faasguard.live.drift`, :mod:`faasguard.live.scan`) produces these findings,
+and this module holds the rules' metadata and documentation.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from faasguard.findings import Confidence, Severity
 from faasguard.rules.interface import ToolRule
 
-__all__ = ["DeploymentDrift"]
+__all__ = ["DeploymentDrift", "UnusedRole"]
 
 
 class DeploymentDrift(ToolRule):
@@ -57,3 +58,39 @@ class DeploymentDrift(ToolRule):
     confidence = Confidence.MEDIUM
     cwe = "CWE-1164"
     title = "The account differs from the templates"
+
+
+class UnusedRole(ToolRule):
+    """An IAM role made for Lambda is used by no function of the regions scanned.
+
+    ## What it does
+    In a live account scan (`faasguard scan aws://REGIONS`), reports each IAM role whose trust
+    policy lets `lambda.amazonaws.com` assume it and that no function of the regions read uses
+    as its execution role. Roles are global: a function in a region that was not scanned may
+    still use it, which the message says (confidence low).
+
+    ## Why is this bad?
+    A role nobody uses still holds its permissions. Anyone who can pass it to a new function
+    (`iam:PassRole` plus `lambda:CreateFunction`) gets them, and nobody reviews a role that
+    seems to belong to nothing.
+
+    ## Example
+    The role `orders-v1-role` stayed behind when its function was deleted.
+
+    ## Use instead
+    Delete the role (after checking `RoleLastUsed` in IAM), or suppress this finding with a
+    reason naming the region or the account that uses it.
+
+    ## References
+    - IAM best practices, remove unused users, roles, permissions:
+      https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html
+    - CWE-1164: Irrelevant Code
+    """
+
+    id = "FG9005"
+    name = "unused-role"
+    category = "sprawl.unused-role"
+    severity = Severity.LOW
+    confidence = Confidence.LOW
+    cwe = "CWE-1164"
+    title = "Role for Lambda used by no function"

@@ -74,6 +74,40 @@ _ARN_HINTS = {
     "logs": "`arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/my-fn:*`",
 }
 
+#: The same, in Terraform's spelling (``aws_<type>.<name>.arn``).
+_TERRAFORM_ARN_HINTS = {
+    "s3": '`"${aws_s3_bucket.my_bucket.arn}/*"` (objects) and `aws_s3_bucket.my_bucket.arn`',
+    "dynamodb": (
+        '`aws_dynamodb_table.my_table.arn` (and `"${aws_dynamodb_table.my_table.arn}/index/*"`)'
+    ),
+    "sqs": "`aws_sqs_queue.my_queue.arn`",
+    "sns": "`aws_sns_topic.my_topic.arn`",
+    "secretsmanager": "`aws_secretsmanager_secret.my_secret.arn`",
+    "ssm": "`aws_ssm_parameter.my_parameter.arn`",
+    "kms": "`aws_kms_key.my_key.arn`",
+    "lambda": "`aws_lambda_function.other.arn`",
+    "states": "`aws_sfn_state_machine.my_machine.arn`",
+    "events": "`aws_cloudwatch_event_bus.my_bus.arn`",
+    "kinesis": "`aws_kinesis_stream.my_stream.arn`",
+    "logs": '`"${aws_cloudwatch_log_group.my_fn.arn}:*"`',
+}
+
+
+def _arn_hint(service: str, ctx: RuleContext) -> str | None:
+    table = _TERRAFORM_ARN_HINTS if ctx.app.format is AppFormat.TERRAFORM else _ARN_HINTS
+    return table.get(service)
+
+
+def _named(kind: str, ctx: RuleContext) -> str:
+    """How to name one resource of the template in a remediation example, per format."""
+    if ctx.app.format is AppFormat.TERRAFORM:
+        return {
+            "table": "aws_dynamodb_table.orders.arn",
+            "secret": "aws_secretsmanager_secret.db.arn",
+        }[kind]
+    return {"table": "!GetAtt Orders.Arn", "secret": "!Ref DatabaseSecret"}[kind]
+
+
 #: Typical least-privilege replacements, to make the remediation concrete per service.
 _EXAMPLE_ACTIONS = {
     "s3": ("s3:GetObject", "s3:PutObject"),
@@ -404,7 +438,7 @@ def wildcard_action(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[Fi
     """Yield one finding per inline Allow statement with a service or full wildcard."""
     if role.external:
         return
-    grants = evaluate_role(role)
+    grants = evaluate_role(role, app=ctx.app)
     function, heirs = _heirs(role)
     for stmt, policy, effective in grants.statement_grants():
         if not _is_inline(policy) or not effective or _admin_statement(stmt, effective):
@@ -486,7 +520,7 @@ def partial_wildcard_action(rule: RoleRule, role: Role, ctx: RuleContext) -> Ite
     """Yield one finding per inline Allow statement with partial action wildcards."""
     if role.external:
         return
-    grants = evaluate_role(role)
+    grants = evaluate_role(role, app=ctx.app)
     function, heirs = _heirs(role)
     db = action_db()
     for stmt, policy, effective in grants.statement_grants():
@@ -531,7 +565,7 @@ def wildcard_resource(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[
     """Yield one finding per inline Allow statement granting scopable actions widely."""
     if role.external:
         return
-    grants = evaluate_role(role)
+    grants = evaluate_role(role, app=ctx.app)
     function, heirs = _heirs(role)
     extra_exempt = _rule_option_strings(ctx, rule.name, "exempt-actions")
     db = action_db()
@@ -555,7 +589,7 @@ def wildcard_resource(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[
         wide = _wide_resources(stmt)
         note, confidence = _narrowing(stmt, grants)
         services = sorted({a.partition(":")[0].lower() for a in scoped})
-        hints = [f"{s}: {_ARN_HINTS[s]}" for s in services if s in _ARN_HINTS]
+        hints = [f"{s}: {hint}" for s in services if (hint := _arn_hint(s, ctx)) is not None]
         hint_text = f" For example {'; '.join(hints)}." if hints else ""
         star_only = sorted(a for a in effective if db.accepts_only_star(a))
         keep = (
@@ -590,7 +624,7 @@ def unknown_action(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[Fin
     """Yield one finding per inline statement holding unknown actions."""
     if role.external:
         return
-    grants = evaluate_role(role)
+    grants = evaluate_role(role, app=ctx.app)
     function, heirs = _heirs(role)
     by_statement: dict[int, list[Any]] = {}
     for item in grants.unknown_actions():
@@ -692,7 +726,7 @@ def admin_access(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[Findi
     """Yield one finding per admin statement or admin managed policy."""
     if role.external:
         return
-    grants = evaluate_role(role)
+    grants = evaluate_role(role, app=ctx.app)
     function, heirs = _heirs(role)
     total = len(action_db().all_actions())
     reported: set[str | None] = set()
@@ -751,7 +785,7 @@ def privilege_escalation(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterat
     """Yield one finding per policy source that enables escalation paths."""
     if role.external:
         return
-    grants = evaluate_role(role)
+    grants = evaluate_role(role, app=ctx.app)
     granted = _uses(grants, _ESCALATION_ACTIONS)
     if not granted:
         return
@@ -886,7 +920,8 @@ def data_exfiltration(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[
         harm="read the data of every such store in the account, not only its own",
         remediation=(
             "grant the reads on the ARNs {holder} uses only, e.g. `s3:GetObject` on "
-            "`arn:aws:s3:::my-bucket/*` or `dynamodb:GetItem` on `!GetAtt Orders.Arn`."
+            "`arn:aws:s3:::my-bucket/*` or `dynamodb:GetItem` on "
+            f"`{_named('table', ctx)}`."
         ),
     )
 
@@ -902,7 +937,7 @@ def credentials_exposure(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterat
         remediation=(
             "grant the credential actions on the named secrets, parameters or users "
             "{holder} needs only (e.g. `secretsmanager:GetSecretValue` on "
-            "`!Ref DatabaseSecret`)."
+            f"`{_named('secret', ctx)}`)."
         ),
     )
 
@@ -954,7 +989,7 @@ def _wide_grants(
     """One finding per policy source granting some of ``select`` on every resource (of a type)."""
     if role.external:
         return
-    grants = evaluate_role(role)
+    grants = evaluate_role(role, app=ctx.app)
     granted = _uses(grants, select)
     if not granted:
         return
@@ -1003,7 +1038,7 @@ def unknown_managed_policy(rule: RoleRule, role: Role, ctx: RuleContext) -> Iter
         return
     from faasguard.iam.managed import aws_managed_name
 
-    grants = evaluate_role(role)
+    grants = evaluate_role(role, app=ctx.app)
     function, heirs = _heirs(role)
     for policy in grants.unknown_policies:
         text = policy.expression if isinstance(policy, Unknown) else policy
@@ -1046,7 +1081,7 @@ def shared_role(rule: RoleRule, role: Role, ctx: RuleContext) -> Iterator[Findin
     """Yield one finding when two or more functions assume the role."""
     if role.external or len(role.functions) < 2:
         return
-    grants = evaluate_role(role)
+    grants = evaluate_role(role, app=ctx.app)
     db = action_db()
     by_source: dict[str, set[str]] = {}
     wide: set[str] = set()

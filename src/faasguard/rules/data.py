@@ -94,11 +94,17 @@ def _severity(match: SecretMatch) -> tuple[Severity, Confidence]:
     return Severity.HIGH, Confidence.MEDIUM
 
 
-def _secret_remediation(match: SecretMatch, name: str) -> str:
+def _secret_remediation(match: SecretMatch, name: str, *, terraform: bool = False) -> str:
+    # The reference is written in the application's own syntax.
+    example = (
+        f"{name}_SECRET_ARN = aws_secretsmanager_secret.my_secret.arn"
+        if terraform
+        else f"{name}_SECRET_ARN: !Ref MySecret"
+    )
     steps = [
         "Rotate the credential now: it is in the repository history",
         "store it in AWS Secrets Manager (or SSM Parameter Store as a SecureString)",
-        f"pass only its name or ARN (e.g. `{name}_SECRET_ARN: !Ref MySecret`) and read it at "
+        f"pass only its name or ARN (e.g. `{example}`) and read it at "
         "run time with the AWS Parameters and Secrets Lambda Extension or Powertools "
         "`get_secret`, so the value never appears in the function configuration",
     ]
@@ -212,7 +218,9 @@ class HardcodedSecretInEnvironment(ApplicationRule):
                 function=function,
                 resource=fn.resource_id if function else None,
                 evidence=f"{var.name}={match.evidence} ({match.kind})",
-                remediation=_secret_remediation(match, var.name),
+                remediation=_secret_remediation(
+                    match, var.name, terraform=ctx.app.format is AppFormat.TERRAFORM
+                ),
                 severity=severity,
                 confidence=confidence,
             )

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from faasguard.findings import Confidence, Finding, Severity
 from faasguard.model import Function, Unknown
-from faasguard.rules._drift import DeploymentDrift
+from faasguard.rules._drift import DeploymentDrift, UnusedRole
 from faasguard.rules._template_keys import TemplateKey
 from faasguard.rules.interface import FunctionRule, Rule, RuleContext
 
@@ -267,4 +267,5 @@ RULES: tuple[type[Rule], ...] = (
     UndocumentedFunction,
     FunctionNameBreaksConvention,
     DeploymentDrift,
+    UnusedRole,
 )

@@ -14,6 +14,7 @@ from typing import Any
 
 from faasguard.findings import Finding, Severity
 from faasguard.model import (
+    AppFormat,
     Application,
     AuthKind,
     Cors,
@@ -412,7 +413,13 @@ class PublicInvokePermission(ResourceRule):
                 f"{' FunctionUrlAuthType: NONE' if public_url else ''}"
             ),
             remediation=(
-                f"In {where}, replace `Principal: '*'` with the one service or account that "
+                f'In {where}, replace `principal = "*"` with the one service or account that '
+                "must invoke the function, and add `source_arn` (and `source_account`) naming "
+                "the resource that calls it; to share within your organization use "
+                "`principal_org_id`. For a function URL, switch to "
+                '`function_url_auth_type = "AWS_IAM"`.'
+                if ctx.app.format is AppFormat.TERRAFORM
+                else f"In {where}, replace `Principal: '*'` with the one service or account that "
                 "must invoke the function, and add `SourceArn` (and `SourceAccount`) naming the "
                 "resource that calls it; to share within your organization use "
                 "`PrincipalOrgID`. For a function URL, switch to `FunctionUrlAuthType: AWS_IAM`."
@@ -489,9 +496,14 @@ class ServiceInvokePermissionWithoutSource(ResourceRule):
             if _is_scoped(props):
                 return
             fix = (
-                f"In {where}, add `SourceArn` with the ARN of the one resource (bucket, topic, "
-                "rule, API) that invokes the function, and `SourceAccount: !Ref AWS::AccountId` "
-                "(required for S3, whose ARNs carry no account)."
+                f"In {where}, add `source_arn` with the ARN of the one resource (bucket, topic, "
+                "rule, API) that invokes the function, and `source_account = "
+                "data.aws_caller_identity.current.account_id` (required for S3, whose ARNs "
+                "carry no account)."
+                if ctx.app.format is AppFormat.TERRAFORM
+                else f"In {where}, add `SourceArn` with the ARN of the one resource (bucket, "
+                "topic, rule, API) that invokes the function, and `SourceAccount: !Ref "
+                "AWS::AccountId` (required for S3, whose ARNs carry no account)."
             )
         else:
             return

@@ -216,3 +216,38 @@ def test_example_app_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
         ],
     }
     assert functions["legacyCleanup"]["unused"] == [] and functions["legacyCleanup"]["unknown"]
+
+
+def test_fix_keeps_what_cloudtrail_saw_the_function_do(
+    fixture_copy: Callable[[str], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = fixture_copy("sam_orders")
+    trail = tmp_path / "trail.json"
+    topic = "arn:aws:sns:eu-west-1:123456789012:alerts"
+    trail.write_text(
+        json.dumps(
+            {
+                "Records": [
+                    record(
+                        "orders-ReaderFunction-Ab12Cd34",
+                        "sns.amazonaws.com",
+                        "Publish",
+                        "2026-11-02T10:00:00Z",
+                        params={"topicArn": topic},
+                    )
+                ]
+            }
+        )
+    )
+    code, out, err = _run(
+        ["permissions", str(root), "--fix", "--dry-run", "--cloudtrail", str(trail)], capsys
+    )
+    assert code == 0, err
+    reader = out.split("   ReaderFullAccessFunction:")[0]
+    assert (
+        "+            - Effect: Allow\n"
+        "+              Action:\n"
+        "+                - sns:Publish\n"
+        "+              Resource:\n"
+        f"+                - {topic}\n"
+    ) in reader

@@ -57,6 +57,11 @@ def test_remediation_uses_terraform_syntax() -> None:
     )
     assert "`aws_s3_bucket_public_access_block`" in by_rule["FG4015"]
     assert '`encryption_type = "KMS"`' in by_rule["FG4017"]
+    assert "`API_KEY_SECRET_ARN = aws_secretsmanager_secret.my_secret.arn`" in by_rule["FG4001"]
+    assert by_rule["FG6003"].startswith(
+        "In the `aws_lambda_permission` `aws_lambda_permission.public` (`source_arn`, "
+        '`source_account`), replace `principal = "*"`'
+    )
 
 
 def test_cognito_and_bucket_surface_rules_on_terraform() -> None:

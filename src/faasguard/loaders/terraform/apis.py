@@ -7,13 +7,22 @@ reference, and the path is rebuilt from the ``parent_id`` chain.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from faasguard.loaders.interface import IssueKind, LoadIssue
 from faasguard.loaders.openapi import parse_spec
 from faasguard.loaders.terraform.convert import first, strings, text
-from faasguard.loaders.terraform.values import Encoded, JsonText, direct_ref
+from faasguard.loaders.terraform.values import (
+    R_ATTRIBUTE,
+    Encoded,
+    JsonText,
+    Partial,
+    Ref,
+    direct_ref,
+)
 from faasguard.model import (
     Api,
     AuthKind,
@@ -214,13 +223,25 @@ def _body_document(draft: Draft, item: Item) -> Any:
     body = item.values.get("body")
     if isinstance(body, (Encoded, JsonText)):
         return body.value
+    holes: dict[str, Any] = {}
+    if isinstance(body, Partial):
+        # A rendered template with unknown parts (an ARN): parse it with a placeholder in
+        # each hole, then put the unknown values back where the placeholders landed.
+        texts = []
+        for index, piece in enumerate(body.pieces):
+            if isinstance(piece, str):
+                texts.append(piece)
+            else:
+                holes[f"faasguard-hole-{index}"] = piece
+                texts.append(f"faasguard-hole-{index}")
+        body = "".join(texts)
     if not isinstance(body, str):
         return None
     from faasguard.errors import ParseError
     from faasguard.loaders.yaml_safe import parse_yaml
 
     try:
-        return _plain(parse_yaml(body, item.location.file).data)
+        document = _plain(parse_yaml(body, item.location.file).data)
     except ParseError as exc:
         draft.issues.append(
             LoadIssue(
@@ -230,6 +251,30 @@ def _body_document(draft: Draft, item: Item) -> Any:
             )
         )
         return None
+    return _fill(document, holes) if holes else document
+
+
+def _fill(document: Any, holes: Mapping[str, Any]) -> Any:
+    """Replace each placeholder string by its unknown value (a reference keeps its address)."""
+    pattern = re.compile("|".join(re.escape(hole) for hole in holes))
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        entries = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        for key, value in entries:
+            if isinstance(value, (dict, list)):
+                stack.append(value)
+            elif isinstance(value, str) and pattern.search(value):
+                found = pattern.findall(value)
+                if value in holes:
+                    node[key] = holes[value]
+                else:
+                    refs = tuple(r for hole in found for r in getattr(holes[hole], "refs", ()))
+                    text = pattern.sub(lambda m: holes[m.group(0)].expression, value)
+                    node[key] = Ref(text, R_ATTRIBUTE, refs) if refs else Unknown(text, "template")
+    if isinstance(document, str) and document in holes:
+        return holes[document]
+    return document
 
 
 def _plain(value: Any) -> Any:

@@ -9,6 +9,8 @@ module; this one runs them in order.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from faasguard.fs import ScanFS
 from faasguard.loaders.interface import LoadIssue
 from faasguard.loaders.terraform.apis import build_apis
@@ -24,7 +26,7 @@ from faasguard.loaders.terraform.resources import (
 from faasguard.loaders.terraform.roles import build_roles
 from faasguard.loaders.terraform.stores import build_stores
 from faasguard.loaders.terraform.triggers import attach_permissions, attach_triggers
-from faasguard.model import AppFormat, Application, Unknown
+from faasguard.model import AppFormat, Application, AuthKind, Unknown
 
 __all__ = ["build_application"]
 
@@ -42,6 +44,7 @@ def build_application(
     attach_triggers(draft)
     build_apis(draft)
     attach_permissions(draft)
+    _drop_vague_routes(draft)
     attach_log_groups(draft)
     build_layers_and_aliases(draft)
     record_references(draft)
@@ -59,3 +62,22 @@ def build_application(
         resources=tuple(draft.resources),
     )
     return app, draft.issues
+
+
+def _drop_vague_routes(draft: Draft) -> None:
+    """A permission's "some route of some API" goes once the API's routes are known.
+
+    A lambda module's ``allowed_triggers`` for API Gateway is read before the APIs; as in the
+    CloudFormation loader, a precise route makes the vague permission trigger redundant.
+    """
+    for key, fn in draft.functions.items():
+        precise = [t for t in fn.triggers if t.kind.is_http and "Permission" not in t.properties]
+        if not precise:
+            continue
+        kept = tuple(
+            t
+            for t in fn.triggers
+            if not (t.kind.is_http and "Permission" in t.properties and t.auth is AuthKind.UNKNOWN)
+        )
+        if kept != fn.triggers:
+            draft.functions[key] = replace(fn, triggers=kept)

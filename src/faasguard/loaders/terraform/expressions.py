@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from faasguard.loaders.terraform.hcl import parse_expression
-from faasguard.loaders.terraform.values import R_ATTRIBUTE, Encoded, JsonText, Ref, TfMap
+from faasguard.loaders.terraform.values import R_ATTRIBUTE, Encoded, JsonText, Partial, Ref, TfMap
 from faasguard.model import Unknown
 
 __all__ = ["Evaluator", "Scope", "is_resolved"]
@@ -331,7 +331,11 @@ class Evaluator:
         if "%{" in template.replace("%%{", ""):
             return _unknown(text or template[:200], "template directive", *parts)
         parts.append(template[pos:].replace("$${", "${"))
-        return self._join([p for p in parts if p != ""], text or template[:200])
+        joined = self._join([p for p in parts if p != ""], text or template[:200])
+        if isinstance(joined, Ref) and len(parts) > 1:
+            # Keep the pieces: a body rendered with an ARN still has readable structure.
+            return Partial(joined.expression, joined.reason, joined.refs, tuple(parts))
+        return joined
 
     # -- collections ---------------------------------------------------------------------------
 

@@ -16,10 +16,10 @@ from faasguard.loaders.yaml_safe import YamlMap
 from faasguard.model import Unknown
 
 __all__ = [
-    "Partial",
     "R_ATTRIBUTE",
     "Encoded",
     "JsonText",
+    "Partial",
     "Ref",
     "TfMap",
     "decode_json",
