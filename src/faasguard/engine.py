@@ -253,8 +253,8 @@ def _scan(
     late = [_issue_finding(issue) for issue in discovery_issues]
     inventory: list[FunctionDependencies] = []
     egress: list[FunctionEgress] = []
-    if analyzers:
-        # Imported when used: a scan without dependency analysis does not pay for it (3 ms).
+    if analyzers and apps:
+        # Imported when used: a scan with no application or no analysis does not pay (3 ms).
         from faasguard.code.edge.inventory import FunctionEgress
         from faasguard.deps.inventory import FunctionDependencies
     # Analyzers create findings of rules the configuration may have turned off (`--disable

@@ -128,7 +128,7 @@ def _fix_sam_function(props: Any, perm: FunctionPermissions, resources: Any) -> 
     keep_notes = []
     old = props.get("Policies")
     for item in old if isinstance(old, list) else []:
-        if _unreadable(item):
+        if _unreadable(item, resources):
             new.append(item)
             keep_notes.append(len(new) - 1)
     # The function leaves a role of the template: what faasguard cannot read of it (customer
@@ -137,7 +137,7 @@ def _fix_sam_function(props: Any, perm: FunctionPermissions, resources: Any) -> 
     old_props: Any = old_role.get("Properties") if hasattr(old_role, "get") else None
     if hasattr(old_props, "get"):
         for arn in old_props.get("ManagedPolicyArns") or []:
-            if _unreadable(arn):
+            if _unreadable(arn, resources):
                 new.append(arn)
                 keep_notes.append(len(new) - 1)
         boundary = old_props.get("PermissionsBoundary")
@@ -173,11 +173,19 @@ def _fix_sam_function(props: Any, perm: FunctionPermissions, resources: Any) -> 
         )
 
 
-def _unreadable(item: Any) -> bool:
-    """A SAM Policies entry faasguard cannot judge: a customer ARN, a reference."""
+def _unreadable(item: Any, resources: Any) -> bool:
+    """A policy entry faasguard cannot judge: a customer ARN, a reference it cannot follow.
+
+    ``!Ref X`` of an ``AWS::IAM::ManagedPolicy`` of the template is read (its grants were
+    compared with the needs), so it is not kept.
+    """
     if isinstance(item, str):
         return aws_managed_name(item) is None and item.startswith("arn:")
-    return hasattr(item, "tag") and str(getattr(item.tag, "value", item.tag) or "").startswith("!")
+    tag = str(getattr(getattr(item, "tag", None), "value", getattr(item, "tag", "")) or "")
+    if not tag.startswith("!"):
+        return False
+    target: Any = resources.get(str(getattr(item, "value", ""))) if tag == "!Ref" else None
+    return not (hasattr(target, "get") and target.get("Type") == "AWS::IAM::ManagedPolicy")
 
 
 def _fix_lambda_function(
@@ -220,7 +228,7 @@ def _fix_lambda_function(
     if hasattr(old_props, "get"):
         if old_props.get("PermissionsBoundary") is not None:
             role_props["PermissionsBoundary"] = old_props["PermissionsBoundary"]
-        kept = [m for m in old_props.get("ManagedPolicyArns") or [] if _unreadable(m)]
+        kept = [m for m in old_props.get("ManagedPolicyArns") or [] if _unreadable(m, resources)]
         if kept:
             role_props["ManagedPolicyArns"] = new_seq(kept)
     stmts = statements(for_cloudformation(perm.needs.needs), arn=cfn_arn, rewrite=rewrite)

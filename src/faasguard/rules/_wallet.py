@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from decimal import Decimal, InvalidOperation
 from fnmatch import fnmatchcase
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from faasguard.cost.ceiling import Ceiling, money, worst_case_hour
-from faasguard.cost.prices import ACCOUNT_CONCURRENCY_DEFAULT
 from faasguard.findings import Confidence, Finding, Severity
 from faasguard.model import (
     AppFormat,
@@ -30,11 +27,19 @@ from faasguard.model import (
 from faasguard.rules._template_keys import TemplateKey
 from faasguard.rules.interface import ApplicationRule, FunctionRule, RuleContext
 
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from faasguard.cost.ceiling import Ceiling
+
+# The cost model (price table, decimal arithmetic) is imported by the checks on first use, not
+# here: every scan imports the rule modules at start, most never price anything.
+
 __all__ = ["DenialOfWalletCeiling", "NoCostAlarm", "RecursiveTriggerLoop", "wallet_options"]
 
 _CEILING_RULE: Final = "denial-of-wallet-ceiling"
-_MIN_USD: Final = Decimal(25)
-_HIGH_USD: Final = Decimal(1000)
+_MIN_USD: Final = "25"
+_HIGH_USD: Final = "1000"
 
 
 def wallet_options(ctx: RuleContext) -> tuple[int, Decimal, Decimal]:
@@ -44,6 +49,8 @@ def wallet_options(ctx: RuleContext) -> tuple[int, Decimal, Decimal]:
         ValueError: an option is not a positive number (the engine turns it into a
             ``rule-crashed`` finding, so a typo is never silently ignored).
     """
+    from faasguard.cost.prices import ACCOUNT_CONCURRENCY_DEFAULT
+
     options: Mapping[str, Any] = ctx.options.extra.get(_CEILING_RULE, {})
     concurrency = options.get("account_concurrency", ACCOUNT_CONCURRENCY_DEFAULT)
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency <= 0:
@@ -58,7 +65,9 @@ def wallet_options(ctx: RuleContext) -> tuple[int, Decimal, Decimal]:
     )
 
 
-def _amount(options: Mapping[str, Any], key: str, default: Decimal) -> Decimal:
+def _amount(options: Mapping[str, Any], key: str, default: str) -> Decimal:
+    from decimal import Decimal, InvalidOperation
+
     value = options.get(key, default)
     try:
         amount = Decimal(str(value)) if not isinstance(value, bool) else Decimal(-1)
@@ -71,6 +80,8 @@ def _amount(options: Mapping[str, Any], key: str, default: Decimal) -> Decimal:
 
 def _public_ceiling(fn: Function, ctx: RuleContext) -> Ceiling | None:
     """The function's ceiling when an outsider can drive it and it reaches the report bar."""
+    from faasguard.cost.ceiling import worst_case_hour
+
     concurrency, minimum, _ = wallet_options(ctx)
     ceiling = worst_case_hour(fn, ctx.app, account_concurrency=concurrency)
     if ceiling is None or not ceiling.internet_reachable or ceiling.usd_per_hour < minimum:
@@ -159,6 +170,8 @@ class DenialOfWalletCeiling(FunctionRule):
         ceiling = _public_ceiling(fn, ctx)
         if ceiling is None:
             return
+        from faasguard.cost.ceiling import money
+
         _, _, high = wallet_options(ctx)
         per_day = money(ceiling.usd_per_hour * 24)
         yield self.finding(
@@ -304,6 +317,8 @@ class RecursiveTriggerLoop(FunctionRule):
         )
         what = {TriggerKind.SQS: "queue", TriggerKind.SNS: "topic"}.get(trigger.kind, "bucket")
         filtered = any(str(k).lower() in _FILTER_KEYS for k in trigger.properties)
+        from faasguard.cost.ceiling import money, worst_case_hour
+
         concurrency, _, _ = wallet_options(ctx)
         ceiling = worst_case_hour(fn, ctx.app, account_concurrency=concurrency)
         cost = (
@@ -470,6 +485,8 @@ class NoCostAlarm(ApplicationRule):
         exposed = [(fn, c) for fn in app.functions if (c := _public_ceiling(fn, ctx))]
         if not exposed:
             return
+        from faasguard.cost.ceiling import money
+
         fn, worst = max(exposed, key=lambda pair: pair[1].usd_per_hour)
         names = ", ".join(f"`{f.name}`" for f, _ in exposed)
         yield self.finding(

@@ -345,3 +345,35 @@ def test_functions_defined_through_yaml_anchors_are_left_alone(
         "createOrder: it is defined through a YAML anchor or merge key",
     )
     assert after == text
+
+
+def test_template_managed_policies_are_judged_not_kept(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      Runtime: python3.12\n"
+        "      CodeUri: src/\n"
+        "      Handler: app.handler\n"
+        "      Policies:\n"
+        "        - !Ref Broad\n"
+        "  Broad:\n"
+        "    Type: AWS::IAM::ManagedPolicy\n"
+        "    Properties:\n"
+        "      PolicyDocument:\n"
+        "        Version: '2012-10-17'\n"
+        "        Statement:\n"
+        "          - Effect: Allow\n"
+        "            Action: s3:*\n"
+        "            Resource: '*'\n"
+    )
+    app, fs = load(tmp_path, "template.yaml")
+    (perm,) = function_permissions(app, fs)
+    assert perm.unknown == () and {u.entry for u in perm.unused} == {"s3:*"}
+    _, after, changed, _ = _fix(tmp_path, "template.yaml")
+    assert changed == ("Fn",)
+    assert "!Ref Broad" not in after.split("  Broad:")[0]

@@ -397,7 +397,8 @@ def test_permissions_of_a_function_that_crashes_are_unknown_not_a_crash(
     app, fs = fixture_app("sam_orders")
     monkeypatch.setattr(analyzer, "compare", boom)  # type: ignore[attr-defined]
     perms = function_permissions(app, fs)
-    assert [(p.function.name, p.unknown, p.policy) for p in perms][0] == (
+    first = perms[0]
+    assert (first.function.name, first.unknown, first.policy) == (
         "ReaderFunction",
         (
             "template.yaml:14 faasguard failed on this function (ValueError: boom); this is a "

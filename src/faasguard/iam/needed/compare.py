@@ -167,7 +167,7 @@ def compare(
     elif role.external:
         unknown.append(f"role {role.id} is defined outside the template: its grants are unknown")
     else:
-        grants = evaluate_role(role)
+        grants = evaluate_role(role, app=app)
         unreadable = grants.unknown_policies
         for unread in grants.unknown_policies:
             unknown.append(f"managed policy {_text(unread)} cannot be read: its grants are unknown")
