@@ -27,7 +27,8 @@ SHOP_LIBS = [
     "pkg:pypi/urllib3@1.24.1",
 ]
 SHOP_PYTHON_FUNCTIONS = ["adminExport", "createOrder", "getOrder", "resizeReceipt"]
-SHOP_FUNCTIONS = sorted([*SHOP_PYTHON_FUNCTIONS, "legacyCleanup"])
+# legacyCleanup (Node.js 12) and notifyPartner (Node.js) ship no Python libraries.
+SHOP_FUNCTIONS = sorted([*SHOP_PYTHON_FUNCTIONS, "legacyCleanup", "notifyPartner"])
 #: Every advisory of the shared PyPI export affecting the shop's pins.
 SHOP_VULNERABILITIES = {
     "pyyaml@5.3.1": ["PYSEC-2021-142"],
@@ -53,7 +54,12 @@ SHOP_VULNERABILITIES = {
         "PYSEC-2026-1999",
     ],
 }
-SAM_FUNCTIONS = ["ProcessOrderFunction", "ReportApiFunction", "ReportFunction"]
+SAM_FUNCTIONS = [
+    "ProcessOrderFunction",
+    "ReportApiFunction",
+    "ReportFunction",
+    "ShippingQuoteFunction",
+]
 
 
 @pytest.fixture(scope="module")
