@@ -60,7 +60,9 @@ def test_windows_only_reads_the_advisory_conservatively(summary, details, expect
 def test_windows_only_werkzeug_advisories_are_low_on_lambda(tmp_path, store_path):
     (tmp_path / "api").mkdir()
     (tmp_path / "template.yaml").write_text(SAM)
-    (tmp_path / "api" / "app.py").write_text("import werkzeug\n\ndef handler(e, c):\n    return 1\n")
+    (tmp_path / "api" / "app.py").write_text(
+        "import werkzeug\n\ndef handler(e, c):\n    return 1\n"
+    )
     (tmp_path / "api" / "requirements.txt").write_text("werkzeug==3.0.0\n")
     with Store(store_path) as store:
         result = scan(

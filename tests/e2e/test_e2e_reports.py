@@ -214,11 +214,11 @@ SHOP_FINDINGS = [
     # legacyCleanup: no events, no url, nothing references it
     ("FG9001", "serverless.yml", 78, "legacyCleanup"),
     # SessionCache: AtRestEncryptionEnabled/TransitEncryptionEnabled false
-    ("FG4010", "serverless.yml", 102, None),
+    ("FG4010", "serverless.yml", 112, None),
     # OrdersQueue: SqsManagedSseEnabled false
-    ("FG4012", "serverless.yml", 107, None),
+    ("FG4012", "serverless.yml", 117, None),
     # SessionsTable: a session store without TimeToLiveSpecification
-    ("FG4020", "serverless.yml", 84, None),
+    ("FG4020", "serverless.yml", 94, None),
     # unused grants, per function: createOrder needs only dynamodb:PutItem of dynamodb:* (line 31);
     # no function's code passes a role (iam:PassRole, line 40)
     ("FG1040", "serverless.yml", 31, "createOrder"),
@@ -228,18 +228,18 @@ SHOP_FINDINGS = [
 #: Each entry was verified by reading examples/shop-sam/template.yaml.
 SAM_FINDINGS = [
     # GITHUB_TOKEN: ghp_... literal in ReportFunction's environment
-    ("FG4001", "template.yaml", 55, "ReportFunction"),
+    ("FG4001", "template.yaml", 58, "ReportFunction"),
     # ReportsBucket: AccessControl PublicRead
-    ("FG4015", "template.yaml", 122, None),
+    ("FG4015", "template.yaml", 128, None),
     # python3.9 from Globals (deprecated 2025-12-15), reported on each function
     ("FG8001", "template.yaml", 23, "ProcessOrderFunction"),
-    ("FG8001", "template.yaml", 42, "ReportFunction"),
-    ("FG8001", "template.yaml", 57, "ReportApiFunction"),
+    ("FG8001", "template.yaml", 45, "ReportFunction"),
+    ("FG8001", "template.yaml", 60, "ReportApiFunction"),
     # FunctionUrlConfig AuthType NONE, with Cors AllowOrigins "*"
-    ("FG6001", "template.yaml", 48, "ReportFunction"),
-    ("FG6006", "template.yaml", 50, "ReportFunction"),
+    ("FG6001", "template.yaml", 51, "ReportFunction"),
+    ("FG6006", "template.yaml", 53, "ReportFunction"),
     # GET /reports on the implicit API without Auth
-    ("FG6002", "template.yaml", 65, "ReportApiFunction"),
+    ("FG6002", "template.yaml", 71, "ReportApiFunction"),
     # SharedRole: s3:* on "*" (line 94: wildcard, data exfiltration, credentials through
     # s3:GetDataAccess, resource exposure) and lambda:UpdateFunctionCode on "*" (line 97)
     ("FG1001", "template.yaml", 94, None),
@@ -250,12 +250,12 @@ SAM_FINDINGS = [
     ("FG1005", "template.yaml", 97, None),
     # SharedRole serves ReportFunction and ReportApiFunction
     ("FG1006", "template.yaml", 77, None),
-    # OrdersQueue VisibilityTimeout 30 < ProcessOrderFunction Timeout 60 (SQS event at line 36)
-    ("FG7003", "template.yaml", 36, "ProcessOrderFunction"),
+    # OrdersQueue VisibilityTimeout 30 < ProcessOrderFunction Timeout 60 (SQS event at line 39)
+    ("FG7003", "template.yaml", 39, "ProcessOrderFunction"),
     # Globals Timeout 30 > the REST API's 29 s
-    ("FG7002", "template.yaml", 57, "ReportApiFunction"),
+    ("FG7002", "template.yaml", 60, "ReportApiFunction"),
     # ReportFunction: no Description, and src/reports has no README
-    ("FG9002", "template.yaml", 42, "ReportFunction"),
+    ("FG9002", "template.yaml", 45, "ReportFunction"),
     # unused grants: the report code calls no AWS API (SharedRole's s3:* at line 94), and the
     # order processor never touches OrdersTable (DynamoDBCrudPolicy at line 34)
     ("FG1040", "template.yaml", 94, "ReportFunction"),
@@ -275,8 +275,8 @@ def test_example_app_exact_findings(in_repo, scan, target, expected):
 def test_shop_serverless_resources_named_on_findings(in_repo, scan):
     findings = scan(SHOP).json()["findings"]
     named = {(f["rule_id"], f["line"]): f["resource"] for f in findings if f["function"] is None}
-    assert named[("FG4010", 102)] == "SessionCache"
-    assert named[("FG4012", 107)] == "OrdersQueue"
+    assert named[("FG4010", 112)] == "SessionCache"
+    assert named[("FG4012", 117)] == "OrdersQueue"
     assert named[("FG1001", 31)] == "IamRoleLambdaExecution"
     assert named[("FG7005", 50)] == "ApiGatewayRestApi"
 
@@ -294,7 +294,7 @@ def test_sam_secret_is_redacted_everywhere_but_the_model(in_repo, scan):
 
 def test_sam_public_invoke_permission_names_its_function(in_repo, scan):
     [finding] = [f for f in scan(SAM).json()["findings"] if f["rule_id"] == "FG6003"]
-    assert where(finding) == ("FG6003", "template.yaml", 101, "ReportFunction")
+    assert where(finding) == ("FG6003", "template.yaml", 107, "ReportFunction")
     assert "ReportFunction" in finding["message"]
 
 
@@ -322,3 +322,66 @@ def test_sarif_carries_notices_as_tool_notifications(in_repo, cli, tmp_path, sar
             },
         }
     ]
+
+
+#: Every finding at high or above of the example apps, exactly: each is a flaw docs/example.md
+#: maps (anything new at high or above must be a deliberate flaw, or a false positive to fix).
+SHOP_SERIOUS = {
+    ("FG4001", "serverless.yml", 27, None),
+    ("FG1006", "serverless.yml", 30, None),
+    ("FG1001", "serverless.yml", 31, None),
+    ("FG1009", "serverless.yml", 31, None),
+    ("FG1011", "serverless.yml", 31, None),
+    ("FG1003", "serverless.yml", 40, None),
+    ("FG8001", "serverless.yml", 46, "getOrder"),
+    ("FG6002", "serverless.yml", 50, "getOrder"),
+    ("FG8001", "serverless.yml", 55, "createOrder"),
+    ("FG8001", "serverless.yml", 66, "resizeReceipt"),
+    ("FG8001", "serverless.yml", 74, "adminExport"),
+    ("FG6001", "serverless.yml", 76, "adminExport"),
+    ("FG8001", "serverless.yml", 78, "legacyCleanup"),
+    ("FG4010", "serverless.yml", 112, None),
+    ("FG4012", "serverless.yml", 117, None),
+    ("FG2009", "src/admin.py", 8, "adminExport"),
+    ("FG5001", "src/admin.py", 8, "adminExport"),
+    ("FG4021", "src/notify.js", 5, "notifyPartner"),
+    ("FG5001", "src/notify.js", 6, "notifyPartner"),
+    ("FG2001", "src/notify.js", 11, "notifyPartner"),
+    ("FG4021", "src/orders.py", 11, None),
+    ("FG2002", "src/orders.py", 17, "getOrder"),
+    ("FG2008", "src/orders.py", 22, "createOrder"),
+    ("FG2001", "src/receipts.py", 8, "resizeReceipt"),
+}
+SAM_SERIOUS = {
+    ("FG8001", "template.yaml", 23, "ProcessOrderFunction"),
+    ("FG8001", "template.yaml", 45, "ReportFunction"),
+    ("FG6001", "template.yaml", 51, "ReportFunction"),
+    ("FG4001", "template.yaml", 58, "ReportFunction"),
+    ("FG8001", "template.yaml", 60, "ReportApiFunction"),
+    ("FG6002", "template.yaml", 71, "ReportApiFunction"),
+    ("FG1006", "template.yaml", 77, None),
+    ("FG1001", "template.yaml", 94, None),
+    ("FG1009", "template.yaml", 94, None),
+    ("FG1010", "template.yaml", 94, None),
+    ("FG1011", "template.yaml", 94, None),
+    ("FG1003", "template.yaml", 97, None),
+    ("FG1005", "template.yaml", 97, None),
+    ("FG6003", "template.yaml", 107, "ReportFunction"),
+    ("FG4015", "template.yaml", 128, None),
+    ("FG2008", "src/orders/app.py", 15, "ProcessOrderFunction"),
+    ("FG2006", "src/reports/app.py", 10, "ReportFunction"),
+    ("FG4021", "src/shipping/quote.mjs", 5, "ShippingQuoteFunction"),
+    ("FG2001", "src/shipping/quote.mjs", 12, "ShippingQuoteFunction"),
+}
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"), [(SHOP, SHOP_SERIOUS), (SAM, SAM_SERIOUS)], ids=["serverless", "sam"]
+)
+def test_example_app_findings_at_high_or_above_are_exactly_the_flaws(
+    in_repo, scan, target, expected
+):
+    findings = scan(target).json()["findings"]
+    serious = [where(f) for f in findings if f["severity"] in ("critical", "high")]
+    assert len(serious) == len(set(serious))
+    assert set(serious) == expected

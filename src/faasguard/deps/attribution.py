@@ -46,6 +46,7 @@ from faasguard.deps.manifests import (
 from faasguard.deps.manifests.interface import ReaderMemo
 from faasguard.errors import LoadError
 from faasguard.fs import ScanFS
+from faasguard.layer_refs import layer_target
 from faasguard.loaders.handlers import BUILD_DIRS, find_manifests, is_manifest_name
 from faasguard.loaders.interface import IssueKind, LoadIssue, issue_from_error
 from faasguard.model import AppFormat, Application, Function, Location, Resource, Unknown
@@ -58,7 +59,6 @@ __all__ = [
     "ManifestCache",
     "PackagePatterns",
     "ecosystems_of",
-    "layer_target",
     "shipment_for",
 ]
 
@@ -90,8 +90,6 @@ _MAX_BRACE_EXPANSIONS = 64
 _NPM_MANIFESTS = frozenset(
     {"package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"}
 )
-_REF = re.compile(r"!Ref ([A-Za-z0-9]+)\Z")
-_GETATT = re.compile(r"!GetAtt ([A-Za-z0-9]+)\.(?:Arn|LayerVersionArn)\Z")
 
 
 def ecosystems_of(runtime: object) -> frozenset[str]:
@@ -426,18 +424,6 @@ def _select(
 
 
 # ---- layers -----------------------------------------------------------------------------------
-
-
-def layer_target(reference: str | Unknown) -> str | None:
-    """The logical id a ``Layers`` entry refers to (``!Ref X``, ``!GetAtt X.LayerVersionArn``).
-
-    Both loaders render an unresolved intrinsic in short-tag form (see
-    :class:`faasguard.model.Unknown`); an ARN or any other value gives None.
-    """
-    if not isinstance(reference, Unknown):
-        return None
-    found = _REF.match(reference.expression) or _GETATT.match(reference.expression)
-    return found.group(1) if found else None
 
 
 def _layers(

@@ -190,10 +190,13 @@ def _heirs(role: Role) -> tuple[str | None, str]:
 
 
 def _holder(role: Role) -> str:
-    """Who holds the grant, for remediations: the function(s) or the role."""
+    """Who holds the grant, for remediations: the function(s) or the role.
+
+    Always grammatically singular ("each function calls"), as the sentences built on it are.
+    """
     if not role.functions:
         return "the role"
-    return "the function" if len(role.functions) == 1 else "the functions"
+    return "the function" if len(role.functions) == 1 else "each function"
 
 
 def _statement_scope(stmt: Statement) -> Scope | None:
