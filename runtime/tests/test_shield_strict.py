@@ -8,6 +8,8 @@ such (no event at all), and then an ``eval`` of a request field must still be re
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from support.shield_probe import block_all, passed, probe
 
@@ -68,8 +70,14 @@ ENV = {
 }
 
 
-def test_realistic_function_imports_with_zero_events_and_eval_is_still_blocked() -> None:
-    outcome = probe(FUNCTION, policy=block_all(), env=ENV)
+def test_realistic_function_imports_with_zero_events_and_eval_is_still_blocked(
+    tmp_path: Path,
+) -> None:
+    # The write root is a scratch folder of its own, as /tmp is on Lambda, where the packages
+    # live in /var/task: with the default (/tmp), a checkout under /tmp (as CI may use) would
+    # put the virtualenv's packages inside the write root, and loading them is then refused.
+    scratch = str(tmp_path / "scratch")
+    outcome = probe(FUNCTION, policy=block_all(f"write_roots=({scratch!r},)"), env=ENV)
     attack = [
         "shield.dynamic_code",
         "compile",
