@@ -19,8 +19,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "CMD",
+    "CODE",
     "CONDITIONS",
+    "DESER",
     "FACTORIES",
+    "NOSQL",
+    "PATH",
+    "SQL",
+    "SSRF",
+    "TPL",
+    "XSS",
+    "XXE",
     "EventField",
     "FlagModel",
     "LanguageModels",
@@ -31,6 +41,18 @@ __all__ = [
     "SummaryModel",
     "ValidatorModel",
 ]
+
+# The sink categories of the taxonomy, in the short names every table row uses.
+CMD = "code.command-injection"
+SQL = "code.sql-injection"
+NOSQL = "code.nosql-injection"
+CODE = "code.code-injection"
+TPL = "code.template-injection"
+PATH = "code.path-traversal"
+XSS = "code.xss"
+DESER = "code.deserialization"
+SSRF = "code.ssrf"
+XXE = "code.xxe"
 
 #: Sink conditions the engine understands.
 CONDITIONS = {

@@ -12,6 +12,16 @@ Every row names its test fixture under ``tests/fixtures/code/js/``.
 from __future__ import annotations
 
 from faasguard.code.models.interface import (
+    CMD,
+    CODE,
+    DESER,
+    NOSQL,
+    PATH,
+    SQL,
+    SSRF,
+    TPL,
+    XSS,
+    XXE,
     FlagModel,
     LanguageModels,
     RouteModel,
@@ -24,16 +34,6 @@ from faasguard.code.models.interface import (
 
 __all__ = ["MODELS"]
 
-_CMD = "code.command-injection"
-_SQL = "code.sql-injection"
-_NOSQL = "code.nosql-injection"
-_CODE = "code.code-injection"
-_TPL = "code.template-injection"
-_PATH = "code.path-traversal"
-_XSS = "code.xss"
-_DESER = "code.deserialization"
-_SSRF = "code.ssrf"
-_XXE = "code.xxe"
 _ALL = ("*",)
 
 #: ``fs`` functions whose first argument is a path (and second, for the two-path ones).
@@ -118,13 +118,13 @@ _HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "requ
 _SINKS: tuple[SinkModel, ...] = (
     # -- command injection
     *(
-        SinkModel(f"child_process.{name}", _CMD, "command run through a shell", fixture="command")
+        SinkModel(f"child_process.{name}", CMD, "command run through a shell", fixture="command")
         for name in ("exec", "execSync")
     ),
     *(
         SinkModel(
             f"child_process.{name}",
-            _CMD,
+            CMD,
             "command run through a shell (`shell: true`)",
             args=(0, 1),
             condition="shell",
@@ -132,20 +132,20 @@ _SINKS: tuple[SinkModel, ...] = (
         )
         for name in ("spawn", "spawnSync", "execFile", "execFileSync")
     ),
-    SinkModel("shelljs.exec", _CMD, "command run through a shell (shelljs)", fixture="command"),
+    SinkModel("shelljs.exec", CMD, "command run through a shell (shelljs)", fixture="command"),
     # -- SQL injection
     *(
-        SinkModel(f"{connection}.{method}", _SQL, "SQL query run", fixture="sql")
+        SinkModel(f"{connection}.{method}", SQL, "SQL query run", fixture="sql")
         for connection in _SQL_CONNECTIONS
         for method in ("query", "execute")
     ),
     *(
-        SinkModel(f"knex().{method}", _SQL, "raw SQL built for knex", fixture="sql")
+        SinkModel(f"knex().{method}", SQL, "raw SQL built for knex", fixture="sql")
         for method in ("raw", "whereRaw", "orderByRaw", "havingRaw", "joinRaw", "fromRaw")
     ),
-    SinkModel("knex.raw", _SQL, "raw SQL built for knex", fixture="sql"),
+    SinkModel("knex.raw", SQL, "raw SQL built for knex", fixture="sql"),
     *(
-        SinkModel(f"pg-promise()().{method}", _SQL, "SQL query run by pg-promise", fixture="sql")
+        SinkModel(f"pg-promise()().{method}", SQL, "SQL query run by pg-promise", fixture="sql")
         for method in (
             "query",
             "any",
@@ -159,16 +159,14 @@ _SINKS: tuple[SinkModel, ...] = (
             "map",
         )
     ),
-    SinkModel("sequelize.Sequelize().query", _SQL, "SQL query run by Sequelize", fixture="sql"),
-    SinkModel("sequelize.literal", _SQL, "SQL literal built for Sequelize", fixture="sql"),
-    SinkModel(
-        "sequelize.Sequelize.literal", _SQL, "SQL literal built for Sequelize", fixture="sql"
-    ),
+    SinkModel("sequelize.Sequelize().query", SQL, "SQL query run by Sequelize", fixture="sql"),
+    SinkModel("sequelize.literal", SQL, "SQL literal built for Sequelize", fixture="sql"),
+    SinkModel("sequelize.Sequelize.literal", SQL, "SQL literal built for Sequelize", fixture="sql"),
     # -- NoSQL injection: DynamoDB expressions (SDK v2 clients, v3 commands), PartiQL, MongoDB
     *(
         SinkModel(
             f"{client}.{method}",
-            _NOSQL,
+            NOSQL,
             "DynamoDB expression built from input",
             args=(),
             kwargs=_DDB_EXPRESSIONS,
@@ -181,7 +179,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"{module}.{command}",
-            _NOSQL,
+            NOSQL,
             "DynamoDB expression built from input",
             args=(),
             kwargs=_DDB_EXPRESSIONS,
@@ -203,7 +201,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"{module}.ExecuteStatementCommand",
-            _NOSQL,
+            NOSQL,
             "PartiQL statement built from input",
             args=(),
             kwargs=("Statement",),
@@ -213,7 +211,7 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "aws-sdk.DynamoDB().executeStatement",
-        _NOSQL,
+        NOSQL,
         "PartiQL statement built from input",
         args=(),
         kwargs=("Statement",),
@@ -222,7 +220,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"{client}.{method}",
-            _NOSQL,
+            NOSQL,
             "MongoDB query object taken whole from input",
             condition="whole",
             fixture="nosql",
@@ -233,7 +231,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"{client}.{method}",
-            _NOSQL,
+            NOSQL,
             "MongoDB `$where` clause built from input",
             condition="where-key",
             fixture="nosql",
@@ -242,23 +240,23 @@ _SINKS: tuple[SinkModel, ...] = (
         for method in _MONGO_QUERIES
     ),
     # -- code injection
-    SinkModel("eval", _CODE, "string evaluated as JavaScript", fixture="code"),
+    SinkModel("eval", CODE, "string evaluated as JavaScript", fixture="code"),
     SinkModel(
         "Function",
-        _CODE,
+        CODE,
         "function compiled from a string",
         args=(0, 1, 2, 3, 4),
         fixture="code",
     ),
     *(
-        SinkModel(f"vm.{name}", _CODE, "string run as JavaScript by vm", fixture="code")
+        SinkModel(f"vm.{name}", CODE, "string run as JavaScript by vm", fixture="code")
         for name in ("runInNewContext", "runInThisContext", "runInContext", "Script")
     ),
-    SinkModel("vm.compileFunction", _CODE, "function compiled from a string by vm", fixture="code"),
+    SinkModel("vm.compileFunction", CODE, "function compiled from a string by vm", fixture="code"),
     *(
         SinkModel(
             name,
-            _CODE,
+            CODE,
             "string evaluated as JavaScript by a timer",
             condition="string-arg",
             fixture="code",
@@ -267,33 +265,33 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     # -- template injection
     *(
-        SinkModel(f"handlebars.{name}", _TPL, "template compiled from input", fixture="template")
+        SinkModel(f"handlebars.{name}", TPL, "template compiled from input", fixture="template")
         for name in ("compile", "precompile")
     ),
     *(
-        SinkModel(f"ejs.{name}", _TPL, "template compiled from input", fixture="template")
+        SinkModel(f"ejs.{name}", TPL, "template compiled from input", fixture="template")
         for name in ("render", "compile")
     ),
     *(
-        SinkModel(f"pug.{name}", _TPL, "template compiled from input", fixture="template")
+        SinkModel(f"pug.{name}", TPL, "template compiled from input", fixture="template")
         for name in ("compile", "render", "compileClient")
     ),
     *(
         SinkModel(
-            f"dustjs-linkedin.{name}", _TPL, "template compiled from input", fixture="template"
+            f"dustjs-linkedin.{name}", TPL, "template compiled from input", fixture="template"
         )
         for name in ("compile", "renderSource")
     ),
-    SinkModel("lodash.template", _TPL, "template compiled from input", fixture="template"),
+    SinkModel("lodash.template", TPL, "template compiled from input", fixture="template"),
     # -- path traversal
     *(
-        SinkModel(f"fs.{name}", _PATH, "file system operation on a path from input", fixture="path")
+        SinkModel(f"fs.{name}", PATH, "file system operation on a path from input", fixture="path")
         for name in _FS_ONE_PATH
     ),
     *(
         SinkModel(
             f"fs.{name}",
-            _PATH,
+            PATH,
             "file system operation on a path from input",
             args=(0, 1),
             fixture="path",
@@ -303,7 +301,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"{module}.{name}",
-            _PATH,
+            PATH,
             "file system operation on a path from input",
             args=(0, 1) if name in _FS_TWO_PATHS else (0,),
             fixture="path",
@@ -315,7 +313,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"express.response.{via}send",
-            _XSS,
+            XSS,
             "response sent as HTML (Express's type for a string body)",
             # An object literal the code builds is sent as JSON, whatever it holds.
             condition="whole",
@@ -325,24 +323,24 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     *(
         SinkModel(
-            f"express.response.{name}", _PATH, "file sent from a path from input", fixture="express"
+            f"express.response.{name}", PATH, "file sent from a path from input", fixture="express"
         )
         for name in ("sendFile", "download")
     ),
     SinkModel(
-        "fastify.reply.sendFile", _PATH, "file sent from a path from input", fixture="express"
+        "fastify.reply.sendFile", PATH, "file sent from a path from input", fixture="express"
     ),
     # -- deserialization
     SinkModel(
         "node-serialize.unserialize",
-        _DESER,
+        DESER,
         "data from input deserialized by node-serialize (runs functions in it)",
         fixture="deserialization",
     ),
     *(
         SinkModel(
             f"js-yaml.{name}",
-            _DESER,
+            DESER,
             "YAML loaded with a schema that builds JavaScript functions",
             condition="flag:unsafe-yaml",
             fixture="deserialization",
@@ -351,18 +349,18 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     # -- SSRF
     SinkModel(
-        "fetch", _SSRF, "outbound request to a URL from input", condition="whole", fixture="ssrf"
+        "fetch", SSRF, "outbound request to a URL from input", condition="whole", fixture="ssrf"
     ),
     SinkModel(
         "node-fetch",
-        _SSRF,
+        SSRF,
         "outbound request to a URL from input",
         condition="whole",
         fixture="ssrf",
     ),
     SinkModel(
         "axios",
-        _SSRF,
+        SSRF,
         "outbound request to a URL from input",
         condition="whole",
         kwargs=("url", "baseURL"),
@@ -371,7 +369,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"{client}.{verb}",
-            _SSRF,
+            SSRF,
             "outbound request to a URL from input",
             condition="whole",
             kwargs=("url", "baseURL"),
@@ -382,7 +380,7 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "got",
-        _SSRF,
+        SSRF,
         "outbound request to a URL from input",
         condition="whole",
         kwargs=("url",),
@@ -391,7 +389,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"got.{verb}",
-            _SSRF,
+            SSRF,
             "outbound request to a URL from input",
             condition="whole",
             fixture="ssrf",
@@ -401,7 +399,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"{module}.{verb}",
-            _SSRF,
+            SSRF,
             "outbound request to a URL from input",
             condition="whole",
             kwargs=("host", "hostname"),
@@ -412,7 +410,7 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "request",
-        _SSRF,
+        SSRF,
         "outbound request to a URL from input",
         condition="whole",
         kwargs=("url", "uri"),
@@ -421,7 +419,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"superagent.{verb}",
-            _SSRF,
+            SSRF,
             "outbound request to a URL from input",
             condition="whole",
             fixture="ssrf",
@@ -432,7 +430,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"{module}.{name}",
-            _XXE,
+            XXE,
             "XML from input parsed with external entities resolved (`noent: true`)",
             condition="flag:xxe",
             fixture="xxe",
@@ -452,12 +450,12 @@ _SANITIZERS: tuple[SanitizerModel, ...] = (
     SanitizerModel("Math.floor", _ALL, "converted to a number", fixture="sanitizers"),
     SanitizerModel("Math.round", _ALL, "converted to a number", fixture="sanitizers"),
     SanitizerModel("crypto.createHash().update().digest", _ALL, "hashed", fixture="sanitizers"),
-    SanitizerModel("path.basename", (_PATH,), "reduced to a file name", fixture="path"),
+    SanitizerModel("path.basename", (PATH,), "reduced to a file name", fixture="path"),
     SanitizerModel(
-        "encodeURIComponent", (_PATH, _SSRF), "URL-encoded (no `/`)", fixture="sanitizers"
+        "encodeURIComponent", (PATH, SSRF), "URL-encoded (no `/`)", fixture="sanitizers"
     ),
     *(
-        SanitizerModel(callee, (_XSS,), "HTML-escaped", fixture="xss")
+        SanitizerModel(callee, (XSS,), "HTML-escaped", fixture="xss")
         for callee in (
             "lodash.escape",
             "lodash/escape",
@@ -473,7 +471,7 @@ _SANITIZERS: tuple[SanitizerModel, ...] = (
         )
     ),
     *(
-        SanitizerModel(callee, (_SQL,), "escaped as a SQL literal", fixture="sql")
+        SanitizerModel(callee, (SQL,), "escaped as a SQL literal", fixture="sql")
         for callee in (
             "sqlstring.escape",
             "mysql.escape",
@@ -484,10 +482,10 @@ _SANITIZERS: tuple[SanitizerModel, ...] = (
         )
     ),
     *(
-        SanitizerModel(callee, (_CMD,), "quoted for a shell", fixture="command")
+        SanitizerModel(callee, (CMD,), "quoted for a shell", fixture="command")
         for callee in ("shell-quote.quote", "shell-escape", "shescape.quote")
     ),
-    SanitizerModel("JSON.stringify", (_CODE,), "serialised as JSON", fixture="sanitizers"),
+    SanitizerModel("JSON.stringify", (CODE,), "serialised as JSON", fixture="sanitizers"),
     # Schema validators that return the validated value (zod `parse`, joi `validate().value`).
     *(
         SanitizerModel(

@@ -8,6 +8,16 @@ One row per API. Callee paths are qualified as the engine resolves imports (see
 from __future__ import annotations
 
 from faasguard.code.models.interface import (
+    CMD,
+    CODE,
+    DESER,
+    NOSQL,
+    PATH,
+    SQL,
+    SSRF,
+    TPL,
+    XSS,
+    XXE,
     FlagModel,
     LanguageModels,
     SanitizerModel,
@@ -19,16 +29,6 @@ from faasguard.code.models.interface import (
 
 __all__ = ["MODELS"]
 
-_CMD = "code.command-injection"
-_SQL = "code.sql-injection"
-_NOSQL = "code.nosql-injection"
-_CODE = "code.code-injection"
-_TPL = "code.template-injection"
-_PATH = "code.path-traversal"
-_XSS = "code.xss"
-_DESER = "code.deserialization"
-_SSRF = "code.ssrf"
-_XXE = "code.xxe"
 
 _SUBPROCESS = ("run", "call", "check_call", "check_output", "Popen", "getoutput", "getstatusoutput")
 
@@ -37,7 +37,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"subprocess.{name}",
-            _CMD,
+            CMD,
             "command run through a shell",
             args=(0,),
             kwargs=("args",),
@@ -49,7 +49,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"subprocess.{name}",
-            _CMD,
+            CMD,
             "command run by a shell with -c",
             args=(0,),
             condition="shell-argv",
@@ -57,20 +57,20 @@ _SINKS: tuple[SinkModel, ...] = (
         )
         for name in _SUBPROCESS[:5]
     ),
-    SinkModel("subprocess.getoutput", _CMD, "command run through a shell", fixture="command"),
-    SinkModel("subprocess.getstatusoutput", _CMD, "command run through a shell", fixture="command"),
-    SinkModel("os.system", _CMD, "command run through a shell", fixture="command"),
-    SinkModel("os.popen", _CMD, "command run through a shell", fixture="command"),
-    SinkModel("commands.getoutput", _CMD, "command run through a shell", fixture="command"),
-    SinkModel("commands.getstatusoutput", _CMD, "command run through a shell", fixture="command"),
+    SinkModel("subprocess.getoutput", CMD, "command run through a shell", fixture="command"),
+    SinkModel("subprocess.getstatusoutput", CMD, "command run through a shell", fixture="command"),
+    SinkModel("os.system", CMD, "command run through a shell", fixture="command"),
+    SinkModel("os.popen", CMD, "command run through a shell", fixture="command"),
+    SinkModel("commands.getoutput", CMD, "command run through a shell", fixture="command"),
+    SinkModel("commands.getstatusoutput", CMD, "command run through a shell", fixture="command"),
     SinkModel(
-        "asyncio.create_subprocess_shell", _CMD, "command run through a shell", fixture="command"
+        "asyncio.create_subprocess_shell", CMD, "command run through a shell", fixture="command"
     ),
     # -- SQL injection (DB-API drivers; "*.execute" for cursors the engine cannot name)
     *(
         SinkModel(
             f"{driver}.connect().{via}{method}",
-            _SQL,
+            SQL,
             "SQL query run",
             kwargs=("query", "operation", "sql"),
             fixture="sql",
@@ -88,14 +88,14 @@ _SINKS: tuple[SinkModel, ...] = (
         for method in ("execute", "executemany", "executescript")
     ),
     SinkModel(
-        "*.execute", _SQL, "SQL query run", kwargs=("query", "operation", "sql"), fixture="sql"
+        "*.execute", SQL, "SQL query run", kwargs=("query", "operation", "sql"), fixture="sql"
     ),
-    SinkModel("*.executemany", _SQL, "SQL query run", fixture="sql"),
-    SinkModel("sqlalchemy.text", _SQL, "SQL text built for SQLAlchemy", fixture="sql"),
-    SinkModel("sqlalchemy.sql.text", _SQL, "SQL text built for SQLAlchemy", fixture="sql"),
+    SinkModel("*.executemany", SQL, "SQL query run", fixture="sql"),
+    SinkModel("sqlalchemy.text", SQL, "SQL text built for SQLAlchemy", fixture="sql"),
+    SinkModel("sqlalchemy.sql.text", SQL, "SQL text built for SQLAlchemy", fixture="sql"),
     SinkModel(
         "boto3.client(rds-data).execute_statement",
-        _SQL,
+        SQL,
         "SQL run by the RDS Data API",
         args=(),
         kwargs=("sql",),
@@ -103,7 +103,7 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "boto3.client(redshift-data).execute_statement",
-        _SQL,
+        SQL,
         "SQL run by the Redshift Data API",
         args=(),
         kwargs=("Sql",),
@@ -111,7 +111,7 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "boto3.client(athena).start_query_execution",
-        _SQL,
+        SQL,
         "SQL run by Athena",
         args=(),
         kwargs=("QueryString",),
@@ -121,7 +121,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"boto3.{factory}.{method}",
-            _NOSQL,
+            NOSQL,
             "DynamoDB expression built from input",
             args=(),
             kwargs=(
@@ -139,7 +139,7 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "boto3.client(dynamodb).execute_statement",
-        _NOSQL,
+        NOSQL,
         "PartiQL statement built from input",
         args=(),
         kwargs=("Statement",),
@@ -147,7 +147,7 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "boto3.client(dynamodb).batch_execute_statement",
-        _NOSQL,
+        NOSQL,
         "PartiQL statements built from input",
         args=(),
         kwargs=("Statements",),
@@ -156,7 +156,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"pymongo.MongoClient()*.{method}",
-            _NOSQL,
+            NOSQL,
             "MongoDB query object taken whole from input",
             args=(0,),
             kwargs=("filter",),
@@ -174,7 +174,7 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"pymongo.MongoClient()*.{method}",
-            _NOSQL,
+            NOSQL,
             "MongoDB `$where` clause built from input",
             args=(0,),
             kwargs=("filter",),
@@ -184,47 +184,47 @@ _SINKS: tuple[SinkModel, ...] = (
         for method in ("find", "find_one", "delete_many", "update_many", "count_documents")
     ),
     # -- code injection
-    SinkModel("eval", _CODE, "string evaluated as Python code", fixture="code"),
-    SinkModel("exec", _CODE, "string executed as Python code", fixture="code"),
-    SinkModel("compile", _CODE, "string compiled as Python code", fixture="code"),
-    SinkModel("__import__", _CODE, "module imported by a name from input", fixture="code"),
+    SinkModel("eval", CODE, "string evaluated as Python code", fixture="code"),
+    SinkModel("exec", CODE, "string executed as Python code", fixture="code"),
+    SinkModel("compile", CODE, "string compiled as Python code", fixture="code"),
+    SinkModel("__import__", CODE, "module imported by a name from input", fixture="code"),
     SinkModel(
-        "importlib.import_module", _CODE, "module imported by a name from input", fixture="code"
+        "importlib.import_module", CODE, "module imported by a name from input", fixture="code"
     ),
     # -- template injection
     SinkModel(
         "jinja2.Template",
-        _TPL,
+        TPL,
         "template compiled from input",
         kwargs=("source",),
         fixture="template",
     ),
     SinkModel(
         "jinja2.Environment().from_string",
-        _TPL,
+        TPL,
         "template compiled from input",
         kwargs=("source",),
         fixture="template",
     ),
     SinkModel(
         "flask.render_template_string",
-        _TPL,
+        TPL,
         "template compiled from input",
         kwargs=("source",),
         fixture="template",
     ),
     SinkModel(
         "mako.template.Template",
-        _TPL,
+        TPL,
         "template compiled from input",
         kwargs=("text",),
         fixture="template",
     ),
     # -- path traversal
-    SinkModel("open", _PATH, "file opened at a path from input", kwargs=("file",), fixture="path"),
-    SinkModel("io.open", _PATH, "file opened at a path from input", fixture="path"),
+    SinkModel("open", PATH, "file opened at a path from input", kwargs=("file",), fixture="path"),
+    SinkModel("io.open", PATH, "file opened at a path from input", fixture="path"),
     *(
-        SinkModel(f"os.{name}", _PATH, "file system operation on a path from input", fixture="path")
+        SinkModel(f"os.{name}", PATH, "file system operation on a path from input", fixture="path")
         for name in (
             "remove",
             "unlink",
@@ -242,24 +242,24 @@ _SINKS: tuple[SinkModel, ...] = (
     *(
         SinkModel(
             f"shutil.{name}",
-            _PATH,
+            PATH,
             "file copied or removed at a path from input",
             args=(0, 1),
             fixture="path",
         )
         for name in ("copy", "copyfile", "copy2", "copytree", "move", "rmtree")
     ),
-    SinkModel("pathlib.Path", _PATH, "path built from input", fixture="path"),
+    SinkModel("pathlib.Path", PATH, "path built from input", fixture="path"),
     SinkModel(
         "flask.send_file",
-        _PATH,
+        PATH,
         "file sent from a path from input",
         kwargs=("path_or_file",),
         fixture="path",
     ),
     SinkModel(
         "flask.send_from_directory",
-        _PATH,
+        PATH,
         "file sent from a path from input",
         args=(1,),
         kwargs=("path", "filename"),
@@ -267,52 +267,52 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "tarfile.open().extractall",
-        _PATH,
+        PATH,
         "archive from input extracted without a member check",
         args=(-1,),
         fixture="path",
     ),
     SinkModel(
         "zipfile.ZipFile().extractall",
-        _PATH,
+        PATH,
         "archive from input extracted without a member check",
         args=(-1,),
         fixture="path",
     ),
     SinkModel(
         "boto3.client(s3).download_file",
-        _PATH,
+        PATH,
         "S3 object written to a local path from input",
         args=(2,),
         kwargs=("Filename",),
         fixture="path",
     ),
     # -- XSS: HTML responses are checked by the engine (see docs/rules/code.md); these are calls.
-    SinkModel("flask.make_response", _XSS, "HTML response built from input", fixture="xss"),
+    SinkModel("flask.make_response", XSS, "HTML response built from input", fixture="xss"),
     SinkModel(
         "fastapi.responses.HTMLResponse",
-        _XSS,
+        XSS,
         "HTML response built from input",
         kwargs=("content",),
         fixture="xss",
     ),
     SinkModel(
         "starlette.responses.HTMLResponse",
-        _XSS,
+        XSS,
         "HTML response built from input",
         kwargs=("content",),
         fixture="xss",
     ),
-    SinkModel("markupsafe.Markup", _XSS, "input marked as safe HTML", fixture="xss"),
+    SinkModel("markupsafe.Markup", XSS, "input marked as safe HTML", fixture="xss"),
     # -- deserialization
     *(
-        SinkModel(f"{module}.{name}", _DESER, "data from input deserialized", fixture="deser")
+        SinkModel(f"{module}.{name}", DESER, "data from input deserialized", fixture="deser")
         for module in ("pickle", "cPickle", "_pickle", "dill", "marshal")
         for name in ("loads", "load")
     ),
     SinkModel(
         "yaml.load",
-        _DESER,
+        DESER,
         "YAML loaded with an unsafe loader",
         kwargs=("stream",),
         condition="unsafe-yaml-loader",
@@ -320,23 +320,21 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "yaml.load_all",
-        _DESER,
+        DESER,
         "YAML loaded with an unsafe loader",
         kwargs=("stream",),
         condition="unsafe-yaml-loader",
         fixture="deser",
     ),
-    SinkModel("yaml.unsafe_load", _DESER, "YAML loaded with the unsafe loader", fixture="deser"),
-    SinkModel("yaml.full_load", _DESER, "YAML loaded with the full loader", fixture="deser"),
-    SinkModel(
-        "jsonpickle.decode", _DESER, "data from input decoded by jsonpickle", fixture="deser"
-    ),
-    SinkModel("shelve.open", _DESER, "shelf opened at a path from input", fixture="deser"),
+    SinkModel("yaml.unsafe_load", DESER, "YAML loaded with the unsafe loader", fixture="deser"),
+    SinkModel("yaml.full_load", DESER, "YAML loaded with the full loader", fixture="deser"),
+    SinkModel("jsonpickle.decode", DESER, "data from input decoded by jsonpickle", fixture="deser"),
+    SinkModel("shelve.open", DESER, "shelf opened at a path from input", fixture="deser"),
     # -- SSRF
     *(
         SinkModel(
             f"{lib}.{verb}",
-            _SSRF,
+            SSRF,
             "outbound request to a URL from input",
             kwargs=("url",),
             fixture="ssrf",
@@ -352,7 +350,7 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "requests.request",
-        _SSRF,
+        SSRF,
         "outbound request to a URL from input",
         args=(1,),
         kwargs=("url",),
@@ -360,21 +358,21 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "urllib.request.urlopen",
-        _SSRF,
+        SSRF,
         "outbound request to a URL from input",
         kwargs=("url",),
         fixture="ssrf",
     ),
     SinkModel(
         "urllib.request.Request",
-        _SSRF,
+        SSRF,
         "outbound request to a URL from input",
         kwargs=("url",),
         fixture="ssrf",
     ),
     SinkModel(
         "urllib3.PoolManager().request",
-        _SSRF,
+        SSRF,
         "outbound request to a URL from input",
         args=(1,),
         kwargs=("url",),
@@ -382,21 +380,21 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "aiohttp.ClientSession().get",
-        _SSRF,
+        SSRF,
         "outbound request to a URL from input",
         kwargs=("url",),
         fixture="ssrf",
     ),
     SinkModel(
         "aiohttp.ClientSession().post",
-        _SSRF,
+        SSRF,
         "outbound request to a URL from input",
         kwargs=("url",),
         fixture="ssrf",
     ),
     SinkModel(
         "aiohttp.ClientSession().request",
-        _SSRF,
+        SSRF,
         "outbound request to a URL from input",
         args=(1,),
         kwargs=("url",),
@@ -405,7 +403,7 @@ _SINKS: tuple[SinkModel, ...] = (
     # -- XXE
     SinkModel(
         "lxml.etree.fromstring",
-        _XXE,
+        XXE,
         "XML from input parsed resolving external entities",
         args=(0,),
         kwargs=("text",),
@@ -414,7 +412,7 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "lxml.etree.parse",
-        _XXE,
+        XXE,
         "XML from input parsed resolving external entities",
         args=(0,),
         kwargs=("source",),
@@ -423,7 +421,7 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "lxml.etree.XML",
-        _XXE,
+        XXE,
         "XML from input parsed resolving external entities",
         args=(0,),
         kwargs=("text",),
@@ -432,7 +430,7 @@ _SINKS: tuple[SinkModel, ...] = (
     ),
     SinkModel(
         "xml.sax.make_parser().parse",
-        _XXE,
+        XXE,
         "XML from input parsed resolving external entities",
         args=(0,),
         condition="flag:xxe",
@@ -443,8 +441,8 @@ _SINKS: tuple[SinkModel, ...] = (
 _ALL = ("*",)
 
 _SANITIZERS: tuple[SanitizerModel, ...] = (
-    SanitizerModel("shlex.quote", (_CMD,), "quoted for a shell", fixture="command"),
-    SanitizerModel("pipes.quote", (_CMD,), "quoted for a shell", fixture="command"),
+    SanitizerModel("shlex.quote", (CMD,), "quoted for a shell", fixture="command"),
+    SanitizerModel("pipes.quote", (CMD,), "quoted for a shell", fixture="command"),
     SanitizerModel("int", _ALL, "converted to a number", fixture="sanitizers"),
     SanitizerModel("float", _ALL, "converted to a number", fixture="sanitizers"),
     SanitizerModel("bool", _ALL, "converted to a boolean", fixture="sanitizers"),
@@ -457,19 +455,19 @@ _SANITIZERS: tuple[SanitizerModel, ...] = (
     ),
     SanitizerModel("ipaddress.ip_address", _ALL, "parsed as an IP address", fixture="sanitizers"),
     SanitizerModel("hashlib.sha256().hexdigest", _ALL, "hashed", fixture="sanitizers"),
-    SanitizerModel("os.path.basename", (_PATH,), "reduced to a file name", fixture="path"),
+    SanitizerModel("os.path.basename", (PATH,), "reduced to a file name", fixture="path"),
     SanitizerModel(
-        "werkzeug.utils.secure_filename", (_PATH,), "reduced to a safe file name", fixture="path"
+        "werkzeug.utils.secure_filename", (PATH,), "reduced to a safe file name", fixture="path"
     ),
-    SanitizerModel("html.escape", (_XSS,), "HTML-escaped", fixture="xss"),
-    SanitizerModel("markupsafe.escape", (_XSS,), "HTML-escaped", fixture="xss"),
-    SanitizerModel("jinja2.escape", (_XSS,), "HTML-escaped", fixture="xss"),
-    SanitizerModel("bleach.clean", (_XSS,), "HTML-sanitised", fixture="xss"),
-    SanitizerModel("urllib.parse.quote", (_PATH, _CMD, _SSRF), "URL-encoded", fixture="sanitizers"),
+    SanitizerModel("html.escape", (XSS,), "HTML-escaped", fixture="xss"),
+    SanitizerModel("markupsafe.escape", (XSS,), "HTML-escaped", fixture="xss"),
+    SanitizerModel("jinja2.escape", (XSS,), "HTML-escaped", fixture="xss"),
+    SanitizerModel("bleach.clean", (XSS,), "HTML-sanitised", fixture="xss"),
+    SanitizerModel("urllib.parse.quote", (PATH, CMD, SSRF), "URL-encoded", fixture="sanitizers"),
     *(
         SanitizerModel(
             f"boto3.dynamodb.conditions.{cls}(){method}",
-            (_NOSQL,),
+            (NOSQL,),
             "bound as a value of a condition object",
             fixture="nosql",
         )
@@ -488,7 +486,7 @@ _SANITIZERS: tuple[SanitizerModel, ...] = (
             ".contains",
         )
     ),
-    SanitizerModel("json.dumps", (_CODE,), "serialised as JSON", fixture="sanitizers"),
+    SanitizerModel("json.dumps", (CODE,), "serialised as JSON", fixture="sanitizers"),
 )
 
 _VALIDATORS: tuple[ValidatorModel, ...] = (
