@@ -13,7 +13,7 @@ import pytest
 
 from faasguard.cli.main import main
 from faasguard.cost.ceiling import Ceiling, money, worst_case_hour
-from faasguard.cost.prices import PRICES_DATE, REGION_PRICES, prices_for
+from faasguard.cost.prices import API_GATEWAY_PRICES, LAMBDA_PRICES, PRICES_DATE, prices_for
 from faasguard.model import (
     Api,
     AppFormat,
@@ -209,17 +209,40 @@ def test_unresolved_sizing_gives_no_ceiling(changes: dict[str, Any]) -> None:
     assert worst_case_hour(fn, _app(fn)) is None
 
 
-def test_region_missing_from_the_table_falls_back_and_says_so() -> None:
+def test_lambda_prices_of_the_region_and_api_gateway_stand_in_says_so() -> None:
     fn = _fn(triggers=(_route(),))
     ceiling = worst_case_hour(fn, _app(fn, region="eu-west-1"))
-    assert ceiling is not None and ceiling.region == "us-east-1"
-    assert "no prices for region eu-west-1 in faasguard's table: us-east-1 prices used" in (
-        ceiling.assumptions
+    assert ceiling is not None and ceiling.region == "eu-west-1"
+    assert not any("no Lambda prices" in a for a in ceiling.assumptions)
+    assert (
+        "no API Gateway prices for region eu-west-1 in faasguard's table: us-east-1 prices used"
+        in ceiling.assumptions
     )
+    assert ceiling.assumptions[-1] == (
+        f"eu-west-1 (Lambda) and us-east-1 (API Gateway) list prices of {PRICES_DATE.isoformat()}"
+    )
+
+
+def test_a_function_without_an_api_names_no_api_gateway_stand_in() -> None:
+    fn = _fn(triggers=(Trigger(kind=TriggerKind.SQS, location=Location(FILE, 9), source="Q"),))
+    ceiling = worst_case_hour(fn, _app(fn, region="ap-northeast-1"))
+    assert ceiling is not None and ceiling.region == "ap-northeast-1"
+    assert not any("prices for" in a for a in ceiling.assumptions)
+    assert ceiling.assumptions[-1] == f"ap-northeast-1 list prices of {PRICES_DATE.isoformat()}"
+
+
+def test_region_missing_from_the_table_falls_back_and_says_so() -> None:
+    fn = _fn(triggers=(_route(),))
+    ceiling = worst_case_hour(fn, _app(fn, region="af-south-1"))
+    assert ceiling is not None and ceiling.region == "us-east-1"
+    assert [a for a in ceiling.assumptions if "prices for" in a] == [
+        "no Lambda prices for region af-south-1 in faasguard's table: us-east-1 prices used",
+        "no API Gateway prices for region af-south-1 in faasguard's table: us-east-1 prices used",
+    ]
     unknown = worst_case_hour(fn, _app(fn, region=Unknown("${AWS::Region}", "pseudo")))
     assert unknown is not None
     assert (
-        "no prices for the region (not set in the template) in faasguard's table: "
+        "no Lambda prices for the region (not set in the template) in faasguard's table: "
         "us-east-1 prices used" in unknown.assumptions
     )
 
@@ -289,9 +312,22 @@ def test_serverless_defaults_and_account_concurrency_option() -> None:
     )
 
 
-def test_price_table_is_dated_and_falls_back() -> None:
-    assert set(REGION_PRICES) == {"us-east-1", "us-east-2", "us-west-2"}
-    assert prices_for("us-east-2") == (REGION_PRICES["us-east-2"], True)
-    assert prices_for("ap-south-1") == (REGION_PRICES["us-east-1"], False)
-    assert prices_for(None) == (REGION_PRICES["us-east-1"], False)
+def test_price_table_is_dated_and_falls_back_per_service() -> None:
+    assert set(API_GATEWAY_PRICES) == {"us-east-1", "us-east-2", "us-west-2"}
+    assert len(LAMBDA_PRICES) == 17 and "af-south-1" not in LAMBDA_PRICES
+    ohio = prices_for("us-east-2")
+    assert (ohio.lambda_own, ohio.api_own, ohio.rest_api_per_million) == (
+        True,
+        True,
+        Decimal("3.50"),
+    )
+    mumbai = prices_for("ap-south-1")
+    assert (mumbai.lambda_region, mumbai.api_region) == ("ap-south-1", "us-east-1")
+    assert (mumbai.lambda_own, mumbai.api_own) == (True, False)
+    unknown = prices_for(None)
+    assert (unknown.lambda_region, unknown.api_region) == ("us-east-1", "us-east-1")
+    assert (unknown.lambda_own, unknown.api_own) == (False, False)
+    table = DOC.read_text(encoding="utf-8")
+    for region in LAMBDA_PRICES:
+        assert f"`{region}`" in table, region  # every priced region is listed in docs/cost.md
     assert f"**{PRICES_DATE.isoformat()}**" in DOC.read_text(encoding="utf-8")

@@ -88,7 +88,8 @@ class Ceiling:
         memory_mb: the memory size.
         timeout_seconds: ``T``.
         architecture: ``x86_64`` or ``arm64``.
-        region: the region whose prices were used.
+        region: the region whose Lambda prices were used (the API Gateway region, when it
+            differs, is named in the assumptions).
         gb_second_price: the duration price used.
         request_price_per_million: Lambda's request price used.
         front_price_per_million: the front's request price used (0 when it bills none).
@@ -203,11 +204,11 @@ def worst_case_hour(
         concurrency = max(fn.reserved_concurrency, 0)
     arm = "arm64" in fn.architectures
     region = app.region if isinstance(app.region, str) else None
-    prices, own = prices_for(region)
-    if not own:
-        where = f"region {region}" if region else "the region (not set in the template)"
+    prices = prices_for(region)
+    if not prices.lambda_own:
         assumptions.append(
-            f"no prices for {where} in faasguard's table: {prices.region} prices used"
+            f"no Lambda prices for {_where(region)} in faasguard's table: "
+            f"{prices.lambda_region} prices used"
         )
     entries = list(_entries(fn, app, prices)) or [
         _Entry("direct invocation", fn.location, False, None, None, Decimal(0), ())
@@ -277,10 +278,19 @@ def _trigger_entry(trigger: Trigger, app: Application, prices: RegionPrices) -> 
         }[kind]
         limit, note = _api_rate(trigger, app)
         notes.append(note)
+        if not prices.api_own:
+            notes.append(
+                f"no API Gateway prices for {_where(prices.region)} in faasguard's table: "
+                f"{prices.api_region} prices used"
+            )
         return _Entry(label, trigger.location, True, limit, front, price, tuple(notes))
     if kind is TriggerKind.ALB:
         notes.append("load balancer (LCU) charges not included")
     return _Entry(label, trigger.location, True, None, front, Decimal(0), tuple(notes))
+
+
+def _where(region: str | None) -> str:
+    return f"region {region}" if region else "the region (not set in the template)"
 
 
 def _api_rate(trigger: Trigger, app: Application) -> tuple[int, str]:
@@ -362,7 +372,7 @@ def _price(
         memory_mb=memory,
         timeout_seconds=timeout,
         architecture="arm64" if arm else "x86_64",
-        region=prices.region,
+        region=prices.lambda_region,
         gb_second_price=gb_price,
         request_price_per_million=prices.lambda_requests_per_million,
         front_price_per_million=entry.price_per_million,
@@ -371,6 +381,13 @@ def _price(
             *assumptions,
             *rate_notes,
             f"every request runs the full {timeout} s timeout",
-            f"{prices.region} list prices of {PRICES_DATE.isoformat()}",
+            f"{_priced_in(prices, entry)} list prices of {PRICES_DATE.isoformat()}",
         ),
     )
+
+
+def _priced_in(prices: RegionPrices, entry: _Entry) -> str:
+    """The region (or regions) whose list prices the figure uses."""
+    if entry.price_per_million and prices.api_region != prices.lambda_region:
+        return f"{prices.lambda_region} (Lambda) and {prices.api_region} (API Gateway)"
+    return prices.lambda_region
