@@ -45,6 +45,7 @@ from faasguard.rules.registry import all_rules, rule_by_name
 if TYPE_CHECKING:
     from faasguard.code.edge.inventory import FunctionEgress
     from faasguard.deps.inventory import FunctionDependencies
+    from faasguard.iam.needed.compare import FunctionPermissions
 
 __all__ = [
     "Analyzer",
@@ -101,7 +102,9 @@ class Analyzer(Protocol):
 
     def analyze(
         self, app: Application, fs: ScanFS
-    ) -> Iterator[Finding | LoadIssue | FunctionDependencies | FunctionEgress]:
+    ) -> Iterator[
+        Finding | LoadIssue | FunctionDependencies | FunctionEgress | FunctionPermissions
+    ]:
         """Yield findings, load issues and per-function inventories for one application."""
         ...
 
@@ -134,6 +137,9 @@ class ScanResult:
     egress: tuple[FunctionEgress, ...] = ()
     disabled_rules: tuple[str, ...] = ()
     config_sources: tuple[str, ...] = ()
+    #: Granted versus needed per function, when a report asked the needed-permissions
+    #: analysis for it (``NeededPermissionsAnalyzer(detail=True)``); empty otherwise.
+    permissions: tuple[FunctionPermissions, ...] = ()
 
 
 #: Loader name (``TemplateRef.loader``) -> ``module:Class``, imported on use: a scan of SAM
@@ -251,12 +257,39 @@ def _scan(
     # Each finding is folded exactly once (a summary must not be folded again): the loaders'
     # and rules' per template in _process, the discovery's and analyzers' here.
     late = [_issue_finding(issue) for issue in discovery_issues]
+    inventory, egress, permissions = _analyze(apps, fs, analyzers, rules, late)
+    findings = [*batch.findings, *fold_floods(late)]
+    return _result(
+        str(target),
+        apps,
+        findings,
+        config,
+        baseline,
+        rules,
+        notices,
+        (inventory, egress, permissions),
+        templates=tuple(ref.path for ref in templates),
+    )
+
+
+def _analyze(
+    apps: Sequence[Application],
+    fs: ScanFS,
+    analyzers: Sequence[Analyzer],
+    rules: Sequence[type[Rule]],
+    late: list[Finding],
+) -> tuple[list[FunctionDependencies], list[FunctionEgress], list[FunctionPermissions]]:
+    """Run the analyzers on each application; their findings and issues go to ``late``."""
     inventory: list[FunctionDependencies] = []
     egress: list[FunctionEgress] = []
-    if analyzers and apps:
-        # Imported when used: a scan with no application or no analysis does not pay (3 ms).
-        from faasguard.code.edge.inventory import FunctionEgress
-        from faasguard.deps.inventory import FunctionDependencies
+    permissions: list[FunctionPermissions] = []
+    if not (analyzers and apps):
+        return inventory, egress, permissions
+    # Imported when used: a scan with no application or no analysis does not pay (3 ms).
+    from faasguard.code.edge.inventory import FunctionEgress
+    from faasguard.deps.inventory import FunctionDependencies
+    from faasguard.iam.needed.compare import FunctionPermissions
+
     # Analyzers create findings of rules the configuration may have turned off (`--disable
     # code`, `--disable FG2002`): those are dropped here, as the engine never runs such a rule.
     switched_off = {rule.id for rule in all_rules()} - {rule.id for rule in rules}
@@ -267,27 +300,14 @@ def _scan(
                     inventory.append(item)
                 elif isinstance(item, FunctionEgress):
                     egress.append(item)
+                elif isinstance(item, FunctionPermissions):
+                    permissions.append(item)
                 elif isinstance(item, Finding):
                     if item.rule_id not in switched_off:
                         late.append(item)
                 else:
                     late.append(_issue_finding(item))
-    findings = [*batch.findings, *fold_floods(late)]
-    active, suppressed, baselined = _partition(findings, config, baseline)
-    return ScanResult(
-        root=str(target),
-        applications=tuple(apps),
-        findings=tuple(sorted(active, key=Finding.sort_key)),
-        suppressed=tuple(sorted(suppressed, key=lambda s: s.finding.sort_key())),
-        baselined=tuple(sorted(baselined, key=Finding.sort_key)),
-        templates=tuple(ref.path for ref in templates),
-        notices=tuple(notices),
-        rules=tuple(rule.id for rule in rules),
-        disabled_rules=disabled_rules(config),
-        config_sources=config.sources,
-        dependencies=tuple(inventory),
-        egress=tuple(egress),
-    )
+    return inventory, egress, permissions
 
 
 def scan_applications(
@@ -298,11 +318,17 @@ def scan_applications(
     baseline: frozenset[str] = frozenset(),
     today: _dt.date | None = None,
     notices: Sequence[str] = (),
+    fs: ScanFS | None = None,
+    analyzers: Sequence[Analyzer] = (),
+    enrichers: Sequence[Enricher] = (),
+    issues: Sequence[LoadIssue] = (),
 ) -> ScanResult:
     """Run the rules on applications built elsewhere (a live account), as :func:`scan` does.
 
     The same rules, options, flood folding, suppressions and baseline apply as to templates,
-    so a deployed function is judged exactly as its template would be.
+    so a deployed function is judged exactly as its template would be. With ``fs`` (the
+    deployment packages downloaded from the account, extracted), the enrichers and analyzers
+    read the functions' code roots there as they read a project's.
 
     Args:
         applications: the applications to check.
@@ -311,26 +337,68 @@ def scan_applications(
         baseline: fingerprints of findings to hide as already known.
         today: the date runtime deprecations are judged against.
         notices: messages to carry into the report.
+        fs: the file system the functions' code roots are relative to (None: no code).
+        analyzers: analyses run on each application (dependencies, code), with ``fs``.
+        enrichers: run on each application before the rules, with ``fs``.
+        issues: load issues met while getting the code (an unsafe archive), as findings.
     """
     rules = enabled_rules(config)
     options = _rule_options(config, today)
     planned = _plan(rules)
     findings: list[Finding] = []
+    apps: list[Application] = []
+    late = [_issue_finding(issue) for issue in issues]
+    inventory: list[FunctionDependencies] = []
+    egress: list[FunctionEgress] = []
+    permissions: list[FunctionPermissions] = []
     with gc_paused():
         for app in applications:
-            ctx = RuleContext(app=app, options=options)
+            readme_dirs: frozenset[str] = frozenset()
+            if fs is not None:
+                app = _enrich(enrichers, fs, app, findings)
+                readme_dirs = _readme_dirs(fs, app)
+            ctx = RuleContext(app=app, options=options, readme_dirs=readme_dirs)
             findings.extend(fold_floods(_run_rules(planned, app, ctx)))
+            apps.append(app)
+        if fs is not None:
+            inventory, egress, permissions = _analyze(apps, fs, analyzers, rules, late)
+    findings.extend(fold_floods(late))
+    return _result(
+        root, apps, findings, config, baseline, rules, notices, (inventory, egress, permissions)
+    )
+
+
+def _result(
+    root: str,
+    apps: Sequence[Application],
+    findings: Sequence[Finding],
+    config: Config,
+    baseline: frozenset[str],
+    rules: Sequence[type[Rule]],
+    notices: Sequence[str],
+    analyses: tuple[
+        Sequence[FunctionDependencies], Sequence[FunctionEgress], Sequence[FunctionPermissions]
+    ],
+    *,
+    templates: tuple[str, ...] = (),
+) -> ScanResult:
+    """The scan's result: findings split by suppressions and baseline, each part sorted."""
     active, suppressed, baselined = _partition(findings, config, baseline)
+    inventory, egress, permissions = analyses
     return ScanResult(
         root=root,
-        applications=tuple(applications),
+        applications=tuple(apps),
         findings=tuple(sorted(active, key=Finding.sort_key)),
         suppressed=tuple(sorted(suppressed, key=lambda s: s.finding.sort_key())),
         baselined=tuple(sorted(baselined, key=Finding.sort_key)),
+        templates=templates,
         notices=tuple(notices),
         rules=tuple(rule.id for rule in rules),
         disabled_rules=disabled_rules(config),
         config_sources=config.sources,
+        dependencies=tuple(inventory),
+        egress=tuple(egress),
+        permissions=tuple(permissions),
     )
 
 
@@ -410,7 +478,7 @@ def _process(
             )
         )
         for loaded in result.applications:
-            app = _enrich(work, loaded, findings)
+            app = _enrich(work.enrichers, work.fs, loaded, findings)
             ctx = RuleContext(app=app, options=work.options, readme_dirs=_readme_dirs(work.fs, app))
             # Folded per application as they come, so a generated 50,000-function template
             # never holds all its repeated findings at once (floods.py).
@@ -419,11 +487,13 @@ def _process(
     return _Batch(tuple(apps), tuple(findings))
 
 
-def _enrich(work: _Work, app: Application, findings: list[Finding]) -> Application:
+def _enrich(
+    enrichers: Sequence[Enricher], fs: ScanFS, app: Application, findings: list[Finding]
+) -> Application:
     """Run the enrichers on one application; one that raises is reported, the scan goes on."""
-    for enricher in work.enrichers:
+    for enricher in enrichers:
         try:
-            app = enricher.enrich(app, work.fs)
+            app = enricher.enrich(app, fs)
         except Exception as exc:
             crash = rule_by_name("rule-crashed")
             findings.append(

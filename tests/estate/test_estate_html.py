@@ -35,7 +35,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, obje
     folder = tmp_path_factory.mktemp("report")
     args = [str(REPO / "examples" / "shop-serverless"), "--no-deps", "--today", "2026-11-28"]
     main(["scan", *args, "-f", "html", "-o", str(folder / "report.html")])
-    main(["scan", *args, "-f", "json", "-o", str(folder / "report.json")])
+    main(["scan", *args, "-f", "json", "--with-permissions", "-o", str(folder / "report.json")])
     return folder / "report.html", json.loads((folder / "report.json").read_text())
 
 
@@ -119,8 +119,25 @@ def test_filters_and_sorting_work(browser: Chromium, shop: tuple[Path, dict]) ->
         for f in findings
         if f["function"] == "getOrder" and f["category"] == "permissions.unused-grant"
     ]
-    assert unneeded and "Granted but not needed" in dossier
-    assert all(message in dossier for message in unneeded)
+    assert unneeded and all(message in dossier for message in unneeded)
+    # The role's table names each statement the unused-grant findings are about.
+    table = page.evaluate(
+        "Array.from(document.querySelectorAll('#perm-table tbody tr')).map(r =>"
+        " [r.dataset.status, r.children[1].textContent, r.children[4].textContent])"
+    )
+    assert [row for row in table if row[0] != "framework"] == [
+        ["unneeded", "dynamodb:*", "provider.iam.role.statements[0] (serverless.yml:31)"],
+        [
+            "unneeded",
+            "s3:GetObject, s3:PutObject",
+            "provider.iam.role.statements[1] (serverless.yml:35)",
+        ],
+        ["unneeded", "iam:PassRole", "provider.iam.role.statements[2] (serverless.yml:40)"],
+    ]
+    [get_order] = [
+        f for a in report["applications"] for f in a["functions"] if f["name"] == "getOrder"
+    ]
+    assert [r["status"] for r in get_order["permissions"]["rows"]] == [r[0] for r in table]
     page.close()
 
 

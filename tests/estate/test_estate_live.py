@@ -167,7 +167,8 @@ def test_throttling_on_every_tenth_call_is_retried_and_nothing_lost(aws: MotoSer
     throttled = _fail_some(
         session,
         lambda n, service, op: (
-            (400, "SlowDown" if service == "s3" else "Throttling") if n % 10 == 0 else None
+            # S3 throttles with 503 SlowDown; the others with 400 Throttling.
+            ((503, "SlowDown") if service == "s3" else (400, "Throttling")) if n % 10 == 0 else None
         ),
     )
     snap = read_region(session, REGION)
@@ -637,6 +638,32 @@ def test_a_call_failing_mid_scan_is_a_notice_not_a_lost_region(
     ]
     app = build_application(snap)
     assert app.function("notify").triggers == ()  # type: ignore[union-attr]
+    assert [t.kind for t in app.function("worker").triggers] == [TriggerKind.SQS]  # type: ignore[union-attr]
+
+
+def test_an_answer_botocore_cannot_parse_is_a_notice_not_a_lost_region(
+    aws: MotoServer,
+) -> None:
+    """A proxy's binary or HTML page instead of AWS's answer loses that call, not the region."""
+    from botocore.awsrequest import AWSResponse
+
+    seed_shop()
+    session = _session()
+
+    def garble(request: Any, event_name: str, **_: Any) -> AWSResponse | None:
+        if not event_name.endswith("eventbridge.ListRules"):
+            return None
+        raw: Any = type("Raw", (), {"stream": lambda self, **k: iter([b"\xa2\xff<html>"])})()
+        return AWSResponse(request.url, 200, {"Content-Type": "text/html"}, raw)
+
+    session.events.register("before-send", garble)
+    snap = read_region(session, REGION)
+    assert snap.notices == [
+        "aws://us-east-1: events:ListRules failed (EventBridge rules): UnicodeDecodeError: "
+        "'utf-8' codec can't decode byte 0xa2 in position 0: invalid start byte"
+    ]
+    app = build_application(snap)
+    assert app.function("nightly").triggers == ()  # type: ignore[union-attr]  # its rule is lost
     assert [t.kind for t in app.function("worker").triggers] == [TriggerKind.SQS]  # type: ignore[union-attr]
 
 

@@ -84,9 +84,22 @@ def run_account_scan(args: argparse.Namespace) -> int:
     from faasguard.cli.progress import Progress
 
     progress = Progress.for_cli(sys.stderr, quiet=getattr(args, "quiet", False))
+    fetch_code = bool(getattr(args, "fetch_code", False))
+    # With --fetch-code the packages are analysed as a folder's code is (scan_cmd's analyzers).
+    from faasguard.cli.scan_cmd import _analyzers, _enrichers
+    from faasguard.live.package import FetchLimits
+
+    analyzers = _analyzers(args) if fetch_code else []
     try:
         result = scan_account(
-            target, config, baseline=baseline, today=_today(args.today), progress=progress
+            target,
+            config,
+            baseline=baseline,
+            today=_today(args.today),
+            progress=progress,
+            fetch=FetchLimits() if fetch_code else None,
+            analyzers=analyzers,
+            enrichers=_enrichers() if fetch_code else [],
         )
     except AccountUnreachable as exc:
         progress.close()
@@ -98,8 +111,19 @@ def run_account_scan(args: argparse.Namespace) -> int:
         if drift is None:
             return _EXIT_USAGE
         result = drift
-    if not args.no_deps:
-        note = "dependency and code analyses need the deployment packages: not run on an account"
+    errors: list[str] = []
+    if fetch_code:
+        from faasguard.cli.scan_cmd import _analyzer_errors
+
+        # As for a folder: what building the analyzers said first; a failed lookup fails.
+        built = [notice for a in analyzers for notice in a.notices]
+        errors = _analyzer_errors(analyzers)
+        result = dataclasses.replace(result, notices=(*built, *result.notices, *errors))
+    elif not args.no_deps:
+        note = (
+            "dependency and code analyses need the deployment packages: not run on an account "
+            "(--fetch-code downloads them)"
+        )
         result = dataclasses.replace(result, notices=(*result.notices, note))
     _write(args, result)
     if args.write_baseline:
@@ -107,6 +131,10 @@ def run_account_scan(args: argparse.Namespace) -> int:
         write_file(
             Path(args.write_baseline), _json.dumps({"fingerprints": prints}, indent=2) + "\n"
         )
+    if errors:
+        for error in errors:
+            print(f"faasguard: error: {error}", file=sys.stderr)
+        return _EXIT_USAGE
     if args.history is not None and record_scan(
         args.history, result, root=None, target=args.path, started_at=started_at
     ):

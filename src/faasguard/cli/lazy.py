@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from faasguard.engine import Analyzer, Enricher
     from faasguard.findings import Finding
     from faasguard.fs import ScanFS
+    from faasguard.iam.needed.compare import FunctionPermissions
     from faasguard.loaders.interface import LoadIssue
     from faasguard.model import Application
 
@@ -39,7 +40,9 @@ class LazyAnalyzer:
 
     def analyze(
         self, app: Application, fs: ScanFS
-    ) -> Iterator[Finding | LoadIssue | FunctionDependencies | FunctionEgress]:
+    ) -> Iterator[
+        Finding | LoadIssue | FunctionDependencies | FunctionEgress | FunctionPermissions
+    ]:
         """Build the analyzer if needed, then analyse one application."""
         if self.inner is None:
             self.inner, self.notices = self._build()

@@ -136,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--osv-url", metavar="URL", help=argparse.SUPPRESS)
     scan.add_argument("--no-deps", action="store_true", help="skip dependency analysis")
     scan.add_argument(
+        "--with-permissions",
+        action="store_true",
+        help="JSON: add each function's role granted versus needed (the HTML dossier's table)",
+    )
+    scan.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
@@ -161,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="with an aws:// target: also load the templates under PATH and report drift "
         "between them and the account",
+    )
+    scan.add_argument(
+        "--fetch-code",
+        action="store_true",
+        help="with an aws:// target: download each function's and layer's deployment package "
+        "(HTTPS, checked against CodeSha256, size-capped, never run) and analyse its code and "
+        "dependencies",
     )
 
     rules = commands.add_parser("rules", help="list rules or explain one")

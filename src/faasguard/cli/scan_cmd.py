@@ -99,7 +99,7 @@ def _analyzers(args: argparse.Namespace) -> list[LazyAnalyzer]:
     lazies = [] if args.no_deps else [LazyAnalyzer(lambda: _dependency_analyzer(args))]
     lazies += [
         LazyAnalyzer(_code_edge_analyzer),
-        LazyAnalyzer(_needed_permissions_analyzer),
+        LazyAnalyzer(lambda: _needed_permissions_analyzer(detail=_shows_permissions(args))),
         LazyAnalyzer(_taint_analyzer),
     ]
     return lazies
@@ -121,10 +121,22 @@ def _code_edge_analyzer() -> tuple[Analyzer, list[str]]:
     return CodeEdgeAnalyzer(), []
 
 
-def _needed_permissions_analyzer() -> tuple[Analyzer, list[str]]:
+def _shows_permissions(args: argparse.Namespace) -> bool:
+    """Whether the report shows each function's granted versus needed.
+
+    The HTML dossier always does; JSON with ``--with-permissions`` (the table is about 8 KB per
+    function whose role grants ``dynamodb:*``-like wildcards, which doubled the report of the
+    scan benchmark's 1,000-function app). Only then does the needed-permissions analysis also
+    judge every need and write the least-privilege policy; otherwise it reports its findings.
+    """
+    fmt = getattr(args, "format", None)
+    return fmt == "html" or (fmt == "json" and bool(getattr(args, "with_permissions", False)))
+
+
+def _needed_permissions_analyzer(*, detail: bool = False) -> tuple[Analyzer, list[str]]:
     from faasguard.iam.needed.analyzer import NeededPermissionsAnalyzer
 
-    return NeededPermissionsAnalyzer(), []
+    return NeededPermissionsAnalyzer(detail=detail), []
 
 
 def _taint_analyzer() -> tuple[Analyzer, list[str]]:
@@ -168,6 +180,13 @@ def run_scan(args: argparse.Namespace) -> int:
         from faasguard.cli.inventory_cmd import run_account_scan
 
         return run_account_scan(args)
+    if getattr(args, "fetch_code", False):
+        print(
+            f"faasguard: error: --fetch-code downloads an account's deployment packages: it "
+            f"needs an aws:// target, not {args.path} (a folder's code is read in place)",
+            file=sys.stderr,
+        )
+        return 2
     target = Path(args.path)
     if not target.exists():
         print(f"faasguard: error: {args.path}: no such file or folder", file=sys.stderr)

@@ -12,7 +12,7 @@ import posixpath
 
 from faasguard.errors import LoadError
 from faasguard.fs import ScanFS
-from faasguard.layer_refs import layer_target
+from faasguard.layer_refs import is_live, layer_target
 from faasguard.model import AppFormat, Application, Function
 
 __all__ = ["layer_roots"]
@@ -35,10 +35,11 @@ def layer_roots(fs: ScanFS, app: Application, fn: Function) -> tuple[str, ...]:
         value = resource.properties.get(key)
         if not isinstance(value, str) or "://" in value:
             continue
-        # Relative to the template's folder (a Terraform app's folder is its root).
+        # Relative to the template's folder (a Terraform app's folder, a live account's
+        # extracted packages: its root).
         folder = (
             (app.root or ".")
-            if app.format is AppFormat.TERRAFORM
+            if app.format is AppFormat.TERRAFORM or is_live(app)
             else (posixpath.dirname(app.file) or ".")
         )
         try:

@@ -32,6 +32,7 @@ __all__ = [
     "InflateBudget",
     "InstalledPackage",
     "count_code_lines",
+    "entry_problem",
     "read_build_dir",
     "read_zip",
 ]
@@ -128,7 +129,12 @@ def _package_of_library_path(path: str) -> bool:
     )
 
 
-def _entry_problem(archive: str, info: zipfile.ZipInfo) -> ArchiveProblem | None:
+def entry_problem(archive: str, info: zipfile.ZipInfo) -> ArchiveProblem | None:
+    """Why one zip entry is refused (absolute path, ``..``, symlink, bomb ratio), or None.
+
+    Shared by every reader of untrusted zips: a project's artifacts read in place here, and
+    the deployment packages a live scan downloads and extracts (``faasguard.live.package``).
+    """
     name = info.filename
     if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
         return ArchiveProblem("path-escape", archive, name, f"entry {name!r} has an absolute path")
@@ -211,7 +217,7 @@ def read_zip(fs: ScanFS, rel: str, budget: InflateBudget | None = None) -> Artif
                     ),
                 ),
             )
-        problems = [p for p in (_entry_problem(rel, i) for i in infos) if p]
+        problems = [p for p in (entry_problem(rel, i) for i in infos) if p]
         refused = {p.entry for p in problems}
         safe = [i for i in infos if i.filename not in refused and not i.is_dir()]
         try:

@@ -46,7 +46,7 @@ from faasguard.deps.manifests import (
 from faasguard.deps.manifests.interface import ReaderMemo
 from faasguard.errors import LoadError
 from faasguard.fs import ScanFS
-from faasguard.layer_refs import layer_target
+from faasguard.layer_refs import is_live, layer_target
 from faasguard.loaders.handlers import BUILD_DIRS, find_manifests, is_manifest_name
 from faasguard.loaders.interface import IssueKind, LoadIssue, issue_from_error
 from faasguard.model import AppFormat, Application, Function, Location, Resource, Unknown
@@ -494,8 +494,9 @@ def _layer_content(
         return None
     try:
         # Relative to the template's folder, as `sam build` and `cloudformation package` read it
-        # (for CDK that is cdk.out/, not the application's root).
-        folder = posixpath.dirname(app.file) or "."
+        # (for CDK that is cdk.out/, not the application's root); a live account's extracted
+        # packages are relative to its root.
+        folder = (app.root or ".") if is_live(app) else (posixpath.dirname(app.file) or ".")
         path = fs.join(folder, value, referrer=app.file, line=resource.line_of(key))
     except LoadError as exc:
         cache.issue(issue_from_error(exc, application=app.name))

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+from faasguard.live.build_stores import store_resources
 from faasguard.live.reader import RegionSnapshot, RoleData, function_arn
 from faasguard.model import (
     Api,
@@ -158,12 +159,17 @@ def build_application(snap: RegionSnapshot) -> Application:
         functions=final,
         roles=tuple(sorted(roles, key=lambda r: r.id)),
         apis=tuple(apis),
-        resources=(*_permissions(snap, functions), *_alarms(snap), *_queues(snap)),
+        resources=(
+            *_permissions(snap, functions),
+            *_alarms(snap),
+            *_queues(snap),
+            *store_resources(snap.stores),
+        ),
     )
 
 
 def _queues(snap: RegionSnapshot) -> Iterable[Resource]:
-    """Each SQS queue that triggers a function, in CloudFormation's property names."""
+    """Each SQS queue the functions use (trigger or not), in CloudFormation's property names."""
     for arn, attributes in sorted(snap.queues.items()):
         props: dict[str, Any] = {"QueueName": arn.rsplit(":", 1)[-1]}
         for key in ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds"):

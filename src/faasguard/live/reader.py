@@ -2,12 +2,23 @@
 
 Every call is one of :data:`API_ACTIONS` (the read-only IAM policy in
 ``docs/policies/faasguard-live-readonly.json`` grants exactly those; a test keeps them equal).
-Lists are read through boto3's paginators. Throttling is retried by botocore's ``adaptive``
-retry mode (exponential backoff with jitter plus a client-side rate limiter), up to
-:data:`MAX_ATTEMPTS` attempts per call. A call that is denied, or fails for any other AWS
-reason, becomes a notice naming the API and what it was about, and the scan keeps what it
-could read; only a region that cannot be reached at all (no endpoint, no credentials) is an
-error, raised as :class:`RegionUnreachable`.
+Lists are read through boto3's paginators. Throttling (and a 5xx or a dropped connection) is
+retried by botocore's ``legacy`` retry mode, exponential backoff with jitter, up to
+:data:`MAX_ATTEMPTS` attempts per call. The two newer modes lose calls on a large account
+(``bench/bench_live.py --throttle-every 10``, every tenth request throttled):
+
+- ``adaptive``: its client-side rate limiter cuts the send rate at every throttle and, when
+  throttles keep coming whatever the rate, sinks to its floor (100 functions: 99 s, not 8 s);
+- ``standard``: its retry quota (500 tokens per client, 5 per throttled retry) is paid back
+  only by a 2xx answer, and most per-function calls end in an expected 404 (no URL config, no
+  resource policy), so the quota drains and later throttles are given up at once (3,000
+  functions: 68 calls lost, 32 functions missing; 10,000 functions: 578 calls, 236 functions).
+
+``legacy`` has no quota: every call gets all its attempts.
+
+A call that is denied, or fails for any other AWS reason, becomes a notice naming the API and
+what it was about, and the scan keeps what it could read; only a region that cannot be reached
+at all (no endpoint, no credentials) is an error, raised as :class:`RegionUnreachable`.
 """
 
 from __future__ import annotations
@@ -20,6 +31,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import unquote
+
+from faasguard.live.stores import StoresRead, read_stores
 
 __all__ = [
     "API_ACTIONS",
@@ -34,8 +47,8 @@ __all__ = [
 
 #: Attempts per call (first try included) before a throttled call is given up as a notice.
 MAX_ATTEMPTS: Final = 10
-#: Per-function and per-role calls in flight at once in one region (the adaptive retry mode
-#: slows every thread down together when AWS throttles).
+#: Per-function and per-role calls in flight at once in one region (each backs off on its
+#: own when AWS throttles it).
 PARALLEL_CALLS: Final = 8
 
 #: Every AWS operation the reader calls -> the IAM action that allows it.
@@ -45,6 +58,8 @@ API_ACTIONS: Final = {
     "lambda.GetFunctionUrlConfig": "lambda:GetFunctionUrlConfig",
     "lambda.GetPolicy": "lambda:GetPolicy",
     "lambda.ListEventSourceMappings": "lambda:ListEventSourceMappings",
+    # Only with --fetch-code: where each layer version's package is (faasguard.live.package).
+    "lambda.GetLayerVersion": "lambda:GetLayerVersion",
     "iam.GetRole": "iam:GetRole",
     "iam.ListRolePolicies": "iam:ListRolePolicies",
     "iam.GetRolePolicy": "iam:GetRolePolicy",
@@ -71,6 +86,23 @@ API_ACTIONS: Final = {
     "iam.ListRoles": "iam:ListRoles",
     "sqs.GetQueueUrl": "sqs:GetQueueUrl",
     "sqs.GetQueueAttributes": "sqs:GetQueueAttributes",
+    # The data stores the functions use (faasguard.live.stores).
+    "dynamodb.ListTables": "dynamodb:ListTables",
+    "dynamodb.DescribeTable": "dynamodb:DescribeTable",
+    "dynamodb.DescribeTimeToLive": "dynamodb:DescribeTimeToLive",
+    "s3.GetBucketEncryption": "s3:GetEncryptionConfiguration",
+    "s3.GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+    "s3.GetBucketAcl": "s3:GetBucketAcl",
+    "s3.GetBucketPolicy": "s3:GetBucketPolicy",
+    "s3.GetBucketCors": "s3:GetBucketCORS",
+    "sns.ListTopics": "sns:ListTopics",
+    "sns.GetTopicAttributes": "sns:GetTopicAttributes",
+    "sqs.ListQueues": "sqs:ListQueues",
+    "kinesis.ListStreams": "kinesis:ListStreams",
+    "kinesis.DescribeStreamSummary": "kinesis:DescribeStreamSummary",
+    "elasticache.DescribeReplicationGroups": "elasticache:DescribeReplicationGroups",
+    "elasticache.DescribeCacheClusters": "elasticache:DescribeCacheClusters",
+    "dax.DescribeClusters": "dax:DescribeClusters",
 }
 
 #: How far back the last invocation is looked for: CloudWatch keeps daily data 455 days.
@@ -94,6 +126,11 @@ _MISSING: Final = frozenset(
         "NotFoundException",
         "NoSuchBucket",
         "NoSuchConfiguration",
+        # A bucket without this configuration (faasguard.live.stores: absent, not unreadable).
+        "ServerSideEncryptionConfigurationNotFoundError",
+        "NoSuchPublicAccessBlockConfiguration",
+        "NoSuchBucketPolicy",
+        "NoSuchCORSConfiguration",
     }
 )
 _FUNCTION_ARN: Final = re.compile(r"arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+")
@@ -134,14 +171,22 @@ class RegionSnapshot:
     #: Log group name -> retention in days (None: never expires); None when unreadable.
     log_retention: dict[str, int | None] | None = None
     alarms: list[dict[str, Any]] = field(default_factory=list)
-    #: Queue ARN -> its attributes, for each SQS queue that triggers a function.
+    #: Queue ARN -> its attributes, for each SQS queue that triggers a function or that a
+    #: function uses otherwise (faasguard.live.stores).
     queues: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Bucket name -> its region, for every bucket whose location could be read.
+    bucket_regions: dict[str, str] = field(default_factory=dict)
+    #: The tables, buckets, topics and streams the region's functions use.
+    stores: StoresRead = field(default_factory=StoresRead)
     #: Function name -> the last day with an invocation (None: none in the lookback); the
     #: whole mapping is None when CloudWatch could not be read.
     last_invoked: dict[str, _dt.datetime | None] | None = None
     #: ARN -> name of every IAM role (global) whose trust policy lets Lambda assume it; None
     #: when the roles could not be listed.
     lambda_roles: dict[str, str] | None = None
+    #: Layer version ARN -> its GetLayerVersion answer (package location, CodeSha256); read
+    #: only for a scan that fetches code.
+    layer_versions: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: When the region was read (the end of the invocation lookback).
     read_at: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc))
     notices: list[str] = field(default_factory=list)
@@ -155,7 +200,11 @@ def function_arn(text: str) -> str | None:
 
 
 def read_region(
-    session: Any, region: str, *, progress: Callable[[str], None] | None = None
+    session: Any,
+    region: str,
+    *,
+    progress: Callable[[str], None] | None = None,
+    layers: bool = False,
 ) -> RegionSnapshot:
     """Read every function of ``region`` and what triggers it.
 
@@ -163,15 +212,23 @@ def read_region(
         session: a ``boto3.Session`` (credentials, profile, endpoint from the environment).
         region: the region code.
         progress: called with a short description of each stage.
+        layers: also read each layer version the functions use (for ``--fetch-code``).
 
     Raises:
         RegionUnreachable: the region cannot be reached or the credentials are missing.
     """
-    return _Reader(session, region, progress).read()
+    return _Reader(session, region, progress, layers=layers).read()
 
 
 class _Reader:
-    def __init__(self, session: Any, region: str, progress: Callable[[str], None] | None) -> None:
+    def __init__(
+        self,
+        session: Any,
+        region: str,
+        progress: Callable[[str], None] | None,
+        *,
+        layers: bool = False,
+    ) -> None:
         from botocore.config import Config
 
         self.session = session
@@ -179,12 +236,13 @@ class _Reader:
         self.progress = progress
         self.config = Config(
             region_name=region,
-            retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
+            retries={"mode": "legacy", "max_attempts": MAX_ATTEMPTS},
             connect_timeout=10,
             read_timeout=60,
         )
         self.snap = RegionSnapshot(region=region)
         self._clients: dict[str, Any] = {}
+        self.with_layers = layers
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
@@ -193,8 +251,12 @@ class _Reader:
 
     # -- calls ------------------------------------------------------------------------------
 
-    def call(self, op: str, what: str, **kwargs: Any) -> Any:
-        """One API call; None (and a notice when denied or failed) instead of raising."""
+    def call(self, op: str, what: str, *, absent: Any = None, **kwargs: Any) -> Any:
+        """One API call; None (and a notice when denied or failed) instead of raising.
+
+        ``absent`` is returned instead when AWS answers that the thing does not exist (no such
+        bucket policy...), so a caller can tell "not configured" from "could not be read".
+        """
         from botocore.exceptions import BotoCoreError, ClientError
 
         service, name = op.split(".", 1)
@@ -204,8 +266,9 @@ class _Reader:
             return method(**kwargs)
         except ClientError as exc:
             self._client_error(op, what, exc)
-            return None
-        except BotoCoreError as exc:
+            return absent if exc.response.get("Error", {}).get("Code") in _MISSING else None
+        except (BotoCoreError, ValueError) as exc:
+            # ValueError: an answer botocore cannot parse (a proxy's HTML page, a cut body).
             self._transport_error(op, what, exc)
             return None
 
@@ -221,7 +284,7 @@ class _Reader:
                 yield from page.get(key, [])
         except ClientError as exc:
             self._client_error(op, what, exc)
-        except BotoCoreError as exc:
+        except (BotoCoreError, ValueError) as exc:
             self._transport_error(op, what, exc)
 
     def _transport_error(self, op: str, what: str, exc: Exception) -> None:
@@ -297,6 +360,9 @@ class _Reader:
                     self.snap.url_configs[name] = url
                 if policy is not None:
                     self.snap.policies[name] = policy
+        if self.with_layers:
+            self.stage("layers")
+            self._layer_versions()
         self.stage("event source mappings")
         self.snap.mappings = list(
             self.pages(
@@ -338,6 +404,8 @@ class _Reader:
             if s.get("Protocol") == "lambda"
         ]
         self._rules()
+        self.stage("data stores")
+        read_stores(self)
         return self.snap
 
     def _function(
@@ -359,6 +427,34 @@ class _Reader:
                     f"aws://{self.region}: function {name}: its resource policy is not JSON"
                 )
         return got, url, policy
+
+    def _layer_versions(self) -> None:
+        """Each layer version the functions use: where its package is, and its CodeSha256."""
+        arns = sorted(
+            {
+                str(layer.get("Arn"))
+                for fn in self.snap.functions
+                for layer in fn.get("Configuration", {}).get("Layers") or ()
+                if str(layer.get("Arn", "")).count(":") == 7
+            }
+        )
+
+        def one(arn: str) -> tuple[str, dict[str, Any] | None]:
+            name, version = arn.rsplit(":", 1)
+            got = self.call(
+                "lambda.GetLayerVersion",
+                f"layer {arn}",
+                LayerName=name,
+                VersionNumber=int(version) if version.isdigit() else 0,
+            )
+            if got is not None:
+                got.pop("ResponseMetadata", None)
+            return arn, got
+
+        with ThreadPoolExecutor(max_workers=PARALLEL_CALLS) as pool:
+            for arn, got in pool.map(one, arns):
+                if got is not None:
+                    self.snap.layer_versions[arn] = got
 
     def _role(self, arn: str) -> RoleData:
         name = arn.rsplit("/", 1)[-1]
@@ -537,6 +633,9 @@ class _Reader:
             name = bucket["Name"]
             where = self.call("s3.GetBucketLocation", f"bucket {name}", Bucket=name)
             location = (where or {}).get("LocationConstraint") or "us-east-1"
+            location = "eu-west-1" if location == "EU" else location  # buckets made before 2016
+            if where is not None:
+                self.snap.bucket_regions[name] = location
             if where is not None and location != self.region:
                 continue  # another region's bucket: that region's reader sees it
             got = self.call("s3.GetBucketNotificationConfiguration", f"bucket {name}", Bucket=name)

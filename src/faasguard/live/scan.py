@@ -3,28 +3,32 @@
 Regions are read in parallel threads (boto3 sessions are not shared between threads: one per
 region), since reading is network-bound. A region that cannot be read is a notice and the scan
 keeps the others; when no region can be read the scan fails (:class:`AccountUnreachable`).
-The rules run exactly as on templates; analyses that need files (dependencies, code) do not run,
-since no deployment package is downloaded.
+The rules run exactly as on templates. Analyses that need files (dependencies, code) run only
+when asked to fetch the deployment packages (``fetch``, ``--fetch-code``): they are then
+downloaded into a temporary folder (:mod:`faasguard.live.package`), become the functions' code
+roots (:mod:`faasguard.live.code_roots`), and the folder is removed when the scan ends.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 from faasguard.config import Config
-from faasguard.engine import ScanResult, scan_applications
+from faasguard.engine import Analyzer, Enricher, ScanResult, scan_applications
 from faasguard.findings import Finding, Suppressed
 from faasguard.live.build import build_application
+from faasguard.live.package import FetchLimits
 from faasguard.live.reader import (
     INVOCATION_LOOKBACK_DAYS,
     RegionSnapshot,
     RegionUnreachable,
     read_region,
 )
+from faasguard.live.stores import settle_buckets
 from faasguard.live.target import AccountTarget
 from faasguard.model import Application
 from faasguard.rules.interface import RuleContext, RuleOptions
@@ -50,6 +54,9 @@ def scan_account(
     today: _dt.date | None = None,
     progress: Callable[[str], None] | None = None,
     session_factory: Callable[[str | None], Any] | None = None,
+    fetch: FetchLimits | None = None,
+    analyzers: Sequence[Analyzer] = (),
+    enrichers: Sequence[Enricher] = (),
 ) -> ScanResult:
     """Read ``target``'s regions and return the scan result.
 
@@ -60,6 +67,10 @@ def scan_account(
         today: the date runtime deprecations are judged against.
         progress: called with each stage read.
         session_factory: makes a boto3 session for a profile (default ``boto3.Session``).
+        fetch: download each deployment package within these limits, and run ``analyzers``
+            and ``enrichers`` on the code (None: no package is downloaded).
+        analyzers: the dependency and code analyses, run on the fetched packages.
+        enrichers: what reads the fetched code before the rules (the call graph).
 
     Raises:
         AccountUnreachable: no region could be read; the message has each region's reason.
@@ -68,7 +79,9 @@ def scan_account(
 
     def read(region: str) -> RegionSnapshot | str:
         try:
-            return read_region(factory(target.profile), region, progress=progress)
+            return read_region(
+                factory(target.profile), region, progress=progress, layers=fetch is not None
+            )
         except RegionUnreachable as exc:
             return str(exc)
         except Exception as exc:
@@ -81,11 +94,28 @@ def scan_account(
     failures = [o for o in outcomes if isinstance(o, str)]
     if not snapshots:
         raise AccountUnreachable("; ".join(failures))
+    settle_buckets(snapshots)  # a bucket used across regions is judged once
     apps = [build_application(snap) for snap in snapshots]
     notices = [*failures, *(n for snap in snapshots for n in snap.notices)]
-    result = scan_applications(
-        apps, config, root=target.text, baseline=baseline, today=today, notices=notices
-    )
+    if fetch is None:
+        result = scan_applications(
+            apps, config, root=target.text, baseline=baseline, today=today, notices=notices
+        )
+    else:
+        result = _scan_with_code(
+            apps,
+            snapshots,
+            config,
+            target=target,
+            baseline=baseline,
+            today=today,
+            notices=notices,
+            limits=fetch,
+            factory=factory,
+            analyzers=analyzers,
+            enrichers=enrichers,
+            progress=progress,
+        )
     # Where CloudWatch was read, it decides disuse instead of the template-style guess.
     measured = {
         app.name for app, snap in zip(apps, snapshots, strict=True) if snap.last_invoked is not None
@@ -126,6 +156,86 @@ def scan_account(
         ),
         templates=tuple(f"aws://{snap.region}" for snap in snapshots),
     )
+
+
+def _scan_with_code(
+    apps: list[Application],
+    snapshots: list[RegionSnapshot],
+    config: Config,
+    *,
+    target: AccountTarget,
+    baseline: frozenset[str],
+    today: _dt.date | None,
+    notices: list[str],
+    limits: FetchLimits,
+    factory: Callable[[str | None], Any],
+    analyzers: Sequence[Analyzer],
+    enrichers: Sequence[Enricher],
+    progress: Callable[[str], None] | None,
+) -> ScanResult:
+    """Fetch each region's packages, then run the rules and the analyses on the code.
+
+    The regions' downloads run one region after the other, each with at most
+    :data:`~faasguard.live.package.PARALLEL_DOWNLOADS` in flight, so a scan of many regions
+    never opens more connections at once than one region does. Every package stays extracted
+    until the analyses have run (within the scan's extraction budget), then all are removed.
+    """
+    from faasguard.fs import ScanFS
+    from faasguard.live.code_roots import attach_code
+    from faasguard.live.package import PackageStore, fetch_region
+    from faasguard.loaders.interface import LoadIssue
+
+    with PackageStore(limits) as store:
+        fs = ScanFS(store.root, max_file_bytes=config.max_file_bytes)
+        issues: list[LoadIssue] = []
+        with_code: list[Application] = []
+        for app, snap in zip(apps, snapshots, strict=True):
+            if progress is not None:
+                progress(f"aws://{snap.region}: deployment packages")
+            code = fetch_region(snap, store, refresh=_refresher(factory, target.profile, snap))
+            notices.extend(code.notices)
+            issues.extend(code.issues)
+            with_code.append(attach_code(app, code, fs))
+        return scan_applications(
+            with_code,
+            config,
+            root=target.text,
+            baseline=baseline,
+            today=today,
+            notices=notices,
+            fs=fs,
+            analyzers=analyzers,
+            enrichers=enrichers,
+            issues=issues,
+        )
+
+
+def _refresher(
+    factory: Callable[[str | None], Any], profile: str | None, snap: RegionSnapshot
+) -> Callable[[str, str], str | None]:
+    """A fresh package URL (``GetFunction`` or ``GetLayerVersion`` again): the first expired."""
+    import threading
+
+    lock = threading.Lock()
+    clients: list[Any] = []
+
+    def refresh(kind: str, key: str) -> str | None:
+        try:
+            with lock:
+                if not clients:
+                    clients.append(factory(profile).client("lambda", region_name=snap.region))
+            if kind == "layer":
+                name, _, version = key.rpartition(":")
+                got = clients[0].get_layer_version(LayerName=name, VersionNumber=int(version))
+                location = (got.get("Content") or {}).get("Location")
+            else:
+                got = clients[0].get_function(FunctionName=key)
+                location = (got.get("Code") or {}).get("Location")
+        except Exception:  # denied or failed again: the first failure is the notice
+            return None
+        return location if isinstance(location, str) else None
+
+    return refresh
 
 
 def split_findings(

@@ -56,14 +56,22 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
 def _with_egress(app: dict[str, Any], result: ScanResult) -> dict[str, Any]:
     """Each function's egress inventory (hosts its code talks to) inside its function object.
 
-    ``null`` when no egress inventory was made (code not analysed, or no code to read).
+    ``null`` when no egress inventory was made (code not analysed, or no code to read). So is
+    each function's ``permissions`` (its role granted versus needed, report/permissions.py):
+    ``null`` when the scan did not run the needed-permissions analysis on it.
     """
     hosts = {(e.application, e.function): e for e in result.egress}
+    perms = {(p.application, p.function.name): p for p in result.permissions}
+    if perms:
+        from faasguard.report.permissions import permissions_json
     for fn in app["functions"]:
-        found = hosts.get((app["name"], fn["name"]))
+        key = (app["name"], fn["name"])
+        found = hosts.get(key)
         fn["egress"] = (
             [to_json(h) for h in found.hosts] if found is not None and found.code_read else None
         )
+        perm = perms.get(key)
+        fn["permissions"] = None if perm is None else permissions_json(perm)
     return app
 
 

@@ -129,24 +129,38 @@ def unused_grant_findings(perms: FunctionPermissions) -> Iterator[Finding]:
 
 
 class NeededPermissionsAnalyzer:
-    """Reports ``permissions.unused-grant`` for every function of every application."""
+    """Reports ``permissions.unused-grant`` for every function of every application.
 
-    def analyze(self, app: Application, fs: ScanFS) -> Iterator[Finding]:
+    Args:
+        detail: also yield each function's :class:`FunctionPermissions` with the verdict on
+            every need, the missing grants and the least-privilege policy, for the reports that
+            show the role's granted versus needed (HTML dossier, JSON). The findings come from
+            the same comparison, so nothing is computed twice; a scan whose report does not
+            show the table leaves it off (the detail is a fifth of the analysis).
+    """
+
+    def __init__(self, *, detail: bool = False) -> None:
+        self.detail = detail
+
+    def analyze(self, app: Application, fs: ScanFS) -> Iterator[Finding | FunctionPermissions]:
         """Yield the unused-grant findings of one application.
 
-        A function whose analysis raises (a bug) becomes a ``tool.rule-crashed`` finding, as a
-        crashing rule does in the engine, and the other functions are still analysed.
+        With ``detail``, each function's permissions follow its findings. A function whose
+        analysis raises (a bug) becomes a ``tool.rule-crashed`` finding, as a crashing rule does
+        in the engine, and the other functions are still analysed.
         """
         codebase = codebase_for(fs)
         for fn in app.functions:
             try:
                 needs = needs_for(app, fn, codebase.function_code(app, fn), cache=codebase.derived)
-                perms = compare(app, fn, needs, detail=False)
+                perms = compare(app, fn, needs, detail=self.detail)
                 found = list(unused_grant_findings(perms))
             except Exception as exc:
                 yield _crashed(app, fn.name, fn.location, exc)
                 continue
             yield from found
+            if self.detail:
+                yield perms
 
 
 def _crashed(app: Application, name: str, where: Location, exc: Exception) -> Finding:

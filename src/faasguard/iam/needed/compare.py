@@ -12,16 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from enum import Enum
 from typing import Any
 
 from faasguard.iam.actions import action_db
-from faasguard.iam.grants import Verdict, evaluate_role
+from faasguard.iam.grants import Decision, Grant, Verdict, evaluate_role
 from faasguard.iam.needed.interface import FunctionNeeds, Need
 from faasguard.iam.needed.policy import least_privilege_policy
 from faasguard.iam.needed.scope import role_of
 from faasguard.model import AppFormat, Application, Function, Location, Statement, Unknown
 
-__all__ = ["FunctionPermissions", "GrantedStatement", "UnusedGrant", "compare"]
+__all__ = [
+    "FunctionPermissions",
+    "GrantRef",
+    "GrantedStatement",
+    "JudgedNeed",
+    "NeedStatus",
+    "UnusedGrant",
+    "compare",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +72,8 @@ class UnusedGrant:
         origin: the statement's origin.
         policy: the managed policy's name, or None.
         location: the statement's location.
+        resources: the statement's ``Resource`` entries as written (``NOT `` before each
+            ``NotResource`` entry), so a report can say on what the unused actions are granted.
     """
 
     entry: str
@@ -71,6 +82,56 @@ class UnusedGrant:
     origin: str
     policy: str | None
     location: Location
+    resources: tuple[str, ...] = ()
+
+
+class NeedStatus(str, Enum):
+    """Whether the role grants one need (the ``status`` of :class:`JudgedNeed`)."""
+
+    GRANTED = "granted"  # an unconditional Allow covers the action (and resource, when known)
+    CONDITIONAL = "conditional"  # only statements with a Condition allow it
+    FRAMEWORK = "framework"  # the role the framework creates grants it; the model does not show it
+    MISSING = "missing"  # nothing grants it: the call fails at run time (``missing``)
+    UNDECIDED = "undecided"  # faasguard cannot tell (unreadable policy, unresolved resource...)
+
+
+@dataclass(frozen=True, slots=True)
+class GrantRef:
+    """A statement that grants a need, as a report names it.
+
+    Attributes:
+        statement: the statement's origin (``provider.iam.role.statements[0]``, ``SAM policy
+            template DynamoDBReadPolicy``, ``managed policy X Statement[2]``).
+        policy: the AWS managed policy's name, or None for an inline statement.
+        location: where it is written (for a managed policy: where it is attached).
+        conditional: True when a Condition narrows it.
+    """
+
+    statement: str
+    policy: str | None
+    location: Location
+    conditional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class JudgedNeed:
+    """One need with the verdict on it: granted (by which statements), missing or undecided.
+
+    Reports show these as the role's "granted versus needed" table, so the reader sees the
+    call that needs an action next to the statement that grants it.
+
+    Attributes:
+        need: the need.
+        status: whether the role grants it.
+        granted_by: the statements that allow it (empty when missing or undecided).
+        reason: why the status is what it is, when that is not obvious (undecided, framework,
+            granted on the action only because the resource is known at deploy time).
+    """
+
+    need: Need
+    status: NeedStatus
+    granted_by: tuple[GrantRef, ...] = ()
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +153,8 @@ class FunctionPermissions:
             with 15,000 functions on one role, a per-function copy was quadratic).
         unreadable: managed policies of the role faasguard cannot read (customer managed):
             the fix carries them to the new role, since what they grant cannot be judged.
+        judged: every need with whether the role grants it and through which statements
+            (empty unless ``detail``: only reports that show the table ask for it).
     """
 
     function: Function
@@ -106,6 +169,7 @@ class FunctionPermissions:
     policy: dict[str, Any]
     role_functions: tuple[str, ...] = ()
     unreadable: tuple[str | Unknown, ...] = ()
+    judged: tuple[JudgedNeed, ...] = ()
 
     def shared_with(self, limit: int | None = None) -> tuple[str, ...]:
         """The other functions assuming the same role (the first ``limit`` of them)."""
@@ -147,8 +211,9 @@ def compare(
         fn: the function.
         needs: its needs.
         observed: needs seen in CloudTrail.
-        detail: also work out ``missing`` and the least-privilege ``policy``; a scan, which
-            only reports unused grants, skips them (a fifth of the analysis on 1,500 functions).
+        detail: also work out ``missing``, ``judged`` and the least-privilege ``policy``; a
+            scan that only reports unused grants skips them (a fifth of the analysis on 1,500
+            functions).
     """
     all_needs = FunctionNeeds(
         needs.function, needs.application, (*needs.needs, *observed), needs.unknown
@@ -161,11 +226,18 @@ def compare(
     missing: list[Need] = []
     unknown = list(all_needs.unknown)
     unreadable: tuple[str | Unknown, ...] = ()
-    if role is None:
-        if fn.role:
-            unknown.append(f"role {fn.role} is not in the template: what it grants is unknown")
-    elif role.external:
-        unknown.append(f"role {role.id} is defined outside the template: its grants are unknown")
+    judged: list[JudgedNeed] = []
+    if role is None or role.external:
+        if role is not None:
+            why = f"role {role.id} is defined outside the template: its grants are unknown"
+        elif fn.role:
+            why = f"role {fn.role} is not in the template: what it grants is unknown"
+        else:
+            why = "the function has no execution role in the model"
+        if role is not None or fn.role:
+            unknown.append(why)
+        if detail:
+            judged = [JudgedNeed(n, NeedStatus.UNDECIDED, reason=why) for n in all_needs.needs]
     else:
         grants = evaluate_role(role, app=app)
         unreadable = grants.unknown_policies
@@ -208,18 +280,33 @@ def compare(
         granted_actions = grants.granted_actions()
         for need in all_needs.needs if detail else ():
             canonical = db.canonical(need.action)
-            if canonical is None or _framework_grants(app, role.id, need):
+            if canonical is None:
+                why = f"{need.action} is not an IAM action faasguard knows"
+                judged.append(JudgedNeed(need, NeedStatus.UNDECIDED, reason=why))
+                continue
+            if _framework_grants(app, role.id, need):
+                why = "Serverless grants it to the role it creates (not written in the template)"
+                judged.append(JudgedNeed(need, NeedStatus.FRAMEWORK, reason=why))
                 continue
             if canonical not in granted_actions:
                 missing.append(need)
+                unsure = (
+                    "unless a managed policy faasguard cannot read grants it"
+                    if unreadable
+                    else None
+                )
+                judged.append(JudgedNeed(need, NeedStatus.MISSING, reason=unsure))
                 continue
             if any("${" in r for r in need.resources) or (need.note and "*" in need.resources):
                 # A deploy-time ARN, or "*" standing for a resource faasguard could not name:
                 # only the action can be compared.
+                judged.append(_judged_on_action(need, granted_actions[canonical]))
                 continue
-            verdicts = [grants.allowed(canonical, r).verdict for r in need.resources]
+            decisions = [grants.allowed(canonical, r) for r in need.resources]
+            verdicts = [d.verdict for d in decisions]
             if all(v in (Verdict.NOT_GRANTED, Verdict.DENIED) for v in verdicts):
                 missing.append(need)
+            judged.append(_judged_on_resources(need, decisions))
     return FunctionPermissions(
         function=fn,
         application=app.name,
@@ -233,7 +320,56 @@ def compare(
         policy=least_privilege_policy(all_needs.needs) if detail else {},
         role_functions=role.functions if role else (),
         unreadable=unreadable,
+        judged=tuple(judged),
     )
+
+
+def _refs(grants: Iterable[Grant]) -> tuple[GrantRef, ...]:
+    """The distinct statements behind ``grants``, in the role's order."""
+    found: dict[tuple[str, str | None, str], GrantRef] = {}
+    for g in grants:
+        key = (g.statement.origin, g.policy, str(g.location))
+        if key not in found:
+            found[key] = GrantRef(g.statement.origin, g.policy, g.location, g.conditional)
+    return tuple(found.values())
+
+
+def _judged_on_action(need: Need, grants: tuple[Grant, ...]) -> JudgedNeed:
+    """A need whose resource is known only at deploy time: judged on its action alone."""
+    refs = _refs(grants)
+    status = NeedStatus.CONDITIONAL if all(g.conditional for g in grants) else NeedStatus.GRANTED
+    # A statement on every resource covers it whatever the ARN turns out to be (matching the
+    # patterns instead cost more than the rest of the comparison on SDK-heavy code).
+    if any("*" in g.statement.resources for g in grants):
+        return JudgedNeed(need, status, refs)
+    unnamed = need.note is not None and "*" in need.resources
+    why = "faasguard could not name the resource" if unnamed else "its ARN is known at deploy time"
+    return JudgedNeed(need, status, refs, f"only the action is compared: {why}")
+
+
+def _judged_on_resources(need: Need, decisions: list[Decision]) -> JudgedNeed:
+    """A need on named resources, from the role's decision on each."""
+    refs = _refs(g for d in decisions for g in d.allowed_by)
+    verdicts = {d.verdict for d in decisions}
+    if verdicts <= {Verdict.NOT_GRANTED, Verdict.DENIED}:
+        denied = Verdict.DENIED in verdicts
+        why = "an explicit Deny applies" if denied else "granted on other resources only"
+        return JudgedNeed(need, NeedStatus.MISSING, (), why)
+    if verdicts == {Verdict.ALLOWED}:
+        return JudgedNeed(need, NeedStatus.GRANTED, refs)
+    if verdicts <= {Verdict.ALLOWED, Verdict.CONDITIONAL}:
+        why = "every statement that allows it has a Condition"
+        return JudgedNeed(need, NeedStatus.CONDITIONAL, refs, why)
+    notes = [n for d in decisions for n in d.notes]
+    partly = [
+        r
+        for r, d in zip(need.resources, decisions, strict=True)
+        if d.verdict is Verdict.NOT_GRANTED
+    ]
+    if partly:
+        notes.insert(0, f"not granted on {', '.join(partly)}")
+    why = "; ".join(dict.fromkeys(notes)) or "faasguard cannot tell whether the role allows it"
+    return JudgedNeed(need, NeedStatus.UNDECIDED, refs, why)
 
 
 #: Managed policies SAM attaches to the role it generates for a function (execution, X-Ray, VPC,
@@ -304,6 +440,9 @@ def _unused_of(
     else:
         # NotAction: the statement as a whole is the grant.
         entries.append(("NOT " + ", ".join(_text(a) for a in stmt.not_actions), actions))
+    resources = tuple(_text(r) for r in stmt.resources) or tuple(
+        f"NOT {_text(r)}" for r in stmt.not_resources
+    )
     found = []
     for entry, granted in entries:
         unused = granted - needed
@@ -316,6 +455,7 @@ def _unused_of(
                     origin=stmt.origin,
                     policy=policy,
                     location=where,
+                    resources=resources,
                 )
             )
     return found
