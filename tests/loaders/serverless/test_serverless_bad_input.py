@@ -247,7 +247,8 @@ def test_long_reference_chains_and_deep_nesting_are_bounded(tmp_path):
     assert [issue.kind for issue in result.issues] == [IssueKind.PARSE_ERROR]
 
 
-def test_thousand_functions_load_well_under_a_second(tmp_path):
+def test_thousand_functions_load_each_with_its_resolved_settings(tmp_path):
+    # Speed is measured by bench/bench_scan.py --functions N, not asserted here.
     lines = [
         "service: big",
         "provider:",
@@ -280,11 +281,9 @@ def test_thousand_functions_load_well_under_a_second(tmp_path):
         "    Queue: {Type: AWS::SQS::Queue}",
     ]
     text = "\n".join(lines) + "\n"
-    best = min(_timed(tmp_path, text)[1] for _ in range(3))
     result = _load(tmp_path, text)
     assert result.issues == ()
     app = result.applications[0]
     assert len(app.functions) == 1000
     assert app.roles[0].functions == tuple(f"fn-{i}" for i in range(1000))
     assert app.functions[999].env("NAME").value == "fn-999-dev"
-    assert best < 1.0, f"loading 1,000 functions took {best:.2f}s"

@@ -1,8 +1,11 @@
-"""Loading many small SAM templates stays fast (monorepos hold hundreds)."""
+"""Many small SAM templates load one by one, each to its own application (monorepos hold hundreds).
+
+How fast is measured by ``bench/bench_scan.py --templates N``, not here: a timed assertion
+fails on a loaded CI machine and says nothing about correctness.
+"""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from faasguard.fs import ScanFS
@@ -44,8 +47,6 @@ Resources:
     Type: AWS::SQS::Queue
 """
 COUNT = 500
-#: The target is ~2 ms per template (measured ~1 ms); the bound leaves room for slow CI.
-MAX_SECONDS_PER_TEMPLATE = 0.01
 
 
 def test_500_small_sam_templates(tmp_path: Path) -> None:
@@ -55,9 +56,9 @@ def test_500_small_sam_templates(tmp_path: Path) -> None:
         (app / "template.yaml").write_text(SMALL_TEMPLATE)
         (app / "src" / "app.py").write_text("def handler(event, context):\n    return event\n")
     loader, fs, options = CloudFormationLoader(), ScanFS(tmp_path), LoadOptions()
-    started = time.perf_counter()
     results = [loader.load(f"app{i:03d}/template.yaml", fs, options) for i in range(COUNT)]
-    elapsed = time.perf_counter() - started
     assert all(r.issues == () and len(r.applications[0].functions) == 1 for r in results)
     assert results[-1].applications[0].functions[0].handler_file == "app499/src/app.py"
-    assert elapsed / COUNT < MAX_SECONDS_PER_TEMPLATE, f"{elapsed / COUNT * 1000:.2f} ms/template"
+    assert [r.applications[0].functions[0].handler_file for r in results] == [
+        f"app{i:03d}/src/app.py" for i in range(COUNT)
+    ]
