@@ -18,7 +18,7 @@ import argparse
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
 __all__ = ["run_permissions"]
 
@@ -169,8 +169,17 @@ def _fix(
     return EXIT_USAGE if failed else EXIT_OK
 
 
-def _need_json(need: Any) -> dict[str, Any]:
-    item = {
+#: How a need that no statement grants reads in the text report.
+_STATUS_WORDS: Final = {
+    "missing": "NOT GRANTED: the call fails at run time",
+    "framework": "granted by the framework",
+    "undecided": "cannot tell",
+    "conditional": "granted only under a Condition",
+}
+
+
+def _need_json(need: Any, judged: Any = None) -> dict[str, Any]:
+    item: dict[str, Any] = {
         "action": need.action,
         "resources": list(need.resources),
         "source": need.source.value,
@@ -178,7 +187,43 @@ def _need_json(need: Any) -> dict[str, Any]:
     }
     if need.note:
         item["note"] = need.note
+    if judged is not None:
+        item["status"] = judged.status.value
+        item["granted_by"] = [
+            {
+                "statement": g.statement,
+                "policy": g.policy,
+                "location": str(g.location),
+                "conditional": g.conditional,
+            }
+            for g in judged.granted_by
+        ]
+        if judged.reason:
+            item["status_reason"] = judged.reason
     return item
+
+
+def _verdicts(perm: Any) -> list[Any]:
+    """The verdict on each need, in the needs' order (None where it was not worked out)."""
+    judged = list(perm.judged)
+    if len(judged) != len(perm.needs.needs):
+        return [None] * len(perm.needs.needs)
+    return judged
+
+
+def _verdict_text(judged: Any) -> str:
+    """One line saying whether the role grants a need, and through what."""
+    if judged is None:
+        return ""
+    if judged.granted_by:
+        refs = "; ".join(
+            f"{g.location} {g.statement}" + (" [with a Condition]" if g.conditional else "")
+            for g in judged.granted_by[:3]
+        )
+        more = f"; and {len(judged.granted_by) - 3} more" if len(judged.granted_by) > 3 else ""
+        return f"granted by {refs}{more}"
+    reason = f": {judged.reason}" if judged.reason else ""
+    return f"{_STATUS_WORDS.get(judged.status.value, judged.status.value)}{reason}"
 
 
 def _json(perms: Iterable[Any], notices: list[str]) -> dict[str, Any]:
@@ -203,7 +248,9 @@ def _json(perms: Iterable[Any], notices: list[str]) -> dict[str, Any]:
                     }
                     for g in perm.granted
                 ],
-                "needed": [_need_json(n) for n in perm.needs.needs],
+                "needed": [
+                    _need_json(n, j) for n, j in zip(perm.needs.needs, _verdicts(perm), strict=True)
+                ],
                 "unused": [
                     {
                         "entry": u.entry,
@@ -250,10 +297,13 @@ def _text(perms: Iterable[Any], notices: list[str], out: TextIO) -> None:
         if not perm.granted:
             w("    nothing known\n")
         w("  needed:\n")
-        for n in perm.needs.needs:
+        for n, judged in zip(perm.needs.needs, _verdicts(perm), strict=True):
             note = f" [{n.note}]" if n.note else ""
             where = ", ".join(n.resources)
             w(f"    {n.action} on {where} <- {n.source.value}: {n.evidence}{note}\n")
+            verdict = _verdict_text(judged)
+            if verdict:
+                w(f"      {verdict}\n")
         w("  unused:\n")
         if not perm.complete:
             w("    not judged: the needs are incomplete (see unknown)\n")

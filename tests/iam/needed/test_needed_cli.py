@@ -40,6 +40,15 @@ def test_json_has_the_issue_shape(capsys: pytest.CaptureFixture[str]) -> None:
         "resources": ["arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${OrdersTable}"],
         "source": "code",
         "evidence": "src/reader.py:11 table.get_item (boto3 resource)",
+        "status": "granted",
+        "granted_by": [
+            {
+                "statement": "managed policy AmazonDynamoDBFullAccess Statement[0]",
+                "policy": "AmazonDynamoDBFullAccess",
+                "location": "template.yaml:23",
+                "conditional": False,
+            }
+        ],
     }
     assert {u["policy"] for u in reader["unused"]} == {"AmazonDynamoDBFullAccess"}
     dynamodb = next(u for u in reader["unused"] if u["entry"] == "dynamodb:*")
@@ -68,6 +77,12 @@ def test_text_report(capsys: pytest.CaptureFixture[str]) -> None:
         "  needed:\n"
         "    dynamodb:GetItem on arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/"
         "${self:custom.tableName} <- code: src/orders.py:11 TABLE.get_item (boto3 resource)\n"
+        "      granted by serverless.yml:19 provider.iam.role.statements[0]\n"
+        "    logs:CreateLogGroup on arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+        "/aws/lambda/${self:service}-${sls:stage}-getOrder:* <- platform: serverless.yml:29 "
+        "CloudWatch Logs\n"
+        "      granted by the framework: Serverless grants it to the role it creates (not "
+        "written in the template)\n"
     ) in out
     assert "  least-privilege policy:\n    {\n" in out
 
@@ -122,6 +137,9 @@ def test_cloudtrail_observed_needs_join_the_report(
             "resources": ["arn:aws:sqs:eu-west-1:123456789012:audit"],
             "source": "observed",
             "evidence": f"CloudTrail {trail} record 0: sqs:SendMessage at 2026-11-02T10:00:00Z",
+            # The role written in the template does not grant what CloudTrail saw it do.
+            "status": "missing",
+            "granted_by": [],
         }
     ]
     assert data["notices"] == ["CloudTrail: 1 event(s) read, 1 attributed to functions"]
