@@ -615,6 +615,55 @@ def test_denied_or_failed_downloads_are_notices_and_the_rest_stands(
     ]
 
 
+def test_functions_deployed_from_one_package_download_it_once(stand: Stand, osv_db: Path) -> None:
+    """One service's functions share one zip (the Serverless default): fetched once, each
+    function's findings still under its own ARN."""
+    orders_role = _orders_role()
+    shared = _zip({"app.py": ORDERS_APP})
+    first = _deploy(stand, "orders-get", shared, orders_role)
+    second = _deploy(stand, "orders-put", shared, orders_role)
+    other = _zip({"app.py": ORDERS_APP + "\n# another service\n"})
+    third = _deploy(stand, "billing", other, orders_role)
+    result = _scan(osv_db)
+    assert result.notices == ()
+    asked = sorted(p for _, p in stand.host.requests)
+    assert asked in (
+        ["/pkgs/billing.zip", "/pkgs/orders-get.zip"],
+        ["/pkgs/billing.zip", "/pkgs/orders-put.zip"],
+    )
+    assert _where(result.findings, "FG2001") == sorted(
+        [
+            ("FG2001", f"{first}/app.py", 11, "orders-get"),
+            ("FG2001", f"{second}/app.py", 11, "orders-put"),
+            ("FG2001", f"{third}/app.py", 11, "billing"),
+        ]
+    )
+
+
+def test_a_shared_package_that_fails_is_tried_by_each_function_on_its_own(
+    stand: Stand, osv_db: Path
+) -> None:
+    orders_role = _orders_role()
+    shared = _zip({"app.py": ORDERS_APP})
+    denied = Served(b"<Error>AccessDenied</Error>", 403)
+    _deploy(stand, "left", shared, orders_role, serve=denied)
+    _deploy(stand, "right", shared, orders_role, serve=denied)
+    result = _scan(osv_db)
+    # Each function's notice is its own, and each asked twice (the second time renewed).
+    assert sorted(result.notices) == [
+        f"aws://{REGION}: function {name}: package not fetched: HTTP 403 Forbidden; its code and "
+        "dependencies are not analysed"
+        for name in ("left", "right")
+    ]
+    assert sorted(p for _, p in stand.host.requests) == [
+        "/pkgs/left.zip",
+        "/pkgs/left.zip",
+        "/pkgs/right.zip",
+        "/pkgs/right.zip",
+    ]
+    assert _where(result.findings, "FG2001") == []
+
+
 def _deny_get_function(name: str) -> Any:
     """Sessions whose GetFunction for ``name`` is denied (a botocore hook answers for AWS)."""
     import boto3

@@ -224,12 +224,15 @@ def fetch_region(
     # so which package is over it does not depend on timing: job i waits for job i-1 to have
     # taken its share (or given up). Jobs start in order, so the one waited for is running.
     taken = [threading.Event() for _ in jobs]
+    zips = _SharedZips(jobs)
 
     def run(index: int) -> tuple[_Job, str | None, list[LoadIssue], str | None, int]:
         job = jobs[index]
         turn = _Turn(taken[index - 1] if index else None, taken[index])
         try:
-            folder, downloaded, refused = _fetch(job, store, opener, refresh, app, turn)
+            folder, downloaded, refused = _fetch(
+                job, store, opener, refresh, app, turn, zips, index
+            )
         except _Refused as whole:
             return job, None, [whole.issue] if whole.issue else [], whole.notice, 0
         except Exception as exc:  # a bug or a disk error: this package only is lost
@@ -282,6 +285,54 @@ class _Job:
     size: Any
 
 
+class _SharedZips:
+    """Each distinct package of a region downloaded once, however many functions deploy it.
+
+    Functions built from one artifact share its ``CodeSha256`` (the Serverless Framework
+    packages a whole service into one zip by default), so an account of 500 functions may hold
+    20 packages. The first job (in the jobs' order, so the outcome never depends on timing)
+    for a digest downloads and checks the zip; the others wait for it and extract the same file
+    into their own folder, so findings still name each function's ARN. If that download fails,
+    each waiting job downloads on its own, so every failure is reported against its own
+    function. The file is removed when the last job using it is done.
+    """
+
+    def __init__(self, jobs: list[_Job]) -> None:
+        self._lock = threading.Lock()
+        self._users: dict[str, int] = {}
+        self._owner: dict[str, int] = {}
+        for index, job in enumerate(jobs):
+            if isinstance(job.sha, str):
+                self._users[job.sha] = self._users.get(job.sha, 0) + 1
+                self._owner.setdefault(job.sha, index)
+        self._zips = {sha: _Zip() for sha in self._owner}
+
+    def claim(self, sha: str, index: int) -> tuple[_Zip, bool]:
+        """The zip for ``sha``, and True when job ``index`` is the one to download it.
+
+        The owner is the first job with that digest; the pool starts jobs in order, so it is
+        already running when a job waits for it.
+        """
+        return self._zips[sha], self._owner[sha] == index
+
+    def release(self, sha: str) -> None:
+        """One job is done with ``sha``'s file; the last one removes it."""
+        with self._lock:
+            self._users[sha] -= 1
+            last = self._users[sha] == 0
+        path = self._zips[sha].path
+        if last and path is not None:
+            path.unlink(missing_ok=True)
+
+
+@dataclass(slots=True)
+class _Zip:
+    """One shared download: its file once checked (None while pending or when it failed)."""
+
+    ready: threading.Event = field(default_factory=threading.Event)
+    path: Path | None = None
+
+
 def _fetch(
     job: _Job,
     store: PackageStore,
@@ -289,8 +340,12 @@ def _fetch(
     refresh: Callable[[str, str], str | None] | None,
     app: str,
     turn: _Turn,
+    zips: _SharedZips,
+    index: int,
 ) -> tuple[str, int, list[LoadIssue]]:
-    """One package, downloaded, checked and extracted (``turn``: see :class:`_Turn`).
+    """One package, downloaded (or shared, see :class:`_SharedZips`), checked and extracted.
+
+    ``turn``: see :class:`_Turn`.
 
     Returns:
         Its folder, the bytes downloaded, and the entries refused (as issues).
@@ -298,6 +353,33 @@ def _fetch(
     Raises:
         _Refused: the package is not used; the notice or issue says why.
     """
+    if not isinstance(job.sha, str):
+        return _fetch_own(job, store, opener, refresh, app, turn, None)
+    shared, mine = zips.claim(job.sha, index)
+    try:
+        if mine:
+            return _fetch_own(job, store, opener, refresh, app, turn, shared)
+        shared.ready.wait()
+        if shared.path is None:  # that download failed: try on our own, for our own notice
+            return _fetch_own(job, store, opener, refresh, app, turn, None)
+        folder = _folder_name(job)
+        return folder, 0, _extract(shared.path, store, folder, job, app, turn)
+    finally:
+        if mine:
+            shared.ready.set()  # never leave a waiter hanging, whatever happened
+        zips.release(job.sha)
+
+
+def _fetch_own(
+    job: _Job,
+    store: PackageStore,
+    opener: urllib.request.OpenerDirector,
+    refresh: Callable[[str, str], str | None] | None,
+    app: str,
+    turn: _Turn,
+    shared: _Zip | None,
+) -> tuple[str, int, list[LoadIssue]]:
+    """Download, check and extract one package; with ``shared``, publish the checked zip."""
     limits = store.limits
     if not isinstance(job.url, str) or not job.url:
         raise _Refused(None, f"{job.what}: package not fetched: AWS gave no package location")
@@ -324,10 +406,14 @@ def _fetch(
                 f"{job.what}: package not used: its SHA-256 ({digest}) is not the CodeSha256 "
                 f"AWS recorded ({job.sha}); the bytes downloaded are not what was deployed",
             )
+        if shared is not None:  # checked: the functions sharing it may use it now
+            shared.path = scratch
+            shared.ready.set()
         folder = _folder_name(job)
         return folder, size, _extract(scratch, store, folder, job, app, turn)
     finally:
-        scratch.unlink(missing_ok=True)
+        if shared is None or shared.path is None:
+            scratch.unlink(missing_ok=True)
 
 
 def _failed(job: _Job, exc: BaseException) -> str:
