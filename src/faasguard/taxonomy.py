@@ -41,6 +41,7 @@ CATEGORIES: Final = MappingProxyType(
         "data.hardcoded-secret": "A secret is written in a template, variable or code.",
         "data.unencrypted-store": "A store, cache, queue or topic is not encrypted.",
         "data.no-ttl": "Session or cache data is kept without expiry.",
+        "data.plaintext-transit": "Data can travel to or from a store unencrypted.",
         "third-party.tls-verify-disabled": "An outbound call turns off TLS verification.",
         "third-party.plaintext-http": "An outbound call uses plain HTTP.",
         "third-party.unvalidated-response": "A third party's response is used unvalidated.",

@@ -707,7 +707,7 @@ def test_answers_that_moto_does_not_give_map_as_a_template_would_write_them() ->
                 }
             },
             acl={"Grants": grants},
-            policy=None,  # unreadable: no policy resource
+            policy=None,  # unreadable: a policy resource whose document is Unknown (FG4018)
             cors=None,
         )
     stores.topics[f"{TOPIC}gone"] = TopicData(f"{TOPIC}gone", "gone", ABSENT)
@@ -737,6 +737,17 @@ def test_answers_that_moto_does_not_give_map_as_a_template_would_write_them() ->
             },
         ),
         (
+            "AWS::S3::BucketPolicy",
+            "writable:bucket-policy",
+            {
+                "Bucket": "writable",
+                "PolicyDocument": Unknown(
+                    "s3:GetBucketPolicy (arn:aws:s3:::writable)",
+                    "could not be read from the account (see the notices)",
+                ),
+            },
+        ),
+        (
             "AWS::S3::Bucket",
             "arn:aws:s3:::any-account",
             {
@@ -748,6 +759,17 @@ def test_answers_that_moto_does_not_give_map_as_a_template_would_write_them() ->
                 "AccessControl": "AuthenticatedRead",
                 "CorsConfiguration": Unknown(
                     "s3:GetBucketCORS (arn:aws:s3:::any-account)",
+                    "could not be read from the account (see the notices)",
+                ),
+            },
+        ),
+        (
+            "AWS::S3::BucketPolicy",
+            "any-account:bucket-policy",
+            {
+                "Bucket": "any-account",
+                "PolicyDocument": Unknown(
+                    "s3:GetBucketPolicy (arn:aws:s3:::any-account)",
                     "could not be read from the account (see the notices)",
                 ),
             },
@@ -764,7 +786,8 @@ def test_a_bucket_policy_that_is_not_json_is_a_notice(aws: MotoServer) -> None:
         "aws://us-east-1: bucket odd-policy: its bucket policy is not a JSON object; it is not judged"
     ]
     assert [(r.type, r.id) for r in _stores(build_application(snap))] == [
-        ("AWS::S3::Bucket", "arn:aws:s3:::odd-policy")
+        ("AWS::S3::Bucket", "arn:aws:s3:::odd-policy"),
+        ("AWS::S3::BucketPolicy", "odd-policy:bucket-policy"),  # its document is Unknown
     ]
 
 

@@ -608,7 +608,7 @@ def test_ttl_pass_and_unknown(resource: Any) -> None:
 
 def test_rules_tuple_lists_every_rule_in_id_order() -> None:
     ids = [r.id for r in RULES]
-    assert ids == sorted(ids) and len(ids) == 12  # FG4021 (secrets in code) included
+    assert ids == sorted(ids) and len(ids) == 13  # FG4021 (secrets in code) included
     assert all(r.category.startswith("data.") for r in RULES)
 
 

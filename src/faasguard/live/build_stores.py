@@ -123,13 +123,26 @@ def _bucket(data: BucketData) -> Iterable[Resource]:
     elif cors is not None:
         props["CorsConfiguration"] = cors
     yield Resource(id=arn, type="AWS::S3::Bucket", location=Location(arn), properties=props)
-    if isinstance(data.policy, dict) and flags.get("RestrictPublicBuckets") is not True:
+    policy = _answer(data.policy, "s3:GetBucketPolicy", arn)
+    if isinstance(policy, Mapping) and flags.get("RestrictPublicBuckets") is True:
+        # S3 ignores the public grants (nothing for FG6010), but Deny statements (FG4018's
+        # TLS-only statement) still apply: keep those alone, and no policy when none is left.
+        denies = [
+            s for s in _statements(policy) if isinstance(s, Mapping) and s.get("Effect") == "Deny"
+        ]
+        policy = {**policy, "Statement": denies} if denies else None
+    if policy is not None:  # an unreadable policy stays in the model as Unknown: no verdict
         yield Resource(
             id=f"{data.name}:bucket-policy",
             type="AWS::S3::BucketPolicy",
             location=Location(arn),
-            properties={"Bucket": data.name, "PolicyDocument": data.policy},
+            properties={"Bucket": data.name, "PolicyDocument": policy},
         )
+
+
+def _statements(policy: Mapping[str, Any]) -> list[Any]:
+    statement = policy.get("Statement")
+    return list(statement) if isinstance(statement, list) else [statement]
 
 
 def _answer(answer: Answer, action: str, arn: str) -> Mapping[str, Any] | Unknown | None:

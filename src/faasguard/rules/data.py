@@ -3,6 +3,7 @@
 * FG4001-FG4002 find hard-coded secrets in function environments and resource properties, with
   the pure detector of :mod:`faasguard.rules.secrets`. Evidence is always redacted.
 * FG4010-FG4017 check that caches, queues, topics, buckets, tables and streams are encrypted.
+* FG4018 checks that a bucket's policy refuses plain-HTTP requests (encryption in transit).
 * FG4020 checks that tables holding sessions, tokens or cache entries expire them (TTL).
 
 A property that cannot be resolved (:class:`~faasguard.model.Unknown`) never produces a finding;
@@ -18,6 +19,7 @@ from typing import Any
 
 from faasguard.findings import Confidence, Finding, Severity
 from faasguard.model import AppFormat, Application, EnvVar, Function, Location, Resource, Unknown
+from faasguard.rules._transit import S3BucketAllowsPlainHttp
 from faasguard.rules.interface import ApplicationRule, ResourceRule, Rule, RuleContext, ToolRule
 from faasguard.rules.secrets import (
     KNOWN_FORMATS,
@@ -36,6 +38,7 @@ __all__ = [
     "HardcodedSecretInEnvironment",
     "HardcodedSecretInTemplate",
     "KinesisStreamWithoutEncryption",
+    "S3BucketAllowsPlainHttp",
     "S3BucketPublicAccess",
     "S3BucketWithoutEncryptionConfig",
     "SessionTableWithoutTtl",
@@ -1454,6 +1457,7 @@ RULES: tuple[type[Rule], ...] = (
     S3BucketPublicAccess,
     DynamoDbTableAwsOwnedKey,
     KinesisStreamWithoutEncryption,
+    S3BucketAllowsPlainHttp,
     SessionTableWithoutTtl,
     HardcodedSecretInCode,
 )

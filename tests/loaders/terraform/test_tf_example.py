@@ -34,6 +34,7 @@ EXPECTED = {
     ("FG7001", "main.tf", 14, "checkout"),
     # lesser findings of the same app
     ("FG4014", "data.tf", 12, None),
+    ("FG4018", "data.tf", 12, None),  # no aws_s3_bucket_policy refusing plain HTTP
     ("FG4012", "data.tf", 24, None),
     ("FG4016", "data.tf", 1, None),
     ("FG8002", "main.tf", 14, "checkout"),

@@ -28,6 +28,7 @@ def test_rules_fire_on_terraform_with_tf_locations() -> None:
         ("FG4002", "stores.tf", 28, None, "aws_secretsmanager_secret.db"),
         ("FG4015", "triggers.tf", 21, None, "aws_s3_bucket.uploads"),
         ("FG4014", "triggers.tf", 17, None, "aws_s3_bucket.uploads"),
+        ("FG4018", "triggers.tf", 17, None, "aws_s3_bucket.uploads"),  # no TLS-only policy
         ("FG4017", "stores.tf", 11, None, "aws_kinesis_stream.clicks"),
         ("FG4013", "triggers.tf", 38, None, "aws_sns_topic.events"),
         ("FG4012", "triggers.tf", 6, None, "aws_sqs_queue.jobs"),
@@ -82,5 +83,6 @@ def test_cognito_and_bucket_surface_rules_on_terraform() -> None:
         # CORS "*" with PUT (aws_s3_bucket_cors_configuration folded into the bucket)
         ("FG6011", "main.tf", 27, "aws_s3_bucket.site"),
         ("FG4014", "main.tf", 23, "aws_s3_bucket.site"),
+        ("FG4018", "main.tf", 23, "aws_s3_bucket.site"),  # its policy has no TLS Deny
         ("FG4015", "main.tf", 23, "aws_s3_bucket.site"),
     }
