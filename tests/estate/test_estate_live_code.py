@@ -741,6 +741,30 @@ def test_tls_is_verified_and_only_https_is_fetched(
     assert stand.proxy.hosts == before
 
 
+def test_the_profiles_ca_bundle_is_trusted_for_downloads(
+    stand: Stand, osv_db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A company CA set as the profile's ``ca_bundle`` (not in the environment) is used too."""
+    arn = _deploy(stand, "orders", _zip({"app.py": ORDERS_APP}), _orders_role())
+    monkeypatch.delenv("AWS_CA_BUNDLE")
+    config = tmp_path / "aws-config"
+    config.write_text(
+        "[profile inspected]\n"
+        f"ca_bundle = {stand.bundle}\n"
+        "aws_access_key_id = testing\n"
+        "aws_secret_access_key = testing\n"
+        f"region = {REGION}\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    analyzers, enrichers = _analyzers(osv_db)
+    target = AccountTarget(profile="inspected", regions=(REGION,), text=f"aws://inspected@{REGION}")
+    result = scan_account(
+        target, Config(), fetch=FetchLimits(), analyzers=analyzers, enrichers=enrichers
+    )
+    assert result.notices == ()
+    assert _where(result.findings, "FG2001") == [("FG2001", f"{arn}/app.py", 11, "orders")]
+
+
 def test_without_the_flag_nothing_is_downloaded(
     stand: Stand,
     tmp_path: Path,

@@ -167,6 +167,7 @@ def fetch_region(
     store: PackageStore,
     *,
     refresh: Callable[[str, str], str | None] | None = None,
+    ca_bundle: str | None = None,
 ) -> RegionCode:
     """Download and extract the package of each zip function and layer version of a region.
 
@@ -176,12 +177,14 @@ def fetch_region(
         refresh: (``"function"``, name) or (``"layer"``, version ARN) -> a fresh package URL
             (``GetFunction`` or ``GetLayerVersion`` again), for a URL that expired while the
             rest of the account was read (they live 10 minutes).
+        ca_bundle: the CA bundle the account's API calls verify with (the profile's
+            ``ca_bundle`` or ``AWS_CA_BUNDLE``); None: ``AWS_CA_BUNDLE``, else certifi's.
 
     Returns:
         Where each package went, and what could not be used.
     """
     app = f"aws://{snap.region}"
-    opener = _opener()
+    opener = _opener(ca_bundle)
     jobs: list[_Job] = []
     notices: list[str] = []
     for got in snap.functions:
@@ -464,10 +467,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         raise urllib.error.HTTPError(newurl, code, f"redirect refused ({msg})", headers, fp)
 
 
-def _opener() -> urllib.request.OpenerDirector:
+def _opener(ca_bundle: str | None = None) -> urllib.request.OpenerDirector:
     import ssl
 
-    context = ssl.create_default_context(cafile=_ca_bundle())
+    context = ssl.create_default_context(cafile=ca_bundle or _ca_bundle())
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     # ProxyHandler() reads HTTPS_PROXY/NO_PROXY (and their lower-case forms) from the
     # environment, as botocore does for the API calls.

@@ -192,7 +192,12 @@ def _scan_with_code(
         for app, snap in zip(apps, snapshots, strict=True):
             if progress is not None:
                 progress(f"aws://{snap.region}: deployment packages")
-            code = fetch_region(snap, store, refresh=_refresher(factory, target.profile, snap))
+            code = fetch_region(
+                snap,
+                store,
+                refresh=_refresher(factory, target.profile, snap),
+                ca_bundle=_ca_bundle(target.profile),
+            )
             notices.extend(code.notices)
             issues.extend(code.issues)
             with_code.append(attach_code(app, code, fs))
@@ -341,6 +346,21 @@ def unused_roles(
         for arn, name in sorted(listed.items())
         if arn not in used
     ]
+
+
+def _ca_bundle(profile: str | None) -> str | None:
+    """The CA bundle botocore verifies the profile's API calls with, for the package downloads.
+
+    ``AWS_CA_BUNDLE`` first, then the profile's ``ca_bundle`` setting: a company that inspects
+    TLS sets one of them, and the presigned package URLs go through the same inspection.
+    """
+    import botocore.session
+
+    try:
+        value = botocore.session.Session(profile=profile).get_config_variable("ca_bundle")
+    except Exception:  # an unknown profile: the region read already said so
+        return None
+    return value if isinstance(value, str) and value else None
 
 
 def _session(profile: str | None) -> Any:
