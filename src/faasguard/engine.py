@@ -53,6 +53,8 @@ __all__ = [
     "ScanResult",
     "enabled_rules",
     "gc_paused",
+    "partition_findings",
+    "rule_options",
     "scan",
     "scan_applications",
 ]
@@ -243,7 +245,7 @@ def _scan(
         ref = classify(fs, fs.relpath(target))
         templates = [ref] if ref else []
     rules = enabled_rules(config)
-    options = _rule_options(config, today)
+    options = rule_options(config, today)
     work = _Work(
         fs=fs,
         load_options=load_options,
@@ -343,7 +345,7 @@ def scan_applications(
         issues: load issues met while getting the code (an unsafe archive), as findings.
     """
     rules = enabled_rules(config)
-    options = _rule_options(config, today)
+    options = rule_options(config, today)
     planned = _plan(rules)
     findings: list[Finding] = []
     apps: list[Application] = []
@@ -383,7 +385,7 @@ def _result(
     templates: tuple[str, ...] = (),
 ) -> ScanResult:
     """The scan's result: findings split by suppressions and baseline, each part sorted."""
-    active, suppressed, baselined = _partition(findings, config, baseline)
+    active, suppressed, baselined = partition_findings(findings, config, baseline)
     inventory, egress, permissions = analyses
     return ScanResult(
         root=root,
@@ -402,7 +404,8 @@ def _result(
     )
 
 
-def _rule_options(config: Config, today: _dt.date | None) -> RuleOptions:
+def rule_options(config: Config, today: _dt.date | None) -> RuleOptions:
+    """The options every rule is given, from the configuration (today when ``today`` is None)."""
     return RuleOptions(
         today=today or _dt.date.today(),
         naming_pattern=config.naming_pattern,
@@ -675,9 +678,10 @@ def _readme_dirs(fs: ScanFS, app: Application) -> frozenset[str]:
     return frozenset(found)
 
 
-def _partition(
+def partition_findings(
     findings: Iterable[Finding], config: Config, baseline: frozenset[str]
 ) -> tuple[list[Finding], list[Suppressed], list[Finding]]:
+    """Split findings into active, suppressed (by the configuration) and baselined ones."""
     active: list[Finding] = []
     suppressed: list[Suppressed] = []
     baselined: list[Finding] = []

@@ -148,14 +148,11 @@ def run_account_scan(args: argparse.Namespace) -> int:
 def _drift(args: argparse.Namespace, config: Any, result: ScanResult) -> ScanResult | None:
     """``result`` with the drift findings against the templates under ``--templates``."""
     import dataclasses
-    import datetime
 
-    from faasguard.engine import scan
+    from faasguard.engine import partition_findings, rule_options, scan
     from faasguard.findings import Finding
     from faasguard.live.drift import drift_findings
-    from faasguard.live.scan import split_findings
     from faasguard.loaders.interface import LoadOptions
-    from faasguard.rules.interface import RuleOptions
 
     folder = Path(args.templates)
     if not folder.exists():
@@ -163,16 +160,13 @@ def _drift(args: argparse.Namespace, config: Any, result: ScanResult) -> ScanRes
         return None
     options = LoadOptions(stage=config.stage, region=config.region, parameters=config.parameters)
     templates = scan(folder, config, load_options=options).applications
-    rule_options = RuleOptions(
-        today=datetime.date.today(),
-        naming_pattern=config.naming_pattern,
-        deprecation_warning_days=config.deprecation_warning_days,
-        extra=config.rule_options,
+    # Only when FG9004 is on (--disable deployment-drift / sprawl turn it off).
+    found = (
+        drift_findings(templates, result.applications, options=rule_options(config, None))
+        if "FG9004" in result.rules
+        else []
     )
-    found = drift_findings(templates, result.applications, options=rule_options)
-    if "FG9004" not in result.rules:
-        found = []  # turned off (--disable deployment-drift / sprawl)
-    active, suppressed, _ = split_findings(found, config, frozenset())
+    active, suppressed, _ = partition_findings(found, config, frozenset())
     return dataclasses.replace(
         result,
         findings=tuple(sorted((*result.findings, *active), key=Finding.sort_key)),

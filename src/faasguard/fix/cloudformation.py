@@ -21,27 +21,28 @@ from typing import Any
 from faasguard.fix.roundtrip import (
     cfn_arn,
     comment_before,
+    key_column,
     new_map,
     new_seq,
     replace_value,
     shared_node,
     tagged,
+    unique_key,
 )
 from faasguard.fix.sam_templates import fit_templates
-from faasguard.fix.statements import for_cloudformation, for_sam, statements
+from faasguard.fix.statements import (
+    for_cloudformation,
+    for_sam,
+    lambda_trust_policy,
+    least_privilege_policies,
+    statements,
+)
 from faasguard.iam.managed import aws_managed_name
 from faasguard.iam.needed.compare import FunctionPermissions
 
 __all__ = ["fix_cloudformation"]
 
 _NOTE = "faasguard:"
-
-
-def _col(mapping: Any, key: str, default: int) -> int:
-    try:
-        return int(mapping.lc.key(key)[1])
-    except (AttributeError, KeyError, TypeError):
-        return default
 
 
 def _self_reference(logical_id: str, function_name: Any) -> Callable[[str], str]:
@@ -94,7 +95,7 @@ def fix_cloudformation(data: Any, perms: list[FunctionPermissions]) -> tuple[lis
                 resources,
                 logical,
                 f"{_NOTE} role kept: {reason}",
-                indent=_col(resources, logical, 2),
+                indent=key_column(resources, logical, 2),
             )
             kept.append(f"{fn.name}: {reason}")
             if role:
@@ -116,7 +117,7 @@ def fix_cloudformation(data: Any, perms: list[FunctionPermissions]) -> tuple[lis
             f"{_NOTE} no function assumes this role after the least-privilege fix "
             f"({', '.join(sorted(names))} moved to roles of their own); delete it once they are "
             "deployed, unless other stacks use it",
-            indent=_col(resources, role, 2),
+            indent=key_column(resources, role, 2),
         )
     return changed, kept
 
@@ -151,7 +152,7 @@ def _fix_sam_function(props: Any, perm: FunctionPermissions, resources: Any) -> 
     stmts = statements(rest, arn=cfn_arn, rewrite=rewrite)
     if len(stmts):
         new.append(new_map([("Statement", stmts)]))
-    col = _col(props, "Role", _col(props, "Handler", 6))
+    col = key_column(props, "Role", key_column(props, "Handler", 6))
     if "Role" in props:
         del props["Role"]
     if "Policies" in props:
@@ -192,37 +193,9 @@ def _fix_lambda_function(
     resources: Any, logical: str, props: Any, perm: FunctionPermissions, data: Any
 ) -> None:
     fn = perm.function
-    role_id = _unique(resources, f"{logical}LeastPrivilegeRole")
+    role_id = unique_key(resources, f"{logical}LeastPrivilegeRole")
     rewrite = _self_reference(logical, props.get("FunctionName"))
-    role_props = new_map(
-        [
-            (
-                "AssumeRolePolicyDocument",
-                new_map(
-                    [
-                        ("Version", "2012-10-17"),
-                        (
-                            "Statement",
-                            new_seq(
-                                [
-                                    new_map(
-                                        [
-                                            ("Effect", "Allow"),
-                                            (
-                                                "Principal",
-                                                new_map([("Service", "lambda.amazonaws.com")]),
-                                            ),
-                                            ("Action", "sts:AssumeRole"),
-                                        ]
-                                    )
-                                ]
-                            ),
-                        ),
-                    ]
-                ),
-            )
-        ]
-    )
+    role_props = new_map([("AssumeRolePolicyDocument", lambda_trust_policy())])
     old_role: Any = resources.get(perm.role) if perm.role else None
     old_props: Any = old_role.get("Properties") if hasattr(old_role, "get") else None
     if hasattr(old_props, "get"):
@@ -232,19 +205,7 @@ def _fix_lambda_function(
         if kept:
             role_props["ManagedPolicyArns"] = new_seq(kept)
     stmts = statements(for_cloudformation(perm.needs.needs), arn=cfn_arn, rewrite=rewrite)
-    role_props["Policies"] = new_seq(
-        [
-            new_map(
-                [
-                    ("PolicyName", "least-privilege"),
-                    (
-                        "PolicyDocument",
-                        new_map([("Version", "2012-10-17"), ("Statement", stmts)]),
-                    ),
-                ]
-            )
-        ]
-    )
+    role_props["Policies"] = least_privilege_policies(stmts)
     role = new_map([("Type", "AWS::IAM::Role"), ("Properties", role_props)])
     position = list(resources).index(logical) + 1
     resources.insert(position, role_id, role)
@@ -252,15 +213,6 @@ def _fix_lambda_function(
         resources,
         role_id,
         f"{_NOTE} least-privilege role of {fn.name}, from its code, triggers and platform needs",
-        indent=_col(resources, logical, 2),
+        indent=key_column(resources, logical, 2),
     )
     props["Role"] = tagged("!GetAtt", f"{role_id}.Arn")
-
-
-def _unique(resources: Any, wanted: str) -> str:
-    name = wanted
-    index = 2
-    while name in resources:
-        name = f"{wanted}{index}"
-        index += 1
-    return name

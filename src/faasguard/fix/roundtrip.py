@@ -21,6 +21,7 @@ __all__ = [
     "cfn_arn",
     "comment_before",
     "dump",
+    "key_column",
     "load",
     "new_map",
     "new_seq",
@@ -28,6 +29,7 @@ __all__ = [
     "serverless_arn",
     "shared_node",
     "tagged",
+    "unique_key",
 ]
 
 _DASH = re.compile(r"^(\s*)- ")
@@ -135,6 +137,24 @@ def tagged(tag: str, value: str) -> Any:
 def comment_before(mapping: Any, key: str, text: str, *, indent: int) -> None:
     """Put ``# text`` on its own line above ``key`` (faasguard's notes in the template)."""
     mapping.yaml_set_comment_before_after_key(key, before=text, indent=indent)
+
+
+def key_column(mapping: Any, key: str, default: int) -> int:
+    """The column ``key`` starts at in ``mapping`` as loaded, or ``default`` (a new key)."""
+    try:
+        return int(mapping.lc.key(key)[1])
+    except (AttributeError, KeyError, TypeError):
+        return default
+
+
+def unique_key(mapping: Any, wanted: str) -> str:
+    """``wanted``, or ``wanted2``, ``wanted3``... the first that is not a key of ``mapping``."""
+    name = wanted
+    index = 2
+    while name in mapping:
+        name = f"{wanted}{index}"
+        index += 1
+    return name
 
 
 def cfn_arn(arn: str) -> Any:

@@ -16,25 +16,26 @@ from typing import Any
 
 from faasguard.fix.roundtrip import (
     comment_before,
+    key_column,
     new_map,
     new_seq,
     serverless_arn,
     shared_node,
+    unique_key,
 )
-from faasguard.fix.statements import for_cloudformation, for_serverless_plugin, statements
+from faasguard.fix.statements import (
+    for_cloudformation,
+    for_serverless_plugin,
+    lambda_trust_policy,
+    least_privilege_policies,
+    statements,
+)
 from faasguard.iam.needed.compare import FunctionPermissions
 
 __all__ = ["fix_serverless"]
 
 PLUGIN = "serverless-iam-roles-per-function"
 _NOTE = "faasguard:"
-
-
-def _col(mapping: Any, key: str, default: int) -> int:
-    try:
-        return int(mapping.lc.key(key)[1])
-    except (AttributeError, KeyError, TypeError):
-        return default
 
 
 def _same(arn: str) -> str:
@@ -74,7 +75,7 @@ def fix_serverless(data: Any, perms: list[FunctionPermissions]) -> tuple[list[st
                 functions,
                 fn.name,
                 f"{_NOTE} role kept: {reason}",
-                indent=_col(functions, fn.name, 2),
+                indent=key_column(functions, fn.name, 2),
             )
             kept.append(f"{fn.name}: {reason}")
             continue
@@ -84,7 +85,7 @@ def fix_serverless(data: Any, perms: list[FunctionPermissions]) -> tuple[list[st
         if config.get("role") is not None and perm.role_external:
             kept.append(f"{fn.name}: its role is defined outside the service")
             continue
-        col = _col(config, "handler", 4)
+        col = key_column(config, "handler", 4)
         for key in ("iamRoleStatementsInherit", "role", "iamRoleStatements"):
             if key in config:
                 del config[key]
@@ -121,33 +122,9 @@ def _add_role(data: Any, name: str, perm: FunctionPermissions) -> str:
     if not hasattr(block, "get"):
         block = new_map()
         resources["Resources"] = block
-    base = name[:1].upper() + name[1:] + "LeastPrivilegeRole"
-    role_id = base
-    index = 2
-    while role_id in block:
-        role_id = f"{base}{index}"
-        index += 1
+    role_id = unique_key(block, name[:1].upper() + name[1:] + "LeastPrivilegeRole")
     stmts = statements(for_cloudformation(perm.needs.needs), arn=serverless_arn, rewrite=_same)
-    trust = new_map(
-        [
-            ("Version", "2012-10-17"),
-            (
-                "Statement",
-                new_seq(
-                    [
-                        new_map(
-                            [
-                                ("Effect", "Allow"),
-                                ("Principal", new_map([("Service", "lambda.amazonaws.com")])),
-                                ("Action", "sts:AssumeRole"),
-                            ]
-                        )
-                    ]
-                ),
-            ),
-        ]
-    )
-    props = new_map([("AssumeRolePolicyDocument", trust)])
+    props = new_map([("AssumeRolePolicyDocument", lambda_trust_policy())])
     kept = [p for p in perm.unreadable if isinstance(p, str)]
     if kept:
         props["ManagedPolicyArns"] = new_seq(list(kept))
@@ -157,22 +134,13 @@ def _add_role(data: Any, name: str, perm: FunctionPermissions) -> str:
             "they are used",
             indent=8,
         )
-    props["Policies"] = new_seq(
-        [
-            new_map(
-                [
-                    ("PolicyName", "least-privilege"),
-                    ("PolicyDocument", new_map([("Version", "2012-10-17"), ("Statement", stmts)])),
-                ]
-            )
-        ]
-    )
+    props["Policies"] = least_privilege_policies(stmts)
     block[role_id] = new_map([("Type", "AWS::IAM::Role"), ("Properties", props)])
     comment_before(
         block,
         role_id,
         f"{_NOTE} least-privilege role of {name}, from its code, triggers and platform needs",
-        indent=_col(block, next(iter(block)), 4),
+        indent=key_column(block, next(iter(block)), 4),
     )
     return role_id
 
@@ -189,7 +157,7 @@ def _note_provider(data: Any, changed: list[str]) -> None:
             "statements",
             f"{_NOTE} no function uses these shared statements after the least-privilege fix; "
             "delete them once the new roles are deployed",
-            indent=_col(role, "statements", 6),
+            indent=key_column(role, "statements", 6),
         )
     elif "iamRoleStatements" in provider:
         comment_before(
@@ -197,5 +165,5 @@ def _note_provider(data: Any, changed: list[str]) -> None:
             "iamRoleStatements",
             f"{_NOTE} no function uses these shared statements after the least-privilege fix; "
             "delete them once the new roles are deployed",
-            indent=_col(provider, "iamRoleStatements", 2),
+            indent=key_column(provider, "iamRoleStatements", 2),
         )

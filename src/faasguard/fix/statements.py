@@ -9,13 +9,21 @@ family is given the needs it does not already cover. A plain CloudFormation role
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from faasguard.fix.roundtrip import new_map, new_seq
 from faasguard.iam.needed.interface import Need
-from faasguard.iam.needed.policy import least_privilege_policy
+from faasguard.iam.needed.policy import POLICY_VERSION, least_privilege_policy
 
-__all__ = ["for_cloudformation", "for_sam", "for_serverless_plugin", "statements"]
+__all__ = [
+    "for_cloudformation",
+    "for_sam",
+    "for_serverless_plugin",
+    "lambda_trust_policy",
+    "least_privilege_policies",
+    "statements",
+]
 
 
 #: Features whose grants SAM adds to the role it generates (managed policies for logs, X-Ray,
@@ -49,17 +57,7 @@ def statements(
         rewrite: applied to each ARN first (breaks references a role must not make, such as to
             its own function, which CloudFormation would reject as a circular dependency).
     """
-    adjusted = [
-        Need(
-            n.action,
-            tuple(rewrite(r) for r in n.resources),
-            n.source,
-            n.evidence,
-            n.note,
-            n.feature,
-        )
-        for n in needs
-    ]
+    adjusted = [replace(n, resources=tuple(rewrite(r) for r in n.resources)) for n in needs]
     document = least_privilege_policy(adjusted)
     out = new_seq()
     for stmt in document["Statement"]:
@@ -73,3 +71,43 @@ def statements(
             )
         )
     return out
+
+
+def lambda_trust_policy() -> Any:
+    """The ``AssumeRolePolicyDocument`` of a new role: Lambda may assume it."""
+    return new_map(
+        [
+            ("Version", POLICY_VERSION),
+            (
+                "Statement",
+                new_seq(
+                    [
+                        new_map(
+                            [
+                                ("Effect", "Allow"),
+                                ("Principal", new_map([("Service", "lambda.amazonaws.com")])),
+                                ("Action", "sts:AssumeRole"),
+                            ]
+                        )
+                    ]
+                ),
+            ),
+        ]
+    )
+
+
+def least_privilege_policies(stmts: Any) -> Any:
+    """The ``Policies`` of a new role: one inline policy with ``stmts`` (see :func:`statements`)."""
+    return new_seq(
+        [
+            new_map(
+                [
+                    ("PolicyName", "least-privilege"),
+                    (
+                        "PolicyDocument",
+                        new_map([("Version", POLICY_VERSION), ("Statement", stmts)]),
+                    ),
+                ]
+            )
+        ]
+    )

@@ -32,7 +32,6 @@ __all__ = [
     "SessionIndex",
     "TrailEvent",
     "attribute",
-    "function_for_session",
     "observed_needs",
     "parse_time",
     "read_events",
@@ -293,13 +292,6 @@ class SessionIndex:
             if found is not None:
                 return found
         return None
-
-
-def function_for_session(
-    session: str, apps: Iterable[Application]
-) -> tuple[Application, Function] | None:
-    """The function whose execution role session is ``session`` (see :class:`SessionIndex`)."""
-    return SessionIndex(apps).function(session)
 
 
 def attribute(

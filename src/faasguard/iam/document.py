@@ -19,6 +19,7 @@ __all__ = [
     "json_document",
     "kind_of",
     "malformed",
+    "one_or_many",
     "parse_policy_document",
     "policy_strings",
     "statement_problems",
@@ -145,6 +146,16 @@ R_MALFORMED = "malformed policy"
 def malformed(value: Any, what: str) -> Unknown:
     """An Unknown standing for a malformed part of a policy, saying what is wrong."""
     return Unknown(repr(value)[:80], f"{R_MALFORMED}: {what}")
+
+
+def one_or_many(value: Any) -> list[Any]:
+    """A value written as one item or a list of them, as a list; None is an empty list.
+
+    IAM policy elements (Action, Resource, Principal...) and CORS rules take either form.
+    """
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def policy_strings(value: Any, key: str) -> tuple[str | Unknown, ...]:

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+from faasguard.iam.document import one_or_many
 from faasguard.live.build_stores import store_resources
 from faasguard.live.reader import RegionSnapshot, RoleData, function_arn
 from faasguard.model import (
@@ -142,10 +143,11 @@ def build_application(snap: RegionSnapshot) -> Application:
                     },
                 ),
             )
-    roles = [
-        _role(data, [n for n, f in functions.items() if f.role == arn])
-        for arn, data in snap.roles.items()
-    ]
+    by_role: dict[str, list[str]] = {}
+    for fn_name, fn in functions.items():
+        if isinstance(fn.role, str):
+            by_role.setdefault(fn.role, []).append(fn_name)
+    roles = [_role(data, by_role.get(arn, [])) for arn, data in snap.roles.items()]
     final = tuple(
         _with_triggers(fn, triggers[fn.name])
         for fn in sorted(functions.values(), key=lambda f: f.name)
@@ -307,10 +309,10 @@ def _role(data: RoleData, functions: list[str]) -> Role:
         else:
             statements += _statements(managed_document, Location(arn), f"managed policy {name}")
     trusted = []
-    for stmt in _as_list((data.trust or {}).get("Statement")):
+    for stmt in one_or_many((data.trust or {}).get("Statement")):
         principal = stmt.get("Principal") if isinstance(stmt, Mapping) else None
         if isinstance(principal, Mapping):
-            trusted += [str(s) for s in _as_list(principal.get("Service"))]
+            trusted += [str(s) for s in one_or_many(principal.get("Service"))]
     return Role(
         id=data.arn,
         location=Location(data.arn),
@@ -324,16 +326,16 @@ def _role(data: RoleData, functions: list[str]) -> Role:
 
 def _statements(document: Mapping[str, Any], where: Location, origin: str) -> list[Statement]:
     found = []
-    for index, stmt in enumerate(_as_list(document.get("Statement"))):
+    for index, stmt in enumerate(one_or_many(document.get("Statement"))):
         if not isinstance(stmt, Mapping):
             continue
         found.append(
             Statement(
                 effect=str(stmt.get("Effect", "")),
-                actions=tuple(str(a) for a in _as_list(stmt.get("Action"))),
-                not_actions=tuple(str(a) for a in _as_list(stmt.get("NotAction"))),
-                resources=tuple(str(r) for r in _as_list(stmt.get("Resource"))),
-                not_resources=tuple(str(r) for r in _as_list(stmt.get("NotResource"))),
+                actions=tuple(str(a) for a in one_or_many(stmt.get("Action"))),
+                not_actions=tuple(str(a) for a in one_or_many(stmt.get("NotAction"))),
+                resources=tuple(str(r) for r in one_or_many(stmt.get("Resource"))),
+                not_resources=tuple(str(r) for r in one_or_many(stmt.get("NotResource"))),
                 condition=stmt.get("Condition"),
                 sid=stmt.get("Sid"),
                 location=where,
@@ -348,16 +350,10 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list | tuple) else [value]
-
-
 def _permissions(snap: RegionSnapshot, functions: Mapping[str, Function]) -> Iterable[Resource]:
     for name, policy in sorted(snap.policies.items()):
         fn = functions.get(name)
-        for index, stmt in enumerate(_as_list(policy.get("Statement"))):
+        for index, stmt in enumerate(one_or_many(policy.get("Statement"))):
             if not isinstance(stmt, Mapping):
                 continue
             principal = stmt.get("Principal")

@@ -94,7 +94,7 @@ def _match(live: _Side, declared: Sequence[_Side], taken: set[int]) -> int | Non
             stage = side.app.stage or "dev"
             if name in ids or name == f"{side.app.name}-{stage}-{side.fn.name}":
                 return index
-            if any(re.fullmatch(rf".+-{re.escape(i)}-[A-Za-z0-9]+", name) for i in ids):
+            if any(_generated_from(name, i) for i in ids):
                 return index
     return None
 
@@ -204,8 +204,23 @@ def _same_trigger(declared: Trigger, app: Application, deployed: Trigger) -> boo
     if not names:
         return True  # the template does not name its source (SAM's implicit schedule rules)
     tail = _tail(deployed.source)
-    return tail in names or any(
-        re.fullmatch(rf".+-{re.escape(n)}-[A-Za-z0-9]+", tail) for n in names
+    return tail in names or any(_generated_from(tail, n) for n in names)
+
+
+def _generated_from(name: str, logical: str) -> bool:
+    """Whether ``name`` is CloudFormation's ``<stack>-<logical>-<suffix>`` for ``logical``.
+
+    String tests rather than a regular expression built per pair: drift matching compares
+    every deployed name with every declared one, and hundreds of distinct patterns overflow
+    ``re``'s cache so each would be compiled again.
+    """
+    head, _, suffix = name.rpartition("-")
+    return (
+        suffix.isascii()
+        and suffix.isalnum()
+        and head.endswith("-" + logical)
+        and len(head) > len(logical) + 1
+        and "\n" not in head
     )
 
 

@@ -18,8 +18,15 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 from faasguard.config import Config
-from faasguard.engine import Analyzer, Enricher, ScanResult, scan_applications
-from faasguard.findings import Finding, Suppressed
+from faasguard.engine import (
+    Analyzer,
+    Enricher,
+    ScanResult,
+    partition_findings,
+    rule_options,
+    scan_applications,
+)
+from faasguard.findings import Finding
 from faasguard.live.build import build_application
 from faasguard.live.package import FetchLimits
 from faasguard.live.reader import (
@@ -33,7 +40,7 @@ from faasguard.live.target import AccountTarget
 from faasguard.model import Application
 from faasguard.rules.interface import RuleContext, RuleOptions
 
-__all__ = ["AccountUnreachable", "disuse_findings", "scan_account", "split_findings"]
+__all__ = ["AccountUnreachable", "disuse_findings", "scan_account"]
 
 _MAX_PARALLEL_REGIONS: Final = 8
 _UNUSED: Final = "unused-function"
@@ -124,12 +131,7 @@ def scan_account(
     def guessed(finding: Finding) -> bool:
         return finding.rule_name == _UNUSED and finding.application in measured
 
-    options = RuleOptions(
-        today=today or _dt.date.today(),
-        naming_pattern=config.naming_pattern,
-        deprecation_warning_days=config.deprecation_warning_days,
-        extra=config.rule_options,
-    )
+    options = rule_options(config, today)
     extra: list[Finding] = []
     enabled = set(result.rules)
     for app, snap in zip(apps, snapshots, strict=True):
@@ -137,7 +139,7 @@ def scan_account(
             extra += disuse_findings(app, snap, RuleContext(app=app, options=options))
     if _UNUSED_ROLE_ID in enabled:
         extra += unused_roles(snapshots, apps, options, regions=target.regions)
-    active, suppressed, baselined = split_findings(extra, config, baseline)
+    active, suppressed, baselined = partition_findings(extra, config, baseline)
     return dataclasses.replace(
         result,
         findings=tuple(
@@ -185,6 +187,7 @@ def _scan_with_code(
     from faasguard.live.package import PackageStore, fetch_region
     from faasguard.loaders.interface import LoadIssue
 
+    ca_bundle = _ca_bundle(target.profile)
     with PackageStore(limits) as store:
         fs = ScanFS(store.root, max_file_bytes=config.max_file_bytes)
         issues: list[LoadIssue] = []
@@ -196,7 +199,7 @@ def _scan_with_code(
                 snap,
                 store,
                 refresh=_refresher(factory, target.profile, snap),
-                ca_bundle=_ca_bundle(target.profile),
+                ca_bundle=ca_bundle,
             )
             notices.extend(code.notices)
             issues.extend(code.issues)
@@ -241,24 +244,6 @@ def _refresher(
         return location if isinstance(location, str) else None
 
     return refresh
-
-
-def split_findings(
-    findings: list[Finding], config: Config, baseline: frozenset[str]
-) -> tuple[list[Finding], list[Suppressed], list[Finding]]:
-    """Suppressions and baseline for the findings made here, as the engine applies them."""
-    active: list[Finding] = []
-    suppressed: list[Suppressed] = []
-    baselined: list[Finding] = []
-    for finding in findings:
-        rule = next((s for s in config.suppressions if s.matches(finding)), None)
-        if rule is not None:
-            suppressed.append(Suppressed(finding, rule.reason, rule.source))
-        elif finding.fingerprint in baseline:
-            baselined.append(finding)
-        else:
-            active.append(finding)
-    return active, suppressed, baselined
 
 
 def disuse_findings(app: Application, snap: RegionSnapshot, ctx: RuleContext) -> list[Finding]:

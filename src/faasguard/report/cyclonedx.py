@@ -267,9 +267,19 @@ def _serialise(bom: Bom) -> str:
     return make_outputter(bom, OutputFormat.JSON, SCHEMA).output_as_string(indent=2) + "\n"
 
 
-def _functions_of(result: ScanResult, app: Application) -> list[FunctionDependencies]:
+def _deps_by_app(result: ScanResult) -> dict[str, list[FunctionDependencies]]:
+    """Each application's dependency inventories, grouped once for the whole scan."""
+    deps_of: dict[str, list[FunctionDependencies]] = {}
+    for deps in result.dependencies:
+        deps_of.setdefault(deps.application, []).append(deps)
+    return deps_of
+
+
+def _functions_of(
+    deps_of: dict[str, list[FunctionDependencies]], app: Application
+) -> list[FunctionDependencies]:
     names = {fn.name for fn in app.functions}
-    return [d for d in result.dependencies if d.application == app.name and d.function in names]
+    return [d for d in deps_of.get(app.name, []) if d.function in names]
 
 
 def _app_component(app: Application, refs: _Refs) -> Component:
@@ -291,15 +301,12 @@ def render_cyclonedx_boms(result: ScanResult) -> dict[str, str]:
     findings_of: dict[str, list[Finding]] = {}
     for finding in result.findings:
         findings_of.setdefault(finding.application, []).append(finding)
-    deps_of: dict[str, list[FunctionDependencies]] = {}
-    for deps in result.dependencies:
-        deps_of.setdefault(deps.application, []).append(deps)
+    deps_of = _deps_by_app(result)
     for app in result.applications:
         refs = _Refs()
         subject = _app_component(app, refs)
         findings = findings_of.get(app.name, [])
-        names = {fn.name for fn in app.functions}
-        functions = [d for d in deps_of.get(app.name, []) if d.function in names]
+        functions = _functions_of(deps_of, app)
         bom = _bom(subject, [(subject, functions)], findings, result.notices, refs)
         key, n = app.name, 1
         while key in boms:
@@ -317,5 +324,6 @@ def render_cyclonedx(result: ScanResult) -> str:
     subject = Component(
         name=result.root, type=ComponentType.APPLICATION, bom_ref=refs.unique("scan")
     )
-    apps = [(_app_component(app, refs), _functions_of(result, app)) for app in result.applications]
+    deps_of = _deps_by_app(result)
+    apps = [(_app_component(app, refs), _functions_of(deps_of, app)) for app in result.applications]
     return _serialise(_bom(subject, apps, result.findings, result.notices, refs))

@@ -47,21 +47,31 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
             "disabled": list(result.disabled_rules),
             "config": list(result.config_sources),
         },
-        "applications": [_with_egress(application_json(a), result) for a in result.applications],
+        "applications": _applications(result),
         "dependencies": [{**to_json(d), "summary": d.summary} for d in result.dependencies],
         "notices": list(result.notices),
     }
 
 
-def _with_egress(app: dict[str, Any], result: ScanResult) -> dict[str, Any]:
+def _applications(result: ScanResult) -> list[dict[str, Any]]:
+    """The applications, each function carrying its egress inventory and permissions.
+
+    Both are indexed once for the whole report, not once per application.
+    """
+    hosts = {(e.application, e.function): e for e in result.egress}
+    perms = {(p.application, p.function.name): p for p in result.permissions}
+    return [_with_egress(application_json(a), hosts, perms) for a in result.applications]
+
+
+def _with_egress(
+    app: dict[str, Any], hosts: dict[tuple[str, str], Any], perms: dict[tuple[str, str], Any]
+) -> dict[str, Any]:
     """Each function's egress inventory (hosts its code talks to) inside its function object.
 
     ``null`` when no egress inventory was made (code not analysed, or no code to read). So is
     each function's ``permissions`` (its role granted versus needed, report/permissions.py):
     ``null`` when the scan did not run the needed-permissions analysis on it.
     """
-    hosts = {(e.application, e.function): e for e in result.egress}
-    perms = {(p.application, p.function.name): p for p in result.permissions}
     if perms:
         from faasguard.report.permissions import permissions_json
     for fn in app["functions"]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from faasguard.findings import Confidence, Finding, Severity
 from faasguard.iam.actions import AccessLevel, action_db, has_wildcard
@@ -232,15 +232,7 @@ def _scope_text(scope: Scope | None) -> str:
 
 def _levels(actions: Iterable[str]) -> frozenset[AccessLevel]:
     if isinstance(actions, frozenset):  # shared expansions: computed once per set
-        key = (id(actions), _levels_uncached)
-        hit = _SELECTED.get(key)
-        if hit is not None and hit[0] is actions:
-            return hit[1]
-        levels = _levels_uncached(actions)
-        if len(_SELECTED) > 4096:
-            _SELECTED.clear()
-        _SELECTED[key] = (actions, levels)
-        return levels
+        return _per_set(actions, _levels_uncached, _levels_uncached)
     return _levels_uncached(set(actions))
 
 
@@ -398,17 +390,28 @@ def _uses(
 # with `s3:*` test the 180 S3 actions once. The set is kept so its id is not reused.
 _SELECTED: dict[tuple[int, Callable[..., Any]], tuple[frozenset[str], frozenset[Any]]] = {}
 
+_T = TypeVar("_T")
 
-def _select(effective: frozenset[str], test: Callable[[str], bool]) -> frozenset[str]:
-    key = (id(effective), test)
-    hit = _SELECTED.get(key)
-    if hit is not None and hit[0] is effective:
+
+def _per_set(
+    actions: frozenset[str],
+    key: Callable[..., Any],
+    compute: Callable[[frozenset[str]], frozenset[_T]],
+) -> frozenset[_T]:
+    """``compute(actions)``, cached in :data:`_SELECTED` per (set, ``key``)."""
+    slot = (id(actions), key)
+    hit = _SELECTED.get(slot)
+    if hit is not None and hit[0] is actions:
         return hit[1]
     if len(_SELECTED) > 4096:
         _SELECTED.clear()
-    chosen = frozenset(a for a in effective if test(a))
-    _SELECTED[key] = (effective, chosen)
-    return chosen
+    value = compute(actions)
+    _SELECTED[slot] = (actions, value)
+    return value
+
+
+def _select(effective: frozenset[str], test: Callable[[str], bool]) -> frozenset[str]:
+    return _per_set(effective, test, lambda s: frozenset(a for a in s if test(a)))
 
 
 def _grant_label(grant: _Use) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from faasguard.findings import Finding, Severity
+from faasguard.iam.document import one_or_many
 from faasguard.model import AppFormat, Function, Location, Resource, TriggerKind, Unknown
 from faasguard.rules._template_keys import TemplateKey
 from faasguard.rules.interface import FunctionRule, ResourceRule, RuleContext
@@ -39,18 +40,12 @@ _ACCESS = (
 )
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
 def _is_public_principal(principal: Any) -> bool:
     """``"*"``, or ``{"AWS": "*"}`` (a list holding ``"*"`` too): every principal anywhere."""
     if principal == "*":
         return True
     if isinstance(principal, Mapping):
-        return any(item == "*" for item in _as_list(principal.get("AWS")))
+        return any(item == "*" for item in one_or_many(principal.get("AWS")))
     return False
 
 
@@ -167,12 +162,12 @@ class PublicBucketPolicy(ResourceRule):
             return
         bucket = _ref_id(resource.properties.get("Bucket")) or "?"
         where = _BUCKET_POLICY_KEYS.for_format(ctx.app.format).format(id=resource.id)
-        for index, statement in enumerate(_as_list(document.get("Statement"))):
+        for index, statement in enumerate(one_or_many(document.get("Statement"))):
             if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
                 continue
             if not _is_public_principal(statement.get("Principal")) or statement.get("Condition"):
                 continue
-            access = _access(_as_list(statement.get("Action")))
+            access = _access(one_or_many(statement.get("Action")))
             if not access:
                 continue
             severity = Severity.CRITICAL if "write" in access else Severity.HIGH
@@ -259,11 +254,11 @@ class BucketCorsAnyOrigin(ResourceRule):
         if not isinstance(cors, Mapping):
             return
         where = _BUCKET_CORS_KEYS.for_format(ctx.app.format).format(id=resource.id)
-        for index, rule in enumerate(_as_list(cors.get("CorsRules"))):
-            if not isinstance(rule, Mapping) or "*" not in _as_list(rule.get("AllowedOrigins")):
+        for index, rule in enumerate(one_or_many(cors.get("CorsRules"))):
+            if not isinstance(rule, Mapping) or "*" not in one_or_many(rule.get("AllowedOrigins")):
                 continue
             methods = sorted(
-                {m.upper() for m in _as_list(rule.get("AllowedMethods")) if isinstance(m, str)}
+                {m.upper() for m in one_or_many(rule.get("AllowedMethods")) if isinstance(m, str)}
             )
             writes = _WRITE_METHODS.intersection(methods)
             yield self.finding(
@@ -460,7 +455,7 @@ class SelfSignUpWritesTrustedAttribute(ResourceRule):
             return  # self sign-up off, or cannot tell
         restricted = _client_write_attributes(resource.id, ctx)
         where = _SIGNUP_KEYS.for_format(ctx.app.format).format(id=resource.id)
-        for attribute in _as_list(resource.properties.get("Schema")):
+        for attribute in one_or_many(resource.properties.get("Schema")):
             if not isinstance(attribute, Mapping) or not isinstance(attribute.get("Name"), str):
                 continue
             name = attribute["Name"]
@@ -568,13 +563,13 @@ class UnverifiedEmailLogin(ResourceRule):
         login = {
             a.lower()
             for key in ("UsernameAttributes", "AliasAttributes")
-            for a in _as_list(props.get(key))
+            for a in one_or_many(props.get(key))
             if isinstance(a, str)
         }
         verified = props.get("AutoVerifiedAttributes")
         if "email" not in login or isinstance(verified, Unknown):
             return
-        if any(isinstance(a, str) and a.lower() == "email" for a in _as_list(verified)):
+        if any(isinstance(a, str) and a.lower() == "email" for a in one_or_many(verified)):
             return
         key = "UsernameAttributes" if "UsernameAttributes" in props else "AliasAttributes"
         where = _VERIFY_KEYS.for_format(ctx.app.format).format(id=resource.id)

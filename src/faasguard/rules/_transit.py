@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from faasguard.findings import Finding, Severity
+from faasguard.iam.document import one_or_many
 from faasguard.model import AppFormat, Resource, Unknown
 from faasguard.rules.interface import ResourceRule, RuleContext
 
@@ -42,13 +43,6 @@ _ALL_OBJECTS = re.compile(
 _IN_BUCKET = re.compile(r"^(?:arn:[^/]+|\$\{[^}]+\})/.")
 
 
-def _items(value: Any) -> list[Any]:
-    """A policy element as a list (IAM accepts one value or a list of them)."""
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
 def _expression(value: Any) -> str | None:
     """The text of a policy value: the string, or an unresolved value's source expression."""
     if isinstance(value, Unknown):
@@ -73,7 +67,7 @@ def _all_principals(principal: Any) -> bool | None:
     if principal == "*":
         return True
     if isinstance(principal, Mapping):
-        values = [v for key in ("AWS", "*") for v in _items(principal.get(key))]
+        values = [v for key in ("AWS", "*") for v in one_or_many(principal.get(key))]
         if "*" in values:
             return True
         return None if any(isinstance(v, Unknown) for v in values) else False
@@ -114,7 +108,7 @@ def _tls_condition(condition: Any) -> str | _Undecidable | None:
         return None
     [(key, value)] = tests.items()
     operator, key = str(operator).lower(), str(key).lower()
-    values = _items(value)
+    values = one_or_many(value)
     if any(isinstance(v, Unknown) for v in values):
         return _UNDECIDABLE
     if key == "aws:securetransport" and operator in _SECURE_TRANSPORT_OPERATORS:
@@ -141,7 +135,7 @@ def _judge_policy(document: Any) -> _Verdict:
         return _Verdict(None)
     unknown = False
     tls_only = False
-    for statement in _items(document.get("Statement")):
+    for statement in one_or_many(document.get("Statement")):
         if not isinstance(statement, Mapping):
             unknown = unknown or isinstance(statement, Unknown)
             continue
@@ -157,11 +151,11 @@ def _judge_policy(document: Any) -> _Verdict:
         parts = (
             _all_principals(statement.get("Principal")),
             _any_of(
-                _items(statement.get("Action")),
+                one_or_many(statement.get("Action")),
                 lambda a: isinstance(a, str) and a.lower() in {"*", "s3:*"},
             ),
             _any_of(
-                _items(statement.get("Resource")),
+                one_or_many(statement.get("Resource")),
                 lambda r: (
                     _expression(r) in {"*", "arn:aws:s3:::*"}
                     or _ALL_OBJECTS.match(_expression(r) or "") is not None

@@ -70,33 +70,42 @@ class MemoryBackend:
         Raises:
             BackendError: ``value`` alone is larger than ``max_bytes``.
         """
+        self._check_size(value)
+        with self._lock:
+            self._put(key, value, time.monotonic() + ttl_seconds)
+
+    def add(self, key: str, value: bytes, *, ttl_seconds: float) -> bool:
+        """Store ``value`` only when ``key`` holds no live record (atomic under the lock).
+
+        The check and the store happen under one hold of the lock, so two concurrent adds of
+        the same key (an idempotency claim) cannot both succeed.
+        """
+        self._check_size(value)
+        with self._lock:
+            entry = self._entries.get(key)
+            now = time.monotonic()
+            if entry is not None and now < entry[1]:
+                return False
+            self._put(key, value, now + ttl_seconds)
+        return True
+
+    def _check_size(self, value: bytes) -> None:
         if len(value) > self.max_bytes:
             raise BackendError(
                 f"record of {len(value)} bytes exceeds the memory backend's {self.max_bytes}"
             )
-        expires = time.monotonic() + ttl_seconds
-        with self._lock:
-            self._remove(key)
-            self._entries[key] = (value, expires)
-            self._bytes += len(value)
-            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-                oldest = next(iter(self._entries))
-                self._remove(oldest)
 
-    def add(self, key: str, value: bytes, *, ttl_seconds: float) -> bool:
-        """Store ``value`` only when ``key`` holds no live record (atomic under the lock)."""
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and time.monotonic() < entry[1]:
-                return False
-        # set() takes the lock again: another add may slip in between, so re-check under it.
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and time.monotonic() < entry[1]:
-                return False
-            self._remove(key)
-        self.set(key, value, ttl_seconds=ttl_seconds)
-        return True
+    def _put(self, key: str, value: bytes, expires: float) -> None:
+        """Store a record, evicting least recently used ones to stay within the bounds.
+
+        The caller holds the lock.
+        """
+        self._remove(key)
+        self._entries[key] = (value, expires)
+        self._bytes += len(value)
+        while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+            oldest = next(iter(self._entries))
+            self._remove(oldest)
 
     def delete(self, key: str) -> None:
         """Remove ``key`` if present."""

@@ -77,7 +77,8 @@ class CodeEdgeAnalyzer:
             code = index.code(app, fn)
             facts = index.function_facts(app, fn)
             entry = code.entry if code is not None else None
-            hosts = egress_of(entry_facts(facts, entry), fn)
+            runs = entry_facts(facts, entry)
+            hosts = egress_of(runs, fn)
             # A handler that does not parse (reported as FG0001 by the code layer) says nothing
             # about egress: unknown, not "none".
             readable = (
@@ -86,7 +87,6 @@ class CodeEdgeAnalyzer:
             yield FunctionEgress(app.name, fn.name, hosts, readable)
             if code is None:
                 continue
-            runs = entry_facts(facts, code.entry)
             for off in tls_disabled(runs):
                 add(_tls_group(off.file, off.line, off.how), fn)
             reported_env: set[str] = set()
@@ -107,16 +107,14 @@ class CodeEdgeAnalyzer:
 
 def _engine_validators() -> tuple[str, ...]:
     """Validator callees from the taint engine's tables, when they are installed."""
-    from importlib import import_module
+    from faasguard.code.models.registry import models_for
 
     names: list[str] = []
     for language in ("python", "javascript"):
         try:
-            module = import_module(f"faasguard.code.models.{language}")
+            names.extend(models_for(language).validators)
         except ImportError:
             continue
-        models = getattr(module, "MODELS", None)
-        names.extend(getattr(v, "callee", "") for v in getattr(models, "validators", ()))
     return tuple(n for n in names if n)
 
 

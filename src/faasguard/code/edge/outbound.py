@@ -92,12 +92,6 @@ class PlainHttp:
 # ---- resolving URLs ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Resolved:
-    text: str
-    via: tuple[str, ...]
-
-
 def _constants(files: Iterable[FileFacts]) -> dict[str, Val]:
     """Module-level constants of the function's files, by bare name (first file wins)."""
     found: dict[str, Val] = {}

@@ -22,7 +22,6 @@ __all__ = [
     "MAX_DEPTH",
     "REQUIRE_PREFIX",
     "LoweringBase",
-    "key_name",
     "name_of",
 ]
 
@@ -100,13 +99,6 @@ class LoweringBase:
 
 def name_of(node: Any) -> str:
     """An identifier-like node's name; string-named imports/exports lose their quotes."""
-    if node.type == "string":
-        return string_value(node)
-    return text(node)
-
-
-def key_name(node: Any) -> str:
-    """The name an object key or pattern key stands for (quotes removed)."""
     if node.type == "string":
         return string_value(node)
     return text(node)

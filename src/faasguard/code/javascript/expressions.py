@@ -16,7 +16,6 @@ from faasguard.code.javascript.base import (
     MAX_DEPTH,
     REQUIRE_PREFIX,
     LoweringBase,
-    key_name,
     name_of,
 )
 from faasguard.code.javascript.modules import spec_of
@@ -109,7 +108,7 @@ class ExpressionLowering(LoweringBase):
             if target is None:
                 return None
             # A computed key (`{ [name]: v } = o`) reads a field chosen at run time: any field.
-            return ("*" if key.type == "computed_property_name" else key_name(key)), target
+            return ("*" if key.type == "computed_property_name" else name_of(key)), target
         return None
 
     def array_pattern(self, node: Any) -> ir.Pattern:
@@ -403,7 +402,7 @@ class ExpressionLowering(LoweringBase):
         if node.type == "computed_property_name":
             inner = named(node)
             return self.expr(inner[0]) if inner else ir.Opaque(line(node), "computed key")
-        return ir.Lit(key_name(node), line(node))
+        return ir.Lit(name_of(node), line(node))
 
 
 def _is_stringy(expr: ir.Expr) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from faasguard.code.models.interface import EventField
 
-__all__ = ["CHALICE_EVENT_FIELDS", "EVENT_FIELDS", "INTERNAL_KINDS", "UNTRUSTED_KINDS"]
+__all__ = ["CHALICE_EVENT_FIELDS", "EVENT_FIELDS"]
 
 _HTTP = ("rest-api", "http-api", "function-url", "alb", "websocket")
 
@@ -81,8 +81,3 @@ CHALICE_EVENT_FIELDS: tuple[EventField, ...] = (
     EventField(("sns",), ("message",), "SNS message"),
     EventField(("sns",), ("subject",), "SNS subject"),
 )
-
-#: Trigger kinds whose event an attacker can write to (the rows above).
-UNTRUSTED_KINDS = frozenset(kind for row in EVENT_FIELDS for kind in row.kinds)
-#: Trigger kinds whose payload AWS or the application's own configuration writes.
-INTERNAL_KINDS = frozenset({"schedule", "cloudwatch-logs"})

@@ -40,6 +40,7 @@ from faasguard.code.taint.values import (
     Wrapped,
     join,
     join_taint,
+    meet,
 )
 from faasguard.findings import TraceStep
 from faasguard.model import Function, TriggerKind
@@ -884,8 +885,6 @@ class TaintEngine:
             if key_expr is None:
                 if value.fields is not None:
                     fields.update(value.fields)
-                elif isinstance(value.ref, EventPath):
-                    result.taint = join_taint(result.taint, self._taint(value))
                 else:
                     result.taint = join_taint(result.taint, self._taint(value))
                 continue
@@ -1466,7 +1465,8 @@ class TaintEngine:
         # callbacks: own functions handed to a library are called with what it would pass
         wrapped: FuncRef | None = None
         callback_result: V | None = None
-        registers = bool(models.routes) and models.route_for(base) is not None
+        route_row = models.route_for(base) if models.routes else None
+        registers = route_row is not None
         for arg in args if not registers else ():
             if isinstance(arg.ref, FuncRef):
                 wrapped = wrapped or arg.ref
@@ -1482,7 +1482,6 @@ class TaintEngine:
                 elif method in _ARRAY_METHODS:
                     callback_result = V(elem=returned)
         # route registrations (JS web frameworks)
-        route_row = models.route_for(base) if models.routes else None
         if route_row is not None and args:
             handler = (
                 args[route_row.handler_arg]
@@ -1739,16 +1738,8 @@ def _intersect(
     result: dict[str, frozenset[str]] = dict(groups[0])
     for group in groups[1:]:
         found = dict(group)
-        result = {name: _meet(cats, found[name]) for name, cats in result.items() if name in found}
+        result = {name: meet(cats, found[name]) for name, cats in result.items() if name in found}
     return [(name, cats) for name, cats in result.items() if cats]
-
-
-def _meet(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
-    if "*" in a:
-        return b
-    if "*" in b:
-        return a
-    return a & b
 
 
 def _name_of(expr: ir.Expr | None) -> str | None:

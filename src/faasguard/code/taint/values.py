@@ -17,7 +17,7 @@ from faasguard.findings import TraceStep
 if TYPE_CHECKING:
     from faasguard.code import ir
 
-__all__ = ["NO_LIT", "EventPath", "Origin", "Taint", "V", "join", "join_taint"]
+__all__ = ["NO_LIT", "EventPath", "Origin", "Taint", "V", "join", "join_taint", "meet"]
 
 #: Steps kept per flow: the first ones (how data entered) and the last ones (how it arrived).
 MAX_STEPS = 24
@@ -91,16 +91,19 @@ def join_taint(a: Taint | None, b: Taint | None) -> Taint | None:
     if b is None or a is b:
         return a
     first = a if _rank(a) <= _rank(b) else b
-    # "*" (safe for everything) meets another set as that set.
-    if "*" in a.cleared:
-        cleared = b.cleared
-    elif "*" in b.cleared:
-        cleared = a.cleared
-    else:
-        cleared = a.cleared & b.cleared
+    cleared = meet(a.cleared, b.cleared)
     if cleared != first.cleared:
         first = replace(first, cleared=cleared)
     return first
+
+
+def meet(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
+    """The categories both sets are safe for: "*" (safe for everything) meets a set as that set."""
+    if "*" in a:
+        return b
+    if "*" in b:
+        return a
+    return a & b
 
 
 def _rank(t: Taint) -> tuple[int, int, int, int]:

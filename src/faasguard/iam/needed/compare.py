@@ -276,7 +276,7 @@ def compare(
                 )
             )
             if not _framework_policy(app, fn, role.id, policy, stmt):
-                unused.extend(_unused_of(stmt, policy, actions, needed, where))
+                unused.extend(_unused_of(stmt, policy, actions, needed, where, resources))
         granted_actions = grants.granted_actions()
         for need in all_needs.needs if detail else ():
             canonical = db.canonical(need.action)
@@ -426,6 +426,7 @@ def _unused_of(
     actions: frozenset[str],
     needed: set[str],
     where: Location,
+    resources: tuple[str, ...],
 ) -> list[UnusedGrant]:
     """Per ``Action`` entry of one statement, what it grants that nothing needs."""
     if not actions:
@@ -440,9 +441,6 @@ def _unused_of(
     else:
         # NotAction: the statement as a whole is the grant.
         entries.append(("NOT " + ", ".join(_text(a) for a in stmt.not_actions), actions))
-    resources = tuple(_text(r) for r in stmt.resources) or tuple(
-        f"NOT {_text(r)}" for r in stmt.not_resources
-    )
     found = []
     for entry, granted in entries:
         unused = granted - needed

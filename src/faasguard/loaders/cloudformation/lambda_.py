@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from faasguard.errors import LoadError
+from faasguard.fs import ScanFS
 from faasguard.loaders.cloudformation.apis import cors_from_config
 from faasguard.loaders.cloudformation.context import (
     LoadContext,
@@ -249,16 +250,23 @@ def inline_code(
     if not isinstance(value, str) or not value.strip():
         return None
     line = key_line(container, key, fallback)
-    if line is not None and ctx.fs is not None:
-        try:
-            lines = ctx.fs.read_text(ctx.file).splitlines()
-        except LoadError:
-            lines = []
+    fs = ctx.fs
+    if line is not None and fs is not None:
+        # Read and split once per template, not once per inline function.
+        lines = fs.derived(("template-lines", ctx.file), lambda: _template_lines(fs, ctx.file))
         if 0 < line <= len(lines) and lines[line - 1].rstrip().endswith(
             ("|", "|-", "|+", ">", ">-")
         ):
             line += 1
     return InlineCode(value, ctx.location(line))
+
+
+def _template_lines(fs: ScanFS, file: str) -> list[str]:
+    """The lines of ``file`` (none when it cannot be read)."""
+    try:
+        return fs.read_text(file).splitlines()
+    except LoadError:
+        return []
 
 
 def build_lambda_functions(ctx: LoadContext) -> None:

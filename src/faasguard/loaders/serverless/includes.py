@@ -88,7 +88,7 @@ class Includes:
                 )
             return Included(failure="too many included files")
         result: Included | None = None
-        size = self._fs.size(rel) if self._fs.exists(rel) else 0
+        size = self._fs.size(rel)  # 0 when rel is not a regular file
         if size and self._bytes + size > MAX_BYTES:
             self._report(
                 LoadIssue(

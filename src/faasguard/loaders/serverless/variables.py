@@ -339,11 +339,9 @@ class Resolver:
             if self._including.get(rel, 0) >= MAX_SAME_FILE_NESTING:
                 return self._cycle_file(rel, key, site)
         self._work += len(value) + 1
-        if self._work > MAX_WORK and (
-            included is not None or self.file_of(value) != self._template
-        ):
-            return self._exhausted(key)
         if self._work > MAX_WORK:
+            if included is not None or self.file_of(value) != self._template:
+                return self._exhausted(key)
             # Past the budget the template's own mappings are still copied (their size is
             # bounded by the file's), with every variable left unknown: a function whose
             # environment blew the budget stays in the model, its values Unknown.

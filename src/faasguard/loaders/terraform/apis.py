@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from faasguard.errors import ParseError
 from faasguard.loaders.interface import IssueKind, LoadIssue
 from faasguard.loaders.openapi import parse_spec
 from faasguard.loaders.terraform.convert import first, strings, text
@@ -23,6 +24,7 @@ from faasguard.loaders.terraform.values import (
     Ref,
     direct_ref,
 )
+from faasguard.loaders.yaml_safe import parse_yaml
 from faasguard.model import (
     Api,
     AuthKind,
@@ -237,9 +239,6 @@ def _body_document(draft: Draft, item: Item) -> Any:
         body = "".join(texts)
     if not isinstance(body, str):
         return None
-    from faasguard.errors import ParseError
-    from faasguard.loaders.yaml_safe import parse_yaml
-
     try:
         document = _plain(parse_yaml(body, item.location.file).data)
     except ParseError as exc:

@@ -17,7 +17,15 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from faasguard.loaders.terraform.hcl import parse_expression
-from faasguard.loaders.terraform.values import R_ATTRIBUTE, Encoded, JsonText, Partial, Ref, TfMap
+from faasguard.loaders.terraform.values import (
+    R_ATTRIBUTE,
+    Encoded,
+    JsonText,
+    Partial,
+    Ref,
+    TfMap,
+    refs_of,
+)
 from faasguard.model import Unknown
 
 __all__ = ["Evaluator", "Scope", "is_resolved"]
@@ -565,8 +573,6 @@ def _literal(raw: bytes) -> str:
 
 
 def _flat_refs(values: list[Any]) -> list[Any]:
-    from faasguard.loaders.terraform.values import refs_of
-
     refs = [r for v in values for r in refs_of(v)]
     return [Ref("", R_ATTRIBUTE, tuple(refs))] if refs else []
 

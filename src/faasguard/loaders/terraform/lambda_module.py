@@ -24,7 +24,7 @@ from faasguard.loaders.terraform.draft import (
 )
 from faasguard.loaders.terraform.functions import code_fields, environment_of
 from faasguard.loaders.terraform.modules import Item, ModuleCall
-from faasguard.loaders.terraform.values import Ref
+from faasguard.loaders.terraform.values import Ref, TfMap
 from faasguard.loaders.yaml_safe import line_of
 from faasguard.model import (
     AuthKind,
@@ -195,8 +195,6 @@ R_MODULE = "created by the module"
 
 
 def _module_statement(stmt: Mapping[str, Any], sid: Any) -> Any:
-    from faasguard.loaders.terraform.values import TfMap
-
     out = TfMap(getattr(stmt, "line", None), getattr(stmt, "file", ""))
     out["Sid"] = str(sid)
     out["Effect"] = stmt.get("effect", "Allow")

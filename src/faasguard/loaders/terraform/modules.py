@@ -20,9 +20,16 @@ from faasguard.errors import LoadError
 from faasguard.fs import ScanFS
 from faasguard.loaders.interface import IssueKind, LoadIssue, issue_from_error
 from faasguard.loaders.terraform.convert import blocks
-from faasguard.loaders.terraform.expressions import Evaluator
+from faasguard.loaders.terraform.expressions import Evaluator, is_resolved
 from faasguard.loaders.terraform.hcl import Attribute, Block, parse_hcl
-from faasguard.loaders.terraform.values import R_ATTRIBUTE, Encoded, JsonText, Ref, TfMap
+from faasguard.loaders.terraform.values import (
+    R_ATTRIBUTE,
+    Encoded,
+    JsonText,
+    Ref,
+    TfMap,
+    decode_json,
+)
 from faasguard.loaders.yaml_safe import YamlMap
 from faasguard.model import Location, Unknown
 
@@ -592,8 +599,6 @@ def policy_document(instance: _Instance, block: Block) -> Any:
     document = TfMap(block.line, block.file)
     document["Version"] = "2012-10-17"
     document["Statement"] = statements
-    from faasguard.loaders.terraform.expressions import is_resolved
-
     if is_resolved(document):
         return JsonText.of(document)
     return Encoded(f"data.aws_iam_policy_document.{block.labels[-1]}.json", R_ATTRIBUTE, document)
@@ -610,8 +615,6 @@ _STATEMENT_KEYS = (
 
 
 def _statements_of(value: Any) -> list[Any]:
-    from faasguard.loaders.terraform.values import decode_json
-
     docs = value if isinstance(value, list) else [value] if value is not None else []
     out: list[Any] = []
     for doc in docs:
